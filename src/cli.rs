@@ -1,0 +1,78 @@
+//! Command-line arguments (clap). Only parsing lives here; `cmd` does the work.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Evaluate peer-learning programmes from spreadsheets: validate the inputs,
+/// compute the indicators, publish an Excel workbook and an HTML report.
+#[derive(Debug, Parser)]
+#[command(name = "peer-eval", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read the inputs, compute every indicator and publish output/<label>/.
+    Run(RunArgs),
+    /// Check the inputs and list every data issue; publishes nothing.
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CommonArgs {
+    /// Configuration file; when the default is missing, built-in defaults are used.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Folder holding the input spreadsheets.
+    #[arg(long, value_name = "DIR", default_value = "input")]
+    pub input: PathBuf,
+}
+
+impl CommonArgs {
+    /// The config path and whether it must exist (it must when given explicitly).
+    pub fn config_path(&self) -> (PathBuf, bool) {
+        match &self.config {
+            Some(path) => (path.clone(), true),
+            None => (PathBuf::from("config/peer-eval.toml"), false),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Folder the reports are published under, as <output>/<label>/.
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub output: PathBuf,
+    /// Only activities starting in this period: 2019, 2019-Q3, 2019-07 or 2019-07-01..2019-12-31.
+    #[arg(long, value_name = "P")]
+    pub period: Option<String>,
+    /// Publish nothing (exit 1) when any row was rejected.
+    #[arg(long)]
+    pub strict: bool,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Print nothing but errors.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Print stage timings.
+    #[arg(long)]
+    pub verbose: bool,
+    /// Wait for another run on the same output folder instead of exiting with code 4.
+    #[arg(long)]
+    pub wait: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Print the issues and counts as JSON.
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,163 @@
+//! Indicators over the activity register: outputs (counts, participants, cost,
+//! follow-up) and the alignment rates, with breakdowns by activity type and phase.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::stats::share;
+use super::{group, group_by, Computed, Indicator, Population};
+use crate::model::Activity;
+
+type Calc = fn(&[&Activity], &Population) -> Computed;
+
+/// Every activity-based indicator of the period.
+pub fn indicators(pop: &Population) -> BTreeMap<&'static str, Indicator> {
+    let with_breakdowns: [(&'static str, &'static str, Calc, &str); 9] = [
+        ("activities_total", "output", activities_total, "no activities"),
+        ("participants_total", "output", participants_total, "no activity records its number of participants"),
+        ("participant_days", "output", participant_days, "no activity records its number of participants"),
+        ("cost_total_eur", "output", cost_total, "no activity records its cost"),
+        ("cost_per_participant_eur", "output", cost_per_participant, "no activity records both cost and participants"),
+        ("followup_rate", "output", followup_rate, "no activities"),
+        ("stated_goal_rate", "alignment", stated_goal_rate, "no activities"),
+        ("goal_alignment_rate", "alignment", goal_alignment_rate, "no activities"),
+        ("response_rate", "outcome", response_rate, "no activity records participants > 0"),
+    ];
+    let mut out = BTreeMap::new();
+    for (id, level, calc, absent) in with_breakdowns {
+        let mut indicator = Indicator::open(level, calc(&pop.activities, pop), absent);
+        if id != "response_rate" {
+            indicator.breakdowns = breakdowns(pop, calc);
+        }
+        out.insert(id, indicator);
+    }
+    if let Some(indicator) = out.get_mut("goal_alignment_rate") {
+        indicator.breakdowns.insert("goal", by_goal(pop));
+    }
+    out.insert("countries_reached", Indicator::open("output", countries_reached(&pop.activities), "no activities"));
+    out.insert("phases_covered", Indicator::open("output", phases_covered(pop), "no activities"));
+    out
+}
+
+/// `activity_type` and `phase` groups (an activity counts in each of its phases).
+fn breakdowns(pop: &Population, calc: Calc) -> BTreeMap<&'static str, BTreeMap<String, super::Group>> {
+    let mut out = BTreeMap::new();
+    let by_type = group_by(&pop.activities, |a| vec![a.kind.clone()]);
+    let by_phase = group_by(&pop.activities, |a| a.phases.clone());
+    for (name, groups) in [("activity_type", by_type), ("phase", by_phase)] {
+        let groups: BTreeMap<String, super::Group> =
+            groups.into_iter().map(|(key, members)| (key, group(calc(&members, pop), None))).collect();
+        out.insert(name, groups);
+    }
+    out
+}
+
+fn activities_total(activities: &[&Activity], _: &Population) -> Computed {
+    Computed::count(activities.len() as u64, activities.len())
+}
+
+fn with_participants<'a>(activities: &[&'a Activity]) -> Vec<(&'a Activity, u64)> {
+    activities.iter().filter_map(|a| a.participants.map(|p| (*a, p))).collect()
+}
+
+fn participants_total(activities: &[&Activity], _: &Population) -> Computed {
+    let have = with_participants(activities);
+    if have.is_empty() {
+        return Computed::none(0);
+    }
+    Computed::count(have.iter().map(|(_, p)| p).sum(), have.len())
+}
+
+fn participant_days(activities: &[&Activity], _: &Population) -> Computed {
+    let have = with_participants(activities);
+    if have.is_empty() {
+        return Computed::none(0);
+    }
+    Computed::count(have.iter().map(|(a, p)| p * a.days() as u64).sum(), have.len())
+}
+
+fn cost_total(activities: &[&Activity], _: &Population) -> Computed {
+    let costs: Vec<f64> = activities.iter().filter_map(|a| a.cost_eur).collect();
+    if costs.is_empty() {
+        return Computed::none(0);
+    }
+    Computed::real(Some(costs.iter().sum()), costs.len())
+}
+
+fn cost_per_participant(activities: &[&Activity], _: &Population) -> Computed {
+    let both: Vec<(f64, u64)> = activities
+        .iter()
+        .filter_map(|a| match (a.cost_eur, a.participants) {
+            (Some(cost), Some(p)) if p > 0 => Some((cost, p)),
+            _ => None,
+        })
+        .collect();
+    if both.is_empty() {
+        return Computed::none(0);
+    }
+    let cost: f64 = both.iter().map(|(c, _)| c).sum();
+    let people: u64 = both.iter().map(|(_, p)| p).sum();
+    Computed::real(Some(cost / people as f64), both.len())
+}
+
+fn rate(activities: &[&Activity], test: impl Fn(&Activity) -> bool) -> Computed {
+    let hits = activities.iter().filter(|a| test(a)).count();
+    Computed::real(share(hits, activities.len()), activities.len())
+}
+
+fn followup_rate(activities: &[&Activity], _: &Population) -> Computed {
+    rate(activities, |a| a.follow_up)
+}
+
+fn stated_goal_rate(activities: &[&Activity], _: &Population) -> Computed {
+    rate(activities, |a| !a.goals.is_empty())
+}
+
+fn goal_alignment_rate(activities: &[&Activity], pop: &Population) -> Computed {
+    rate(activities, |a| super::alignment::score(a, &pop.taxonomy) == Some(1.0))
+}
+
+/// Share of activities declaring goal g whose type supports g.
+fn by_goal(pop: &Population) -> BTreeMap<String, super::Group> {
+    let mut out = BTreeMap::new();
+    for goal in &pop.taxonomy.goals {
+        let declaring: Vec<&Activity> = pop.activities.iter().copied().filter(|a| a.goals.contains(goal)).collect();
+        if declaring.is_empty() {
+            continue;
+        }
+        let computed = rate(&declaring, |a| pop.taxonomy.supports(&a.kind, goal));
+        out.insert(goal.clone(), group(computed, None));
+    }
+    out
+}
+
+/// Σ responses / Σ participants over activities with participants > 0.
+fn response_rate(activities: &[&Activity], pop: &Population) -> Computed {
+    let mut responses: HashMap<&str, usize> = HashMap::new();
+    for response in &pop.responses {
+        *responses.entry(response.activity_id.as_str()).or_default() += 1;
+    }
+    let counted: Vec<(&Activity, u64)> = with_participants(activities).into_iter().filter(|(_, p)| *p > 0).collect();
+    if counted.is_empty() {
+        return Computed::none(0);
+    }
+    let answered: usize = counted.iter().map(|(a, _)| responses.get(a.id.as_str()).copied().unwrap_or(0)).sum();
+    let people: u64 = counted.iter().map(|(_, p)| p).sum();
+    Computed::real(Some(answered as f64 / people as f64), counted.len())
+}
+
+/// Distinct recognised countries among participating and host countries.
+fn countries_reached(activities: &[&Activity]) -> Computed {
+    if activities.is_empty() {
+        return Computed::none(0);
+    }
+    let countries: BTreeSet<&str> = activities.iter().flat_map(|a| a.countries_involved()).collect();
+    Computed::count(countries.len() as u64, activities.len())
+}
+
+fn phases_covered(pop: &Population) -> Computed {
+    if pop.activities.is_empty() {
+        return Computed::none(0);
+    }
+    let covered: BTreeSet<&String> = pop.activities.iter().flat_map(|a| &a.phases).collect();
+    Computed::count(covered.len() as u64, pop.activities.len())
+}

@@ -1,0 +1,364 @@
+//! Indicators of SPEC §6, computed from the typed records of one period.
+//!
+//! Each family is a pure function of the [`Population`]; [`compute`] runs the
+//! families in parallel with `rayon::join` and merges them into [`Results`], which
+//! is what `indicators.json` and the reports are written from.
+
+pub mod activities;
+pub mod alignment;
+pub mod needs;
+pub mod stats;
+pub mod surveys;
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::config::{Config, Direction};
+use crate::model::{Activity, Dataset, Followup, Participant, Response, Taxonomy};
+use crate::period::Period;
+
+/// Every indicator id, in the order of the SPEC §6 table.
+pub const INDICATOR_IDS: [&str; 24] = [
+    "activities_total",
+    "participants_total",
+    "participant_days",
+    "countries_reached",
+    "phases_covered",
+    "cost_total_eur",
+    "cost_per_participant_eur",
+    "followup_rate",
+    "stated_goal_rate",
+    "goal_alignment_rate",
+    "response_rate",
+    "satisfaction_top2",
+    "satisfaction_mean",
+    "nps",
+    "intent_to_apply_rate",
+    "new_contacts_rate",
+    "aim_match_rate",
+    "applied_learning_rate",
+    "further_contact_rate",
+    "unique_participants",
+    "repeat_participation_rate",
+    "needs_expressed",
+    "needs_met_rate",
+    "emerging_participation_share",
+];
+
+/// A figure: a count (written as an integer) or a real number.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Figure {
+    Count(u64),
+    Real(f64),
+}
+
+impl Figure {
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Figure::Count(n) => n as f64,
+            Figure::Real(x) => x,
+        }
+    }
+}
+
+/// A value over `n` units, before privacy rules.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Computed {
+    pub value: Option<Figure>,
+    pub n: usize,
+}
+
+impl Computed {
+    pub fn real(value: Option<f64>, n: usize) -> Computed {
+        Computed { value: value.filter(|v| v.is_finite()).map(Figure::Real), n }
+    }
+
+    pub fn count(value: u64, n: usize) -> Computed {
+        Computed { value: Some(Figure::Count(value)), n }
+    }
+
+    pub fn none(n: usize) -> Computed {
+        Computed { value: None, n }
+    }
+}
+
+/// One breakdown group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    pub value: Option<Figure>,
+    pub n: usize,
+    pub suppressed: bool,
+}
+
+/// Target status (SPEC §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Met,
+    Near,
+    NotMet,
+    NoData,
+}
+
+/// One indicator as published.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Indicator {
+    pub level: &'static str,
+    pub value: Option<Figure>,
+    pub n: usize,
+    pub suppressed: bool,
+    /// Why `value` is null: no data, or suppressed for privacy.
+    pub reason: Option<String>,
+    pub target: Option<f64>,
+    pub status: Option<Status>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci_low: Option<Option<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ci_high: Option<Option<f64>>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub breakdowns: BTreeMap<&'static str, BTreeMap<String, Group>>,
+}
+
+impl Indicator {
+    /// An indicator with no privacy rule (activity register, attendance, needs).
+    pub fn open(level: &'static str, computed: Computed, absent: &str) -> Indicator {
+        Indicator {
+            level,
+            value: computed.value,
+            n: computed.n,
+            suppressed: false,
+            reason: computed.value.is_none().then(|| format!("no data: {absent}")),
+            target: None,
+            status: None,
+            ci_low: None,
+            ci_high: None,
+            breakdowns: BTreeMap::new(),
+        }
+    }
+
+    /// An indicator from survey answers: suppressed below the privacy threshold.
+    pub fn survey(level: &'static str, computed: Computed, absent: &str, min_group: usize) -> Indicator {
+        let mut indicator = Indicator::open(level, computed, absent);
+        if is_small(computed.n, min_group) && computed.n > 0 {
+            indicator.value = None;
+            indicator.suppressed = true;
+            indicator.reason = Some(suppression_reason(min_group));
+        }
+        indicator
+    }
+}
+
+/// Whether a group of `n` answers is below the privacy threshold.
+pub fn is_small(n: usize, min_group: usize) -> bool {
+    min_group > 0 && n < min_group
+}
+
+pub fn suppression_reason(min_group: usize) -> String {
+    format!("suppressed: fewer than {min_group} answers (privacy.min_group_size)")
+}
+
+/// A breakdown group from a computed value, with or without the privacy rule.
+pub fn group(computed: Computed, survey_min_group: Option<usize>) -> Group {
+    match survey_min_group {
+        Some(k) if is_small(computed.n, k) && computed.n > 0 => Group { value: None, n: computed.n, suppressed: true },
+        _ => Group { value: computed.value, n: computed.n, suppressed: false },
+    }
+}
+
+/// Likert statistics of one item over one group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LikertStats {
+    pub n: usize,
+    pub suppressed: bool,
+    pub mean: Option<f64>,
+    pub sd: Option<f64>,
+    pub median: Option<f64>,
+    pub distribution: Option<BTreeMap<String, usize>>,
+    pub top2: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+}
+
+/// The Likert section for one item.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LikertItemResult {
+    pub label: String,
+    pub points: u8,
+    pub overall: LikertStats,
+    pub by_activity_type: BTreeMap<String, LikertStats>,
+}
+
+/// Alignment of one activity (SPEC §6).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActivityAlignment {
+    pub activity_id: String,
+    pub score: Option<f64>,
+    pub aligned: bool,
+    pub no_stated_goal: bool,
+    pub unsupported_goals: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AlignmentSection {
+    pub activities: Vec<ActivityAlignment>,
+}
+
+/// A suggested peer for an unmet need.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestion {
+    pub country: String,
+    pub score: f64,
+    pub components: BTreeMap<&'static str, f64>,
+}
+
+/// An unmet need and its suggested peers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NeedMatches {
+    pub country: String,
+    pub phase: String,
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// One distinct need and whether the period's activities met it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NeedStatus {
+    pub country: String,
+    pub phase: String,
+    pub met: bool,
+}
+
+/// Everything computed for one period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Results {
+    pub schema_version: u32,
+    pub period: Period,
+    pub indicators: BTreeMap<&'static str, Indicator>,
+    pub likert: BTreeMap<String, LikertItemResult>,
+    pub alignment: AlignmentSection,
+    pub phase_gaps: Vec<String>,
+    pub needs: Vec<NeedStatus>,
+    pub matches: Vec<NeedMatches>,
+}
+
+/// The records of one period, with lookups the families share.
+pub struct Population<'a> {
+    pub config: &'a Config,
+    pub taxonomy: Taxonomy,
+    pub data: &'a Dataset,
+    pub activities: Vec<&'a Activity>,
+    pub responses: Vec<&'a Response>,
+    pub participants: Vec<&'a Participant>,
+    pub followups: Vec<&'a Followup>,
+    pub by_id: HashMap<&'a str, &'a Activity>,
+}
+
+impl<'a> Population<'a> {
+    /// Activities starting in the period; responses, attendance and follow-ups follow them.
+    pub fn new(data: &'a Dataset, config: &'a Config, period: &Period) -> Population<'a> {
+        let activities: Vec<&Activity> = data.activities.iter().filter(|a| period.contains(a.start)).collect();
+        let by_id: HashMap<&str, &Activity> = activities.iter().map(|a| (a.id.as_str(), *a)).collect();
+        Population {
+            config,
+            taxonomy: Taxonomy::from_config(config),
+            data,
+            responses: data.responses.iter().filter(|r| by_id.contains_key(r.activity_id.as_str())).collect(),
+            participants: data.participants.iter().filter(|p| by_id.contains_key(p.activity_id.as_str())).collect(),
+            followups: data.followups.iter().filter(|f| by_id.contains_key(f.activity_id.as_str())).collect(),
+            activities,
+            by_id,
+        }
+    }
+
+    pub fn activity_of(&self, id: &str) -> &'a Activity {
+        self.by_id[id]
+    }
+
+    pub fn min_group(&self) -> usize {
+        self.config.privacy.min_group_size
+    }
+}
+
+/// Group items by keys (an item may fall in several groups, e.g. phases).
+pub fn group_by<'a, T: ?Sized>(items: &[&'a T], keys: impl Fn(&T) -> Vec<String>) -> BTreeMap<String, Vec<&'a T>> {
+    let mut groups: BTreeMap<String, Vec<&T>> = BTreeMap::new();
+    for item in items {
+        for key in keys(item) {
+            groups.entry(key).or_default().push(*item);
+        }
+    }
+    groups
+}
+
+/// Compute every indicator for the period.
+pub fn compute(data: &Dataset, config: &Config, period: &Period) -> Results {
+    let pop = Population::new(data, config, period);
+    let ((mut indicators, survey), ((alignment, phase_gaps), (need_indicators, needs, matches))) = rayon::join(
+        || rayon::join(|| activities::indicators(&pop), || surveys::indicators(&pop)),
+        || rayon::join(|| alignment::section(&pop), || needs::section(&pop)),
+    );
+    let (survey_indicators, likert) = survey;
+    indicators.extend(survey_indicators);
+    indicators.extend(need_indicators);
+    apply_targets(&mut indicators, config);
+    Results { schema_version: 1, period: period.clone(), indicators, likert, alignment, phase_gaps, needs, matches }
+}
+
+/// Fill `target` and `status` from `[targets.<id>]`.
+fn apply_targets(indicators: &mut BTreeMap<&'static str, Indicator>, config: &Config) {
+    for (id, target) in &config.targets {
+        let Some(indicator) = indicators.get_mut(id.as_str()) else { continue };
+        indicator.target = Some(target.target);
+        indicator.status =
+            Some(status(indicator.value.map(Figure::as_f64), target.target, target.direction, target.tolerance));
+    }
+}
+
+/// met / near (within tolerance, default 10 % of the target) / not_met / no_data.
+pub fn status(value: Option<f64>, target: f64, direction: Direction, tolerance: Option<f64>) -> Status {
+    let Some(value) = value else { return Status::NoData };
+    let tolerance = tolerance.unwrap_or(0.1 * target.abs());
+    let (met, near) = match direction {
+        Direction::AtLeast => (value >= target, value >= target - tolerance),
+        Direction::AtMost => (value <= target, value <= target + tolerance),
+    };
+    if met {
+        Status::Met
+    } else if near {
+        Status::Near
+    } else {
+        Status::NotMet
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn target_status_both_directions() {
+        assert_eq!(status(Some(0.8), 0.8, Direction::AtLeast, None), Status::Met);
+        // Default tolerance is 10 % of 0.8 = 0.08: 0.72 is near, 0.71 not.
+        assert_eq!(status(Some(0.75), 0.8, Direction::AtLeast, None), Status::Near);
+        assert_eq!(status(Some(0.71), 0.8, Direction::AtLeast, None), Status::NotMet);
+        assert_eq!(status(Some(0.75), 0.8, Direction::AtLeast, Some(0.01)), Status::NotMet);
+        assert_eq!(status(Some(1000.0), 1000.0, Direction::AtMost, None), Status::Met);
+        assert_eq!(status(Some(1050.0), 1000.0, Direction::AtMost, None), Status::Near);
+        assert_eq!(status(Some(1200.0), 1000.0, Direction::AtMost, None), Status::NotMet);
+        assert_eq!(status(None, 0.8, Direction::AtLeast, None), Status::NoData);
+    }
+
+    #[test]
+    fn suppression_at_exactly_the_threshold() {
+        assert!(is_small(4, 5));
+        assert!(!is_small(5, 5));
+        assert!(!is_small(1, 0));
+        assert_eq!(group(Computed::real(Some(0.5), 4), Some(5)), Group { value: None, n: 4, suppressed: true });
+        assert_eq!(
+            group(Computed::real(Some(0.5), 5), Some(5)),
+            Group { value: Some(Figure::Real(0.5)), n: 5, suppressed: false }
+        );
+        assert_eq!(group(Computed::real(Some(0.5), 4), None).suppressed, false);
+    }
+}

@@ -1,0 +1,252 @@
+//! Indicators from participant surveys (satisfaction, NPS, intent, contacts, aims),
+//! the Likert section, follow-up outcomes and attendance.
+//!
+//! Survey figures obey the privacy threshold: a value over fewer than
+//! `privacy.min_group_size` answers is published as `null`, `suppressed: true`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::stats::{mean, median, nps, sample_sd, share, wilson};
+use super::{group, group_by, Computed, Group, Indicator, LikertItemResult, LikertStats, Population};
+use crate::model::{Response, YesPartlyNo};
+use crate::period::quarter_of;
+
+type Calc = fn(&[&Response], &Population) -> Computed;
+
+/// Survey, follow-up and attendance indicators, and the Likert section.
+pub fn indicators(pop: &Population) -> (BTreeMap<&'static str, Indicator>, BTreeMap<String, LikertItemResult>) {
+    let k = pop.min_group();
+    let specs: [(&'static str, Calc, &str); 6] = [
+        ("satisfaction_top2", satisfaction_top2, "no answers to the headline Likert item"),
+        ("satisfaction_mean", satisfaction_mean, "no answers to the headline Likert item"),
+        ("nps", net_promoter, "no `recommend` answers"),
+        ("intent_to_apply_rate", intent_to_apply, "no `intent_to_apply` answers"),
+        ("new_contacts_rate", new_contacts, "no `new_contacts` answers"),
+        ("aim_match_rate", aim_match, "no responses with a participation aim for an activity with goals"),
+    ];
+    let mut out = BTreeMap::new();
+    for (id, calc, absent) in specs {
+        let level = if id == "aim_match_rate" { "alignment" } else { "outcome" };
+        let computed = calc(&pop.responses, pop);
+        let mut indicator = Indicator::survey(level, computed, absent, k);
+        indicator.breakdowns = breakdowns(pop, calc);
+        if id == "satisfaction_top2" {
+            let ci =
+                (!indicator.suppressed).then(|| computed.value.and_then(|p| wilson(p.as_f64(), computed.n))).flatten();
+            indicator.ci_low = Some(ci.map(|c| c.0));
+            indicator.ci_high = Some(ci.map(|c| c.1));
+        }
+        out.insert(id, indicator);
+    }
+    out.insert(
+        "applied_learning_rate",
+        Indicator::survey(
+            "outcome",
+            followup_rate(pop, |f| f.applied.map(|a| a != YesPartlyNo::No)),
+            "no `applied` answers in follow-ups",
+            k,
+        ),
+    );
+    out.insert(
+        "further_contact_rate",
+        Indicator::survey(
+            "outcome",
+            followup_rate(pop, |f| f.further_contact),
+            "no `further_contact` answers in follow-ups",
+            k,
+        ),
+    );
+    let (unique, repeat) = attendance(pop);
+    out.insert("unique_participants", Indicator::open("output", unique, "no attendance records"));
+    out.insert("repeat_participation_rate", Indicator::open("outcome", repeat, "no attendance records"));
+    (out, likert_section(pop))
+}
+
+/// The six response breakdowns; groups with no answers are left out.
+fn breakdowns(pop: &Population, calc: Calc) -> BTreeMap<&'static str, BTreeMap<String, Group>> {
+    let activity = |r: &Response| pop.activity_of(&r.activity_id);
+    let groupings: [(&'static str, Box<dyn Fn(&Response) -> Vec<String>>); 6] = [
+        ("activity_type", Box::new(move |r| vec![activity(r).kind.clone()])),
+        ("phase", Box::new(move |r| activity(r).phases.clone())),
+        ("activity", Box::new(|r| vec![r.activity_id.clone()])),
+        ("respondent_experience", Box::new(|r| r.experience.map(|e| e.as_str().to_string()).into_iter().collect())),
+        (
+            "respondent_country",
+            Box::new(|r| r.country.as_ref().and_then(|c| c.code()).map(str::to_string).into_iter().collect()),
+        ),
+        ("quarter", Box::new(move |r| vec![quarter_of(activity(r).start)])),
+    ];
+    let k = pop.min_group();
+    let mut out = BTreeMap::new();
+    for (name, keys) in groupings {
+        let groups: BTreeMap<String, Group> = group_by(&pop.responses, |r| keys(r))
+            .into_iter()
+            .map(|(key, members)| (key, calc(&members, pop)))
+            .filter(|(_, computed)| computed.n > 0)
+            .map(|(key, computed)| (key, group(computed, Some(k))))
+            .collect();
+        out.insert(name, groups);
+    }
+    out
+}
+
+fn headline<'a>(responses: &[&'a Response], pop: &Population) -> (Vec<u8>, u8) {
+    let item = &pop.config.likert.headline;
+    let points = pop.config.likert.items.iter().find(|i| &i.id == item).map(|i| i.points).unwrap_or(5);
+    (responses.iter().filter_map(|r| r.likert.get(item).copied()).collect(), points)
+}
+
+fn satisfaction_top2(responses: &[&Response], pop: &Population) -> Computed {
+    let (answers, points) = headline(responses, pop);
+    let top = answers.iter().filter(|&&a| a >= points - 1).count();
+    Computed::real(share(top, answers.len()), answers.len())
+}
+
+fn satisfaction_mean(responses: &[&Response], pop: &Population) -> Computed {
+    let (answers, _) = headline(responses, pop);
+    let values: Vec<f64> = answers.iter().map(|&a| a as f64).collect();
+    Computed::real(mean(&values), values.len())
+}
+
+fn net_promoter(responses: &[&Response], _: &Population) -> Computed {
+    let scores: Vec<u8> = responses.iter().filter_map(|r| r.recommend).collect();
+    Computed::real(nps(&scores), scores.len())
+}
+
+fn intent_to_apply(responses: &[&Response], _: &Population) -> Computed {
+    let answers: Vec<YesPartlyNo> = responses.iter().filter_map(|r| r.intent_to_apply).collect();
+    let yes = answers.iter().filter(|a| **a != YesPartlyNo::No).count();
+    Computed::real(share(yes, answers.len()), answers.len())
+}
+
+fn new_contacts(responses: &[&Response], _: &Population) -> Computed {
+    let answers: Vec<u64> = responses.iter().filter_map(|r| r.new_contacts).collect();
+    let some = answers.iter().filter(|&&n| n >= 1).count();
+    Computed::real(share(some, answers.len()), answers.len())
+}
+
+/// Among responses with aims whose activity has goals: share whose aims meet the goals.
+fn aim_match(responses: &[&Response], pop: &Population) -> Computed {
+    let eligible: Vec<(&Response, &Vec<String>)> = responses
+        .iter()
+        .filter(|r| !r.participation_aim.is_empty())
+        .map(|r| (*r, &pop.activity_of(&r.activity_id).goals))
+        .filter(|(_, goals)| !goals.is_empty())
+        .collect();
+    let matched =
+        eligible.iter().filter(|(r, goals)| r.participation_aim.iter().any(|aim| goals.contains(aim))).count();
+    Computed::real(share(matched, eligible.len()), eligible.len())
+}
+
+fn followup_rate(pop: &Population, answer: fn(&crate::model::Followup) -> Option<bool>) -> Computed {
+    let answers: Vec<bool> = pop.followups.iter().filter_map(|f| answer(f)).collect();
+    let yes = answers.iter().filter(|a| **a).count();
+    Computed::real(share(yes, answers.len()), answers.len())
+}
+
+/// Distinct participants, and the share attending two or more distinct activities.
+fn attendance(pop: &Population) -> (Computed, Computed) {
+    if pop.participants.is_empty() {
+        return (Computed::none(0), Computed::none(0));
+    }
+    let mut activities: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    for p in &pop.participants {
+        activities.entry(p.participant_id.as_str()).or_default().insert(p.activity_id.as_str());
+    }
+    let unique = activities.len();
+    let repeat = activities.values().filter(|a| a.len() >= 2).count();
+    (Computed::count(unique as u64, pop.participants.len()), Computed::real(share(repeat, unique), unique))
+}
+
+/// Statistics of one item's answers, suppressed below the threshold.
+pub fn likert_stats(answers: &[u8], points: u8, min_group: usize) -> LikertStats {
+    let n = answers.len();
+    if n == 0 || super::is_small(n, min_group) {
+        return LikertStats {
+            n,
+            suppressed: n > 0,
+            mean: None,
+            sd: None,
+            median: None,
+            distribution: None,
+            top2: None,
+            ci_low: None,
+            ci_high: None,
+        };
+    }
+    let values: Vec<f64> = answers.iter().map(|&a| a as f64).collect();
+    let distribution =
+        (1..=points).map(|level| (level.to_string(), answers.iter().filter(|&&a| a == level).count())).collect();
+    let top2 = share(answers.iter().filter(|&&a| a >= points - 1).count(), n);
+    let ci = top2.and_then(|p| wilson(p, n));
+    LikertStats {
+        n,
+        suppressed: false,
+        mean: mean(&values),
+        sd: sample_sd(&values),
+        median: median(&values),
+        distribution: Some(distribution),
+        top2,
+        ci_low: ci.map(|c| c.0),
+        ci_high: ci.map(|c| c.1),
+    }
+}
+
+fn likert_section(pop: &Population) -> BTreeMap<String, LikertItemResult> {
+    let k = pop.min_group();
+    let by_type = group_by(&pop.responses, |r| vec![pop.activity_of(&r.activity_id).kind.clone()]);
+    pop.config
+        .likert
+        .items
+        .iter()
+        .map(|item| {
+            let answers = |responses: &[&Response]| -> Vec<u8> {
+                responses.iter().filter_map(|r| r.likert.get(&item.id).copied()).collect()
+            };
+            let by_activity_type = by_type
+                .iter()
+                .map(|(kind, members)| (kind.clone(), answers(members)))
+                .filter(|(_, a)| !a.is_empty())
+                .map(|(kind, a)| (kind, likert_stats(&a, item.points, k)))
+                .collect();
+            let result = LikertItemResult {
+                label: item.label.clone(),
+                points: item.points,
+                overall: likert_stats(&answers(&pop.responses), item.points, k),
+                by_activity_type,
+            };
+            (item.id.clone(), result)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn likert_stats_by_hand() {
+        // Answers 5, 4, 4, 2: n 4, mean 15/4, median (4+4)/2 = 4, top2 3/4.
+        // Deviations 1.25, .25, .25, −1.75: squares sum 4.75, sd = √(4.75/3).
+        let s = likert_stats(&[5, 4, 4, 2], 5, 0);
+        assert_eq!(s.n, 4);
+        assert_eq!(s.mean, Some(3.75));
+        assert_eq!(s.median, Some(4.0));
+        assert!((s.sd.unwrap() - (4.75f64 / 3.0).sqrt()).abs() < 1e-12);
+        assert_eq!(s.top2, Some(0.75));
+        let d = s.distribution.unwrap();
+        assert_eq!((d["1"], d["2"], d["3"], d["4"], d["5"]), (0, 1, 0, 2, 1));
+    }
+
+    #[test]
+    fn likert_stats_single_answer_and_suppression() {
+        let one = likert_stats(&[3], 5, 0);
+        assert_eq!((one.mean, one.sd, one.median), (Some(3.0), None, Some(3.0)));
+        let hidden = likert_stats(&[5, 5, 5, 5], 5, 5);
+        assert!(hidden.suppressed);
+        assert_eq!((hidden.n, hidden.mean, hidden.top2), (4, None, None));
+        let shown = likert_stats(&[5, 5, 5, 5, 5], 5, 5);
+        assert_eq!(shown.top2, Some(1.0));
+        assert_eq!(shown.ci_high.map(|h| (h - 1.0).abs() < 1e-12), Some(true));
+    }
+}

@@ -1,0 +1,469 @@
+//! Recognising which dataset a sheet holds, finding its header row, and mapping
+//! its headers to canonical columns (SPEC §4).
+//!
+//! Headers are compared after [`normalise_header`], against each canonical name,
+//! the built-in aliases below and `[columns.<dataset>]` from config. Wide-form
+//! needs map phase columns to `phase:<id>`; country profiles map
+//! `experience_<phase>` columns to `experience:<id>`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::read::{Cell, Row, Sheet};
+use crate::config::Config;
+use crate::model::DatasetKind;
+use crate::text::{normalise, normalise_header};
+
+/// How many rows from the top are searched for a header row.
+pub const HEADER_SEARCH_ROWS: usize = 20;
+
+/// Canonical columns per dataset with their built-in aliases.
+fn builtin_columns(dataset: DatasetKind) -> Vec<(&'static str, &'static [&'static str])> {
+    match dataset {
+        DatasetKind::Activities => vec![
+            ("activity_id", &["id", "activity", "activity code", "activity ref", "reference", "ref", "code"]),
+            ("type", &["type of activity", "activity type", "kind of activity", "format of activity"]),
+            (
+                "start_date",
+                &["start", "start date", "from", "date", "begin", "beginning", "date from", "starting date"],
+            ),
+            ("end_date", &["end", "end date", "to", "until", "date to", "finish", "ending date"]),
+            ("title", &["name", "activity title", "activity name", "subject", "topic"]),
+            ("location", &["place", "venue", "city", "where"]),
+            ("host_org", &["host organisation", "host organization", "organiser", "organizer", "host institution"]),
+            ("project", &["programme", "program", "project name"]),
+            ("component", &["work package", "wp"]),
+            ("expected_outcome", &["expected outcome", "expected outcomes", "expected result", "outcome"]),
+            ("format", &["delivery", "delivery mode", "mode", "modality", "in person online"]),
+            ("host_country", &["host", "hosted by", "host state", "host member state"]),
+            (
+                "participating_countries",
+                &[
+                    "participating countries",
+                    "participating states",
+                    "participating states and organisations",
+                    "participating member states",
+                    "countries",
+                    "participants countries",
+                    "learning countries",
+                ],
+            ),
+            ("phases", &["phases covered", "phase s", "phase", "resettlement phases", "phases of resettlement"]),
+            ("goals", &["goal", "goal s", "objectives", "aims", "goals of the activity"]),
+            (
+                "participants",
+                &[
+                    "no of participants",
+                    "number of participants",
+                    "nr of participants",
+                    "n participants",
+                    "attendees",
+                    "participants number",
+                ],
+            ),
+            ("cost_eur", &["cost", "costs", "cost eur", "cost in eur", "cost euro", "total cost", "eur"]),
+            ("follow_up", &["follow up", "follow up action", "follow up actions", "follow up recorded"]),
+        ],
+        DatasetKind::Responses => vec![
+            ("activity_id", &["activity", "activity code", "activity ref"]),
+            ("response_id", &["id", "response", "response no", "response number", "_id", "_uuid"]),
+            ("respondent_id", &["respondent", "participant id", "participant"]),
+            (
+                "submitted_at",
+                &[
+                    "timestamp",
+                    "submitted",
+                    "submission date",
+                    "completion time",
+                    "_submission_time",
+                    "date submitted",
+                    "end time",
+                ],
+            ),
+            ("country", &["your country", "country of respondent", "member state", "which country are you from"]),
+            ("org_type", &["organisation type", "organization type", "type of organisation", "type of organization"]),
+            ("role_level", &["role level", "level of role", "your role level"]),
+            ("experience", &["resettlement experience", "country experience", "experience level"]),
+            (
+                "recommend",
+                &[
+                    "nps",
+                    "likelihood to recommend",
+                    "how likely are you to recommend this activity to a colleague",
+                    "would you recommend this activity",
+                ],
+            ),
+            (
+                "participation_aim",
+                &["aim", "aims", "participation aims", "why did you participate", "goal of participation"],
+            ),
+            ("intent_to_apply", &["intent to apply", "will you apply what you learned", "apply"]),
+            ("new_contacts", &["new contacts", "contacts made", "number of new contacts"]),
+            ("comments", &["comment", "remarks", "other comments", "any other comments", "feedback"]),
+        ],
+        DatasetKind::Participants => vec![
+            ("activity_id", &["activity", "activity code"]),
+            ("participant_id", &["participant", "person id", "attendee id", "pseudonym", "id"]),
+            ("country", &["member state", "state"]),
+            ("org_type", &["organisation type", "organization type", "type of organisation"]),
+            ("role_level", &["role level", "level"]),
+            ("experience", &["resettlement experience", "country experience"]),
+            ("role", &["participation role", "role in activity"]),
+        ],
+        DatasetKind::Needs => vec![
+            ("country", &["member state", "state", "respondent country"]),
+            ("phase", &["need", "phase of need"]),
+            ("phases", &["phase s", "phases needed"]),
+            ("priority", &["priority level", "importance"]),
+            (
+                "preferred_methods",
+                &["methods", "preferred method", "preferred method s", "preferred methods of support"],
+            ),
+        ],
+        DatasetKind::Followups => vec![
+            ("activity_id", &["activity", "activity code"]),
+            ("respondent_id", &["respondent", "participant id", "participant"]),
+            ("country", &["member state", "your country"]),
+            (
+                "months_after",
+                &["months after", "months since activity", "months after activity", "follow up after months"],
+            ),
+            ("applied", &["applied learning", "have you applied what you learned", "applied what you learned"]),
+            (
+                "shared_internally",
+                &["shared internally", "shared within organisation", "shared within your organisation"],
+            ),
+            ("further_contact", &["further contact", "stayed in contact", "contact since the activity"]),
+            ("change_description", &["change", "describe the change", "what changed", "changes"]),
+        ],
+        DatasetKind::Countries => vec![
+            ("country", &["member state", "state"]),
+            ("experience", &["resettlement experience", "overall experience", "experience level"]),
+            ("welfare_support_months", &["welfare support months", "welfare support", "welfare months"]),
+            ("governance", &["governance model", "system of governance"]),
+            ("annual_quota", &["quota", "annual quota", "resettlement quota", "yearly quota"]),
+        ],
+    }
+}
+
+/// Labels a sheet may be named for each dataset.
+fn sheet_names(dataset: DatasetKind) -> &'static [&'static str] {
+    match dataset {
+        DatasetKind::Activities => &["activities", "activity register", "register", "activity list", "activity"],
+        DatasetKind::Responses => &[
+            "responses",
+            "survey",
+            "survey responses",
+            "evaluation",
+            "evaluations",
+            "form responses",
+            "form responses 1",
+        ],
+        DatasetKind::Participants => &["participants", "attendance", "attendees", "participant list"],
+        DatasetKind::Needs => &["needs", "needs assessment", "needs questionnaire"],
+        DatasetKind::Followups => &["follow ups", "followups", "follow up", "follow up survey"],
+        DatasetKind::Countries => &["countries", "country profiles", "profiles"],
+    }
+}
+
+/// Which canonical column a header means, per dataset.
+#[derive(Debug, Clone)]
+pub struct HeaderTables {
+    tables: BTreeMap<DatasetKind, HashMap<String, String>>,
+    phase_names: HashMap<String, String>,
+    sheet_labels: HashMap<String, DatasetKind>,
+    likert_items: Vec<String>,
+}
+
+impl HeaderTables {
+    pub fn new(config: &Config) -> HeaderTables {
+        let mut tables = BTreeMap::new();
+        for dataset in DatasetKind::ALL {
+            let mut table = HashMap::new();
+            let mut add = |alias: &str, canonical: &str| {
+                table.entry(normalise_header(alias)).or_insert_with(|| canonical.to_string());
+            };
+            // Configured aliases first: they win over built-in ones.
+            if let Some(extra) = config.columns.get(&dataset) {
+                for (canonical, aliases) in extra {
+                    for alias in aliases {
+                        add(alias, canonical);
+                    }
+                }
+            }
+            for (canonical, aliases) in builtin_columns(dataset) {
+                add(canonical, canonical);
+                for alias in aliases {
+                    add(alias, canonical);
+                }
+            }
+            if dataset == DatasetKind::Responses {
+                for item in &config.likert.items {
+                    add(&item.id, &item.id);
+                    add(&item.label, &item.id);
+                    for alias in &item.aliases {
+                        add(alias, &item.id);
+                    }
+                }
+            }
+            tables.insert(dataset, table);
+        }
+        let mut phase_names = HashMap::new();
+        for phase in &config.taxonomy.phases {
+            for name in [&phase.id, &phase.label, &phase.number.to_string()].into_iter().chain(&phase.aliases) {
+                phase_names.entry(normalise(name)).or_insert_with(|| phase.id.clone());
+            }
+            phase_names.entry(format!("phase {}", phase.number)).or_insert_with(|| phase.id.clone());
+        }
+        let mut sheet_labels = HashMap::new();
+        for dataset in DatasetKind::ALL {
+            sheet_labels.insert(normalise(dataset.as_str()), dataset);
+            for label in sheet_names(dataset) {
+                sheet_labels.insert(normalise(label), dataset);
+            }
+        }
+        HeaderTables {
+            tables,
+            phase_names,
+            sheet_labels,
+            likert_items: config.likert.items.iter().map(|i| i.id.clone()).collect(),
+        }
+    }
+
+    /// The canonical column a header maps to in `dataset`, if any.
+    pub fn canonical(&self, dataset: DatasetKind, header: &str) -> Option<String> {
+        let key = normalise_header(header);
+        if key.is_empty() {
+            return None;
+        }
+        if let Some(canonical) = self.tables[&dataset].get(&key) {
+            return Some(canonical.clone());
+        }
+        match dataset {
+            DatasetKind::Needs => self.phase_names.get(&key).map(|id| format!("phase:{id}")),
+            DatasetKind::Countries => {
+                let rest = key.strip_prefix("experience ")?;
+                self.phase_names.get(rest).map(|id| format!("experience:{id}"))
+            }
+            _ => None,
+        }
+    }
+
+    /// The dataset a sheet name stands for.
+    pub fn dataset_for_sheet_name(&self, name: &str) -> Option<DatasetKind> {
+        self.sheet_labels.get(&normalise(name)).copied()
+    }
+
+    /// Map one row as a header row for `dataset`.
+    pub fn map_row(&self, dataset: DatasetKind, row: &Row) -> ColumnMap {
+        let mut map = ColumnMap {
+            dataset,
+            header_row: row.index,
+            columns: BTreeMap::new(),
+            ignored: Vec::new(),
+            duplicates: Vec::new(),
+        };
+        for (col, cell) in &row.cells {
+            let header = cell.display();
+            match self.canonical(dataset, &header) {
+                Some(canonical) if map.columns.contains_key(&canonical) => {
+                    map.duplicates.push((*col, header, canonical))
+                }
+                Some(canonical) => {
+                    map.columns.insert(canonical, (*col, header));
+                }
+                None => map.ignored.push((*col, header)),
+            }
+        }
+        map
+    }
+
+    /// Whether a mapped row carries the header signature of its dataset (SPEC §4 table).
+    fn has_signature(&self, map: &ColumnMap) -> bool {
+        let has = |c: &str| map.columns.contains_key(c);
+        match map.dataset {
+            DatasetKind::Activities => has("activity_id") && has("type") && has("start_date"),
+            DatasetKind::Participants => has("activity_id") && has("participant_id"),
+            DatasetKind::Followups => {
+                has("activity_id") && (has("applied") || has("further_contact") || has("shared_internally"))
+            }
+            DatasetKind::Responses => has("recommend") || self.likert_items.iter().any(|item| has(item)),
+            DatasetKind::Needs => {
+                has("country") && (has("phase") || has("phases") || map.columns.keys().any(|k| k.starts_with("phase:")))
+            }
+            DatasetKind::Countries => {
+                has("country")
+                    && (has("experience") || has("welfare_support_months") || has("governance") || has("annual_quota"))
+            }
+        }
+    }
+
+    /// Recognise a sheet: forced dataset (config map) or sheet name, else header
+    /// signatures in the top rows.
+    pub fn recognise(&self, sheet: &Sheet, forced: Option<DatasetKind>) -> Option<ColumnMap> {
+        let top = || sheet.rows.iter().take(HEADER_SEARCH_ROWS);
+        if let Some(dataset) = forced.or_else(|| self.dataset_for_sheet_name(&sheet.name)) {
+            // The header row is the top row that maps the most columns.
+            let best = top()
+                .filter(|row| row.cells.iter().any(|(_, c)| matches!(c, Cell::Text(_))))
+                .map(|row| self.map_row(dataset, row))
+                .filter(|map| !map.columns.is_empty())
+                .fold(None::<ColumnMap>, |best, map| match best {
+                    Some(b) if b.columns.len() >= map.columns.len() => Some(b),
+                    _ => Some(map),
+                });
+            if best.is_some() || forced.is_some() {
+                return best;
+            }
+        }
+        const ORDER: [DatasetKind; 6] = [
+            DatasetKind::Activities,
+            DatasetKind::Participants,
+            DatasetKind::Followups,
+            DatasetKind::Responses,
+            DatasetKind::Needs,
+            DatasetKind::Countries,
+        ];
+        for row in top() {
+            for dataset in ORDER {
+                let map = self.map_row(dataset, row);
+                if self.has_signature(&map) {
+                    return Some(map);
+                }
+            }
+        }
+        None
+    }
+}
+
+/// The columns of one sheet: canonical name → (column index, header as written).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnMap {
+    pub dataset: DatasetKind,
+    /// 0-based index of the header row.
+    pub header_row: u32,
+    pub columns: BTreeMap<String, (u32, String)>,
+    /// Headers that map to nothing.
+    pub ignored: Vec<(u32, String)>,
+    /// Headers that map to a column already mapped: (column, header, canonical).
+    pub duplicates: Vec<(u32, String, String)>,
+}
+
+/// Glob match with `*` and `?`, case-insensitive.
+pub fn glob_match(pattern: &str, name: &str) -> bool {
+    fn go(p: &[char], n: &[char]) -> bool {
+        match (p.first(), n.first()) {
+            (None, None) => true,
+            (Some('*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
+            (Some('?'), Some(_)) => go(&p[1..], &n[1..]),
+            (Some(a), Some(b)) => a == b && go(&p[1..], &n[1..]),
+            _ => false,
+        }
+    }
+    let p: Vec<char> = pattern.to_lowercase().chars().collect();
+    let n: Vec<char> = name.to_lowercase().chars().collect();
+    go(&p, &n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(index: u32, headers: &[&str]) -> Row {
+        Row { index, cells: headers.iter().enumerate().map(|(i, h)| (i as u32, Cell::Text(h.to_string()))).collect() }
+    }
+
+    #[test]
+    fn aliases_map_to_canonical_columns() {
+        let tables = HeaderTables::new(&Config::default());
+        let a = DatasetKind::Activities;
+        assert_eq!(tables.canonical(a, "Start"), Some("start_date".into()));
+        assert_eq!(tables.canonical(a, "From"), Some("start_date".into()));
+        assert_eq!(tables.canonical(a, "End date"), Some("end_date".into()));
+        assert_eq!(tables.canonical(a, "Type of activity"), Some("type".into()));
+        assert_eq!(tables.canonical(a, "No. of participants"), Some("participants".into()));
+        assert_eq!(tables.canonical(a, "Number of participants"), Some("participants".into()));
+        assert_eq!(tables.canonical(a, "Phase(s)"), Some("phases".into()));
+        assert_eq!(tables.canonical(a, "Phases covered"), Some("phases".into()));
+        assert_eq!(
+            tables.canonical(DatasetKind::Countries, "Welfare support (months)"),
+            Some("welfare_support_months".into())
+        );
+        assert_eq!(tables.canonical(DatasetKind::Followups, "Months after"), Some("months_after".into()));
+        assert_eq!(
+            tables.canonical(DatasetKind::Responses, "Q3. Overall satisfaction"),
+            Some("overall_satisfaction".into())
+        );
+        assert_eq!(
+            tables.canonical(DatasetKind::Needs, "Pre-departure orientation"),
+            Some("phase:pre_departure".into())
+        );
+        assert_eq!(tables.canonical(DatasetKind::Needs, "3"), Some("phase:selection_decision".into()));
+        assert_eq!(
+            tables.canonical(DatasetKind::Countries, "experience_reception"),
+            Some("experience:reception".into())
+        );
+        assert_eq!(tables.canonical(a, "Colour"), None);
+    }
+
+    #[test]
+    fn configured_aliases_are_used() {
+        let config = Config::parse(
+            "[columns.responses]\noverall_satisfaction = [\"Overall, how satisfied were you with the activity?\"]\n",
+            "t",
+        )
+        .unwrap();
+        let tables = HeaderTables::new(&config);
+        assert_eq!(
+            tables.canonical(DatasetKind::Responses, "Overall, how satisfied were you with the activity?"),
+            Some("overall_satisfaction".into())
+        );
+    }
+
+    #[test]
+    fn signature_found_below_title_rows() {
+        let tables = HeaderTables::new(&Config::default());
+        let sheet = Sheet {
+            name: "Sheet1".into(),
+            rows: vec![
+                row(0, &["EU-FRANK activity register 2016–2020"]),
+                row(2, &["Activity ID", "Type of activity", "Start", "End"]),
+                row(3, &["SV-01", "Study visit", "2016-11-09", "2016-11-11"]),
+            ],
+        };
+        let map = tables.recognise(&sheet, None).unwrap();
+        assert_eq!(map.dataset, DatasetKind::Activities);
+        assert_eq!(map.header_row, 2);
+        assert_eq!(map.columns["start_date"], (2, "Start".to_string()));
+    }
+
+    #[test]
+    fn signatures_in_spec_order() {
+        let tables = HeaderTables::new(&Config::default());
+        let recognise = |headers: &[&str]| {
+            tables.recognise(&Sheet { name: "x".into(), rows: vec![row(0, headers)] }, None).map(|m| m.dataset)
+        };
+        assert_eq!(recognise(&["activity_id", "participant_id", "country"]), Some(DatasetKind::Participants));
+        assert_eq!(recognise(&["activity_id", "applied"]), Some(DatasetKind::Followups));
+        assert_eq!(recognise(&["activity_id", "recommend"]), Some(DatasetKind::Responses));
+        assert_eq!(recognise(&["country", "phase", "priority"]), Some(DatasetKind::Needs));
+        assert_eq!(recognise(&["Country", "Identification & referral", "Reception"]), Some(DatasetKind::Needs));
+        assert_eq!(recognise(&["country", "experience", "annual_quota"]), Some(DatasetKind::Countries));
+        assert_eq!(recognise(&["name", "colour"]), None);
+    }
+
+    #[test]
+    fn sheet_names_pick_the_dataset() {
+        let tables = HeaderTables::new(&Config::default());
+        assert_eq!(tables.dataset_for_sheet_name("Activity register"), Some(DatasetKind::Activities));
+        assert_eq!(tables.dataset_for_sheet_name("Follow-ups"), Some(DatasetKind::Followups));
+        assert_eq!(tables.dataset_for_sheet_name("Country profiles"), Some(DatasetKind::Countries));
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("survey_*.xlsx", "survey_SV-01.xlsx"));
+        assert!(glob_match("*.XLSX", "a.xlsx"));
+        assert!(glob_match("data?.csv", "data1.csv"));
+        assert!(!glob_match("survey_*.xlsx", "register.xlsx"));
+    }
+}

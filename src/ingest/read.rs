@@ -1,0 +1,386 @@
+//! Reading one input file into sheets of sparse rows, within safety limits.
+//!
+//! xlsx/xlsm are streamed cell by cell (calamine's cell reader), never through a
+//! dense range, so a sheet that declares `A1:XFD1048576` costs only its real cells.
+//! The zip directory is checked before calamine sees the file, so a part that
+//! inflates to gigabytes is refused up front. xls and ods go through calamine's
+//! range API; csv through the `csv` crate with delimiter sniffing.
+
+use std::fs::File;
+use std::io::{BufReader, Read, Seek};
+use std::path::Path;
+
+use calamine::{Data, DataRef, Reader, Xlsx};
+use chrono::NaiveDate;
+
+use crate::config::LimitsConfig;
+
+/// One non-empty cell value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Number(f64),
+    Bool(bool),
+    /// A cell formatted as a date in the workbook.
+    Date(NaiveDate),
+    /// An Excel error value such as `#DIV/0!`.
+    Error(String),
+}
+
+impl Cell {
+    /// The value as a person would read it in the sheet.
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Text(text) => text.clone(),
+            Cell::Number(n) => format_number(*n),
+            Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+            Cell::Date(date) => date.format("%Y-%m-%d").to_string(),
+            Cell::Error(e) => e.clone(),
+        }
+    }
+}
+
+/// Numbers without a spurious `.0`.
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// One non-blank row: its 0-based index and its cells sorted by column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub index: u32,
+    pub cells: Vec<(u32, Cell)>,
+}
+
+impl Row {
+    pub fn get(&self, col: u32) -> Option<&Cell> {
+        self.cells.binary_search_by_key(&col, |(c, _)| *c).ok().map(|i| &self.cells[i].1)
+    }
+}
+
+/// A sheet: name and its non-blank rows in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sheet {
+    pub name: String,
+    pub rows: Vec<Row>,
+}
+
+/// Read every sheet of `path`. The error is a plain-language reason for the user.
+///
+/// # Errors
+/// Too large, corrupt, encrypted, not a spreadsheet, or over a configured limit.
+pub fn read_file(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
+    let metadata = std::fs::metadata(path).map_err(|err| format!("cannot open the file: {err}"))?;
+    let max_bytes = limits.max_file_mb.saturating_mul(1024 * 1024);
+    if metadata.len() > max_bytes {
+        return Err(format!(
+            "the file is {} MB, over the limit of {} MB (limits.max_file_mb)",
+            metadata.len() / (1024 * 1024),
+            limits.max_file_mb
+        ));
+    }
+    if metadata.len() == 0 {
+        return Err("the file is empty (0 bytes)".to_string());
+    }
+    let extension = extension_of(path);
+    let outcome = std::panic::catch_unwind(|| match extension.as_str() {
+        "xlsx" | "xlsm" => read_xlsx(path, limits),
+        "xls" | "ods" => read_with_range(path, &extension, limits),
+        "csv" => read_csv(path, limits),
+        other => Err(format!("`.{other}` files are not read")),
+    });
+    match outcome {
+        Ok(result) => result,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown failure".to_string());
+            Err(format!("the spreadsheet reader failed on this file ({what}); it is probably damaged"))
+        }
+    }
+}
+
+/// Lower-case extension without the dot.
+pub fn extension_of(path: &Path) -> String {
+    path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).unwrap_or_default()
+}
+
+const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+fn starts_with_magic(path: &Path, magic: &[u8]) -> bool {
+    let mut head = vec![0u8; magic.len()];
+    File::open(path).and_then(|mut f| f.read_exact(&mut head)).map(|_| head == magic).unwrap_or(false)
+}
+
+/// Refuse zip files whose parts would inflate past the limit, before parsing them.
+fn check_zip_directory(path: &Path, limits: &LimitsConfig) -> Result<(), String> {
+    let file = File::open(path).map_err(|err| format!("cannot open the file: {err}"))?;
+    let mut archive = zip::ZipArchive::new(BufReader::new(file)).map_err(|_| {
+        "the file is not a valid workbook (its zip structure is damaged or it was truncated)".to_string()
+    })?;
+    let max = limits.max_decompressed_mb.saturating_mul(1024 * 1024);
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(i)
+            .map_err(|_| "the file is not a valid workbook (damaged zip directory)".to_string())?;
+        if entry.encrypted() {
+            return Err("the workbook is password-protected; save an unprotected copy".to_string());
+        }
+        total = total.saturating_add(entry.size());
+    }
+    if total > max {
+        return Err(format!(
+            "the workbook's parts would inflate to {} MB, over the limit of {} MB (limits.max_decompressed_mb); it may be a zip bomb",
+            total / (1024 * 1024),
+            limits.max_decompressed_mb
+        ));
+    }
+    Ok(())
+}
+
+fn encrypted_or_wrong(path: &Path) -> Option<String> {
+    starts_with_magic(path, &CFB_MAGIC).then(|| {
+        "the workbook is encrypted (password-protected) or is a legacy .xls renamed to .xlsx; \
+         save an unprotected .xlsx copy"
+            .to_string()
+    })
+}
+
+fn read_xlsx(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
+    if let Some(reason) = encrypted_or_wrong(path) {
+        return Err(reason);
+    }
+    check_zip_directory(path, limits)?;
+    let file = File::open(path).map_err(|err| format!("cannot open the file: {err}"))?;
+    let mut workbook: Xlsx<_> = Xlsx::new(BufReader::new(file)).map_err(|err| describe_calamine(&err.to_string()))?;
+    let names = workbook.sheet_names().to_vec();
+    let mut sheets = Vec::with_capacity(names.len());
+    for name in names {
+        let rows = read_xlsx_sheet(&mut workbook, &name, limits)?;
+        sheets.push(Sheet { name, rows });
+    }
+    Ok(sheets)
+}
+
+fn read_xlsx_sheet<RS: Read + Seek>(
+    workbook: &mut Xlsx<RS>,
+    name: &str,
+    limits: &LimitsConfig,
+) -> Result<Vec<Row>, String> {
+    let mut reader = match workbook.worksheet_cells_reader(name) {
+        Ok(reader) => reader,
+        // Chart sheets and dialog sheets have no cells: an empty sheet.
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()),
+        Err(err) => return Err(format!("sheet `{name}`: {}", describe_calamine(&err.to_string()))),
+    };
+    let mut builder = RowBuilder::new(name, limits);
+    loop {
+        let cell =
+            reader.next_cell().map_err(|err| format!("sheet `{name}`: {}", describe_calamine(&err.to_string())))?;
+        let Some(cell) = cell else { break };
+        let (row, col) = cell.get_position();
+        if let Some(value) = convert_ref(cell.get_value()) {
+            builder.push(row, col, value)?;
+        }
+    }
+    Ok(builder.finish())
+}
+
+fn read_with_range(path: &Path, extension: &str, limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
+    if extension == "ods" {
+        check_zip_directory(path, limits)?;
+    } else if !starts_with_magic(path, &CFB_MAGIC) {
+        return Err(
+            "the file is not a valid .xls workbook (wrong signature; it may be truncated or another format renamed)"
+                .into(),
+        );
+    }
+    let bytes = std::fs::read(path).map_err(|err| format!("cannot read the file: {err}"))?;
+    let mut workbook = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|err| describe_calamine(&err.to_string()))?;
+    let names = workbook.sheet_names().to_vec();
+    let mut sheets = Vec::with_capacity(names.len());
+    for name in names {
+        let range = workbook
+            .worksheet_range(&name)
+            .map_err(|err| format!("sheet `{name}`: {}", describe_calamine(&err.to_string())))?;
+        let (row0, col0) = range.start().unwrap_or((0, 0));
+        let mut builder = RowBuilder::new(&name, limits);
+        for (r, c, value) in range.used_cells() {
+            if let Some(value) = convert(value) {
+                builder.push(row0 + r as u32, col0 + c as u32, value)?;
+            }
+        }
+        sheets.push(Sheet { name, rows: builder.finish() });
+    }
+    Ok(sheets)
+}
+
+fn read_csv(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
+    let bytes = std::fs::read(path).map_err(|err| format!("cannot read the file: {err}"))?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    if bytes.contains(&0) {
+        return Err("the file is not a text CSV file (it contains binary data)".into());
+    }
+    // Excel on Windows saves CSV in Windows-1252; anything not UTF-8 is read as Latin-1.
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => bytes.iter().map(|&b| b as char).collect(),
+    };
+    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let delimiter =
+        [b',', b';', b'\t'].into_iter().max_by_key(|d| first_line.bytes().filter(|b| b == d).count()).unwrap_or(b',');
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
+    let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("csv").to_string();
+    let mut builder = RowBuilder::new("csv", limits);
+    for record in reader.records() {
+        let record = record.map_err(|err| format!("the CSV file cannot be parsed: {err}"))?;
+        let row = record.position().map(|p| p.line().saturating_sub(1) as u32).unwrap_or(0);
+        for (col, field) in record.iter().enumerate() {
+            if !field.trim().is_empty() {
+                builder.push(row, col as u32, Cell::Text(field.to_string()))?;
+            }
+        }
+    }
+    Ok(vec![Sheet { name, rows: builder.finish() }])
+}
+
+/// Collects cells (in any order) into sorted sparse rows, enforcing the cell cap.
+struct RowBuilder {
+    sheet: String,
+    max_cells: u64,
+    count: u64,
+    cells: Vec<(u32, u32, Cell)>,
+}
+
+impl RowBuilder {
+    fn new(sheet: &str, limits: &LimitsConfig) -> RowBuilder {
+        RowBuilder { sheet: sheet.to_string(), max_cells: limits.max_cells_per_sheet, count: 0, cells: Vec::new() }
+    }
+
+    fn push(&mut self, row: u32, col: u32, value: Cell) -> Result<(), String> {
+        self.count += 1;
+        if self.count > self.max_cells {
+            return Err(format!(
+                "sheet `{}` has more than {} filled cells (limits.max_cells_per_sheet)",
+                self.sheet, self.max_cells
+            ));
+        }
+        self.cells.push((row, col, value));
+        Ok(())
+    }
+
+    fn finish(mut self) -> Vec<Row> {
+        self.cells.sort_by_key(|(r, c, _)| (*r, *c));
+        let mut rows: Vec<Row> = Vec::new();
+        for (r, c, value) in self.cells {
+            match rows.last_mut() {
+                Some(row) if row.index == r => {
+                    // A duplicate cell reference keeps the first value.
+                    if row.cells.last().is_none_or(|(last, _)| *last != c) {
+                        row.cells.push((c, value));
+                    }
+                }
+                _ => rows.push(Row { index: r, cells: vec![(c, value)] }),
+            }
+        }
+        rows
+    }
+}
+
+fn text_cell(text: &str) -> Option<Cell> {
+    (!text.trim().is_empty()).then(|| Cell::Text(text.to_string()))
+}
+
+fn date_cell(dt: &calamine::ExcelDateTime) -> Option<Cell> {
+    if dt.is_duration() {
+        return Some(Cell::Number(dt.as_f64()));
+    }
+    let (y, m, d, ..) = dt.to_ymd_hms_milli();
+    Some(match NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32) {
+        Some(date) => Cell::Date(date),
+        None => Cell::Number(dt.as_f64()),
+    })
+}
+
+fn convert_ref(value: &DataRef<'_>) -> Option<Cell> {
+    match value {
+        DataRef::Int(i) => Some(Cell::Number(*i as f64)),
+        DataRef::Float(f) => Some(Cell::Number(*f)),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => text_cell(s),
+        DataRef::SharedString(s) => text_cell(s),
+        DataRef::Bool(b) => Some(Cell::Bool(*b)),
+        DataRef::DateTime(dt) => date_cell(dt),
+        DataRef::Error(e) => Some(Cell::Error(format!("{e}"))),
+        DataRef::Empty => None,
+    }
+}
+
+fn convert(value: &Data) -> Option<Cell> {
+    match value {
+        Data::Int(i) => Some(Cell::Number(*i as f64)),
+        Data::Float(f) => Some(Cell::Number(*f)),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => text_cell(s),
+        Data::Bool(b) => Some(Cell::Bool(*b)),
+        Data::DateTime(dt) => date_cell(dt),
+        Data::Error(e) => Some(Cell::Error(format!("{e}"))),
+        Data::Empty => None,
+    }
+}
+
+/// calamine's messages, made readable for staff.
+fn describe_calamine(message: &str) -> String {
+    let lower = message.to_lowercase();
+    if lower.contains("password") || lower.contains("encrypt") {
+        "the workbook is password-protected; save an unprotected copy".to_string()
+    } else if lower.contains("zip") || lower.contains("eof") || lower.contains("end of file") {
+        format!("the file is damaged or truncated ({message})")
+    } else {
+        format!("the file cannot be read as a spreadsheet ({message})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_display_without_trailing_zero() {
+        assert_eq!(format_number(4.0), "4");
+        assert_eq!(format_number(4.5), "4.5");
+    }
+
+    #[test]
+    fn rows_are_sorted_and_sparse() {
+        let limits = LimitsConfig::default();
+        let mut builder = RowBuilder::new("s", &limits);
+        builder.push(3, 2, Cell::Number(1.0)).unwrap();
+        builder.push(0, 5, Cell::Text("b".into())).unwrap();
+        builder.push(0, 1, Cell::Text("a".into())).unwrap();
+        let rows = builder.finish();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].index, 0);
+        assert_eq!(rows[0].get(1), Some(&Cell::Text("a".into())));
+        assert_eq!(rows[0].get(5), Some(&Cell::Text("b".into())));
+        assert_eq!(rows[0].get(3), None);
+        assert_eq!(rows[1].index, 3);
+    }
+
+    #[test]
+    fn cell_cap_is_enforced() {
+        let limits = LimitsConfig { max_cells_per_sheet: 2, ..LimitsConfig::default() };
+        let mut builder = RowBuilder::new("s", &limits);
+        builder.push(0, 0, Cell::Bool(true)).unwrap();
+        builder.push(0, 1, Cell::Bool(true)).unwrap();
+        let err = builder.push(0, 2, Cell::Bool(true)).unwrap_err();
+        assert!(err.contains("limits.max_cells_per_sheet"));
+    }
+}

@@ -1,0 +1,460 @@
+//! Turning the data rows of a recognised sheet into typed records.
+//!
+//! A [`RowReader`] reads one row through the sheet's [`ColumnMap`]; every value
+//! problem becomes an [`Issue`] at that cell. Errors (a missing required value, an
+//! unparsable `start_date`, an unknown activity) reject the row; anything else is a
+//! warning and the value is ignored or coerced.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+
+use super::headers::ColumnMap;
+use super::read::{Cell, Row};
+use super::values::{Problem, Vocab};
+use crate::model::{
+    Activity, CountryProfile, Experience, Followup, Need, Origin, Participant, Place, Response, YesPartlyNo,
+};
+use crate::quality::{Issue, Severity};
+
+/// Where a sheet is, for issues and origins.
+#[derive(Debug, Clone)]
+pub struct SheetPlace<'a> {
+    pub file: &'a str,
+    pub sheet: &'a str,
+    /// Index of the sheet in the run's flat list of sheets.
+    pub index: usize,
+}
+
+/// Reads one data row; collects issues and whether the row is rejected.
+pub struct RowReader<'a> {
+    place: &'a SheetPlace<'a>,
+    map: &'a ColumnMap,
+    row: &'a Row,
+    vocab: &'a Vocab,
+    pub issues: Vec<Issue>,
+    pub rejected: bool,
+}
+
+impl<'a> RowReader<'a> {
+    pub fn new(place: &'a SheetPlace<'a>, map: &'a ColumnMap, row: &'a Row, vocab: &'a Vocab) -> RowReader<'a> {
+        RowReader { place, map, row, vocab, issues: Vec::new(), rejected: false }
+    }
+
+    pub fn origin(&self) -> Origin {
+        Origin { sheet: self.place.index, row: self.row.index }
+    }
+
+    /// The cell of a canonical column, if the column exists and the cell is filled.
+    fn cell(&self, column: &str) -> Option<&'a Cell> {
+        let (col, _) = self.map.columns.get(column)?;
+        self.row.get(*col)
+    }
+
+    fn issue(&mut self, severity: Severity, code: &'static str, column: &str, value: Option<&str>, message: String) {
+        let mut issue =
+            Issue::file(severity, code, self.place.file, message).in_sheet(self.place.sheet).at_row(self.row.index);
+        if let Some((col, header)) = self.map.columns.get(column) {
+            issue = issue.at_column(*col, header);
+        }
+        if let Some(value) = value {
+            issue = issue.with_value(value);
+        }
+        if severity == Severity::Error {
+            self.rejected = true;
+        }
+        self.issues.push(issue);
+    }
+
+    /// Report a value problem: an error rejects the row, a warning ignores the value.
+    fn problem(&mut self, severity: Severity, column: &str, value: &str, problem: Problem) {
+        let consequence = match severity {
+            Severity::Error => " The row was not used.",
+            _ => "",
+        };
+        self.issue(
+            severity,
+            problem.code,
+            column,
+            Some(value),
+            format!("{}.{consequence}", problem.message.trim_end_matches('.')),
+        );
+    }
+
+    /// Text of a column, trimmed; numbers as shown.
+    pub fn text(&self, column: &str) -> Option<String> {
+        self.cell(column).map(|c| c.display().trim().to_string()).filter(|s| !s.is_empty())
+    }
+
+    /// A required text; its absence rejects the row.
+    pub fn required_text(&mut self, column: &str) -> Option<String> {
+        let value = self.text(column);
+        if value.is_none() {
+            self.missing(column);
+        }
+        value
+    }
+
+    fn missing(&mut self, column: &str) {
+        let header = self.map.columns.get(column).map(|(_, h)| h.clone()).unwrap_or_else(|| column.to_string());
+        self.issue(
+            Severity::Error,
+            "missing_required",
+            column,
+            None,
+            format!("`{header}` is empty but required; fill it in. The row was not used."),
+        );
+    }
+
+    pub fn date(&mut self, column: &str, severity: Severity) -> Option<NaiveDate> {
+        let cell = self.cell(column)?;
+        match self.vocab.date(cell) {
+            Ok(date) => Some(date),
+            Err(problem) => {
+                self.problem(severity, column, &cell.display(), problem);
+                None
+            }
+        }
+    }
+
+    pub fn integer(&mut self, column: &str, min: i64, max: i64) -> Option<i64> {
+        let cell = self.cell(column)?;
+        self.vocab.integer(cell, min, max).map_err(|p| self.problem(Severity::Warning, column, &cell.display(), p)).ok()
+    }
+
+    pub fn non_negative(&mut self, column: &str) -> Option<f64> {
+        let cell = self.cell(column)?;
+        self.vocab.non_negative(cell).map_err(|p| self.problem(Severity::Warning, column, &cell.display(), p)).ok()
+    }
+
+    /// An enumeration value; unknown values are ignored with a warning.
+    pub fn choice(&mut self, column: &str, pick: fn(&Vocab) -> &super::values::Enumeration) -> Option<String> {
+        let text = self.text(column)?;
+        pick(self.vocab).resolve(&text).map_err(|p| self.problem(Severity::Warning, column, &text, p)).ok()
+    }
+
+    pub fn choices(&mut self, column: &str, pick: fn(&Vocab) -> &super::values::Enumeration) -> Vec<String> {
+        let Some(text) = self.text(column) else { return Vec::new() };
+        let (ids, problems) = self.vocab.enum_list(pick(self.vocab), &text);
+        for problem in problems {
+            self.problem(Severity::Warning, column, &text, problem);
+        }
+        ids
+    }
+
+    pub fn phases(&mut self, column: &str) -> Vec<String> {
+        let Some(text) = self.text(column) else { return Vec::new() };
+        let (ids, problems) = self.vocab.phase_list(&text);
+        for problem in problems {
+            self.problem(Severity::Warning, column, &text, problem);
+        }
+        ids
+    }
+
+    pub fn place(&mut self, column: &str) -> Option<Place> {
+        let text = self.text(column)?;
+        let (place, problem) = self.vocab.place(&text);
+        if let Some(problem) = problem {
+            self.problem(Severity::Warning, column, &text, problem);
+        }
+        Some(place)
+    }
+
+    pub fn places(&mut self, column: &str) -> Vec<Place> {
+        let Some(text) = self.text(column) else { return Vec::new() };
+        let (places, problems) = self.vocab.place_list(&text);
+        for problem in problems {
+            self.problem(Severity::Warning, column, &text, problem);
+        }
+        places
+    }
+
+    pub fn experience(&mut self, column: &str) -> Option<Experience> {
+        let text = self.text(column)?;
+        self.vocab.experience_of(&text).map_err(|p| self.problem(Severity::Warning, column, &text, p)).ok()
+    }
+
+    pub fn yes_no(&mut self, column: &str) -> Option<bool> {
+        let cell = self.cell(column)?;
+        self.vocab.yes_no(cell).map_err(|p| self.problem(Severity::Warning, column, &cell.display(), p)).ok().flatten()
+    }
+
+    pub fn yes_partly_no(&mut self, column: &str) -> Option<YesPartlyNo> {
+        let cell = self.cell(column)?;
+        self.vocab
+            .yes_partly_no(cell, true)
+            .map_err(|p| self.problem(Severity::Warning, column, &cell.display(), p))
+            .ok()
+            .flatten()
+    }
+
+    pub fn likert(&mut self, column: &str, points: u8) -> Option<u8> {
+        let cell = self.cell(column)?;
+        self.vocab
+            .likert(cell, points)
+            .map_err(|p| self.problem(Severity::Warning, column, &cell.display(), p))
+            .ok()
+            .flatten()
+    }
+
+    pub fn score_0_10(&mut self, column: &str) -> Option<u8> {
+        let cell = self.cell(column)?;
+        self.vocab
+            .score_0_10(cell)
+            .map_err(|p| self.problem(Severity::Warning, column, &cell.display(), p))
+            .ok()
+            .flatten()
+    }
+
+    /// Reject the row with an error at `column`.
+    pub fn reject(&mut self, code: &'static str, column: &str, value: &str, message: String) {
+        self.issue(Severity::Error, code, column, Some(value), message);
+    }
+
+    /// Reject the row because its activity is unknown.
+    pub fn unknown_activity(&mut self, id: &str) {
+        self.issue(
+            Severity::Error,
+            "unknown_activity",
+            "activity_id",
+            Some(id),
+            format!(
+                "`{id}` is not an activity in the activity register; correct the id or add the activity to the register. The row was not used."
+            ),
+        );
+    }
+
+    /// A required column's cell, or `None` after rejecting the row.
+    pub fn require_activity(&mut self, known: &BTreeSet<String>, fixed: Option<&str>) -> Option<String> {
+        let id = match fixed {
+            Some(id) => id.to_string(),
+            None => self.required_text("activity_id")?,
+        };
+        if known.contains(&id) {
+            Some(id)
+        } else {
+            self.unknown_activity(&id);
+            None
+        }
+    }
+}
+
+pub fn activity(r: &mut RowReader) -> Option<Activity> {
+    let id = r.required_text("activity_id");
+    let kind = match r.text("type") {
+        None => {
+            r.missing("type");
+            None
+        }
+        Some(text) => Some(match r.vocab.activity_types.resolve(&text) {
+            Ok(kind) => kind,
+            Err(problem) => {
+                let message = format!("{}; the activity is counted as `other`", problem.message);
+                r.problem(Severity::Warning, "type", &text, Problem::new("unknown_value", message));
+                "other".to_string()
+            }
+        }),
+    };
+    let start = match r.cell("start_date") {
+        None => {
+            r.missing("start_date");
+            None
+        }
+        Some(_) => r.date("start_date", Severity::Error),
+    };
+    let (id, kind, start) = (id?, kind?, start?);
+    let mut end = r.date("end_date", Severity::Warning).unwrap_or(start);
+    if end < start {
+        let shown = end.format("%Y-%m-%d").to_string();
+        r.issue(
+            Severity::Warning,
+            "out_of_range",
+            "end_date",
+            Some(&shown),
+            format!(
+                "the end date {shown} is before the start date {}; the end date was ignored and the activity counted as one day. Correct the dates.",
+                start.format("%Y-%m-%d")
+            ),
+        );
+        end = start;
+    }
+    let participants = r.integer("participants", 0, i64::MAX).map(|n| n as u64);
+    let follow_up = r
+        .text("follow_up")
+        .is_some_and(|t| !r.vocab.is_missing(&t) && !matches!(r.vocab.yes_no(&Cell::Text(t)), Ok(Some(false))));
+    Some(Activity {
+        id,
+        kind,
+        title: r.text("title"),
+        start,
+        end,
+        format: r.choice("format", |v| &v.formats).unwrap_or_else(|| "in_person".to_string()),
+        host_country: r.place("host_country"),
+        participating: r.places("participating_countries"),
+        phases: r.phases("phases"),
+        goals: r.choices("goals", |v| &v.goals),
+        participants,
+        cost_eur: r.non_negative("cost_eur"),
+        follow_up,
+        location: r.text("location"),
+        host_org: r.text("host_org"),
+        project: r.text("project"),
+        component: r.text("component"),
+        expected_outcome: r.text("expected_outcome"),
+        origin: r.origin(),
+    })
+}
+
+pub fn response(
+    r: &mut RowReader,
+    known: &BTreeSet<String>,
+    fixed_activity: Option<&str>,
+    items: &[(String, u8)],
+) -> Option<Response> {
+    let activity_id = r.require_activity(known, fixed_activity)?;
+    let mut likert = BTreeMap::new();
+    for (item, points) in items {
+        if let Some(level) = r.likert(item, *points) {
+            likert.insert(item.clone(), level);
+        }
+    }
+    Some(Response {
+        activity_id,
+        response_id: r.text("response_id"),
+        respondent_id: r.text("respondent_id"),
+        submitted_at: r.date("submitted_at", Severity::Warning),
+        country: r.place("country"),
+        org_type: r.choice("org_type", |v| &v.org_types),
+        role_level: r.choice("role_level", |v| &v.role_levels),
+        experience: r.experience("experience"),
+        likert,
+        recommend: r.score_0_10("recommend"),
+        participation_aim: r.choices("participation_aim", |v| &v.goals),
+        intent_to_apply: r.yes_partly_no("intent_to_apply"),
+        new_contacts: r.integer("new_contacts", 0, i64::MAX).map(|n| n as u64),
+        comments: r.text("comments"),
+        origin: r.origin(),
+    })
+}
+
+pub fn participant(r: &mut RowReader, known: &BTreeSet<String>) -> Option<Participant> {
+    let participant_id = r.required_text("participant_id");
+    let activity_id = r.require_activity(known, None)?;
+    Some(Participant {
+        activity_id,
+        participant_id: participant_id?,
+        country: r.place("country"),
+        org_type: r.choice("org_type", |v| &v.org_types),
+        role_level: r.choice("role_level", |v| &v.role_levels),
+        experience: r.experience("experience"),
+        role: r.choice("role", |v| &v.roles),
+        origin: r.origin(),
+    })
+}
+
+/// Needs of one row: long form (`phase` or `phases`) or wide form (phase columns).
+pub fn needs(r: &mut RowReader, phase_columns: &[(String, String)]) -> Option<Vec<Need>> {
+    let country = r.required_text("country");
+    let long_form = r.map.columns.contains_key("phase") || r.map.columns.contains_key("phases");
+    let mut phases: Vec<(String, Option<u8>)> = Vec::new();
+    let priority = r.integer("priority", 1, 3).map(|p| p as u8);
+    if long_form {
+        let column = if r.map.columns.contains_key("phase") { "phase" } else { "phases" };
+        let Some(text) = r.text(column) else {
+            r.missing(column);
+            return None;
+        };
+        let (ids, problems) = r.vocab.phase_list(&text);
+        for problem in problems {
+            r.problem(Severity::Error, column, &text, problem);
+        }
+        if r.rejected {
+            return None;
+        }
+        phases.extend(ids.into_iter().map(|id| (id, priority)));
+    } else {
+        for (column, phase) in phase_columns {
+            let Some(cell) = r.cell(column) else { continue };
+            // A priority number (1–3) or any yes-like mark flags a need.
+            let marked = match cell {
+                Cell::Number(n) if (1.0..=3.0).contains(n) && n.fract() == 0.0 => Some(Some(*n as u8)),
+                other => match r.vocab.yes_no(other) {
+                    Ok(Some(true)) => Some(None),
+                    Ok(_) => None,
+                    Err(_) => match other {
+                        Cell::Text(t) if (1..=3).any(|p| t.trim() == p.to_string()) => Some(t.trim().parse().ok()),
+                        _ => {
+                            let shown = other.display();
+                            r.problem(
+                                Severity::Warning,
+                                column,
+                                &shown,
+                                Problem::new("unknown_value", format!("`{shown}` does not say whether this phase is a need; write x, yes, or a priority 1–3")),
+                            );
+                            None
+                        }
+                    },
+                },
+            };
+            if let Some(priority) = marked {
+                phases.push((phase.clone(), priority));
+            }
+        }
+    }
+    let country = country?;
+    let (place, problem) = r.vocab.place(&country);
+    if let Some(problem) = problem {
+        r.problem(Severity::Warning, "country", &country, problem);
+    }
+    let methods = r.choices("preferred_methods", |v| &v.methods);
+    Some(
+        phases
+            .into_iter()
+            .map(|(phase, priority)| Need {
+                country: place.clone(),
+                phase,
+                priority,
+                preferred_methods: methods.clone(),
+                origin: r.origin(),
+            })
+            .collect(),
+    )
+}
+
+pub fn followup(r: &mut RowReader, known: &BTreeSet<String>) -> Option<Followup> {
+    let activity_id = r.require_activity(known, None)?;
+    Some(Followup {
+        activity_id,
+        respondent_id: r.text("respondent_id"),
+        country: r.place("country"),
+        months_after: r.integer("months_after", 0, 600).map(|m| m as u32),
+        applied: r.yes_partly_no("applied"),
+        shared_internally: r.yes_no("shared_internally"),
+        further_contact: r.yes_no("further_contact"),
+        change_description: r.text("change_description"),
+        origin: r.origin(),
+    })
+}
+
+pub fn country_profile(r: &mut RowReader, experience_columns: &[(String, String)]) -> Option<CountryProfile> {
+    let country = r.required_text("country")?;
+    let (place, problem) = r.vocab.place(&country);
+    if let Some(problem) = problem {
+        r.problem(Severity::Warning, "country", &country, problem);
+    }
+    let mut phase_experience = BTreeMap::new();
+    for (column, phase) in experience_columns {
+        if let Some(level) = r.experience(column) {
+            phase_experience.insert(phase.clone(), level);
+        }
+    }
+    Some(CountryProfile {
+        country: place,
+        experience: r.experience("experience"),
+        phase_experience,
+        welfare_support_months: r.non_negative("welfare_support_months"),
+        governance: r.choice("governance", |v| &v.governance),
+        annual_quota: r.non_negative("annual_quota"),
+        origin: r.origin(),
+    })
+}

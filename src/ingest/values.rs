@@ -1,0 +1,664 @@
+//! Value parsing (SPEC §4): dates, numbers, lists, phases, countries, yes/no,
+//! Likert answers and enumerations, each returning a typed value or a
+//! [`Problem`] whose message tells staff what to write instead.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{Datelike, Duration, NaiveDate};
+use regex::Regex;
+
+use super::read::Cell;
+use crate::config::{Config, DateOrder};
+use crate::model::{Experience, Place, YesPartlyNo};
+use crate::text::{closest, normalise};
+
+/// Why a value could not be used.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Problem {
+        Problem { code, message: message.into() }
+    }
+}
+
+/// A closed list of ids with their accepted spellings.
+#[derive(Debug, Clone)]
+pub struct Enumeration {
+    /// What one value is, with its article: "an activity type".
+    pub what: &'static str,
+    pub ids: Vec<String>,
+    lookup: HashMap<String, String>,
+}
+
+impl Enumeration {
+    pub fn new<'a>(what: &'static str, entries: impl IntoIterator<Item = (&'a str, Vec<&'a str>)>) -> Enumeration {
+        let mut ids = Vec::new();
+        let mut lookup = HashMap::new();
+        for (id, aliases) in entries {
+            ids.push(id.to_string());
+            lookup.insert(normalise(id), id.to_string());
+            for alias in aliases {
+                lookup.entry(normalise(alias)).or_insert_with(|| id.to_string());
+            }
+        }
+        Enumeration { what, ids, lookup }
+    }
+
+    /// The id for `text`, or a message with the closest valid id.
+    pub fn resolve(&self, text: &str) -> Result<String, Problem> {
+        if let Some(id) = self.lookup.get(&normalise(text)) {
+            return Ok(id.clone());
+        }
+        let candidates: Vec<&str> = self.lookup.keys().map(String::as_str).collect();
+        let hint = closest(text, candidates.iter().copied())
+            .and_then(|c| self.lookup.get(c))
+            .map(|id| format!("; did you mean `{id}`?"))
+            .unwrap_or_else(|| format!("; use one of: {}", self.ids.join(", ")));
+        Err(Problem::new("unknown_value", format!("`{}` is not {}{hint}", text.trim(), self.what)))
+    }
+}
+
+/// Every lookup table the parsers need, built once from the configuration.
+#[derive(Debug, Clone)]
+pub struct Vocab {
+    pub phases: Enumeration,
+    pub goals: Enumeration,
+    pub activity_types: Enumeration,
+    pub formats: Enumeration,
+    pub org_types: Enumeration,
+    pub role_levels: Enumeration,
+    pub experience: Enumeration,
+    pub roles: Enumeration,
+    pub governance: Enumeration,
+    pub methods: Enumeration,
+    likert_labels: HashMap<String, u8>,
+    missing: HashSet<String>,
+    countries: HashMap<String, Place>,
+    date_order: DateOrder,
+    range: Regex,
+    phase_prefix: Regex,
+}
+
+impl Vocab {
+    pub fn new(config: &Config) -> Vocab {
+        let tax = &config.taxonomy;
+        let numbers: Vec<String> = tax.phases.iter().map(|p| p.number.to_string()).collect();
+        let phases = Enumeration::new(
+            "a phase",
+            tax.phases.iter().zip(&numbers).map(|(p, n)| {
+                let mut aliases: Vec<&str> = vec![p.label.as_str(), n.as_str()];
+                aliases.extend(p.aliases.iter().map(String::as_str));
+                (p.id.as_str(), aliases)
+            }),
+        );
+        let with_labels = |what, defs: &[crate::config::TermDef]| {
+            Enumeration::new(
+                what,
+                defs.iter().map(|d| {
+                    let mut aliases = vec![d.label.as_str()];
+                    aliases.extend(d.aliases.iter().map(String::as_str));
+                    (d.id.as_str(), aliases)
+                }),
+            )
+        };
+        let goals = with_labels("a goal", &tax.goals);
+        let activity_types = Enumeration::new(
+            "an activity type",
+            tax.activity_types.iter().map(|t| {
+                let mut aliases = vec![t.label.as_str()];
+                aliases.extend(t.aliases.iter().map(String::as_str));
+                (t.id.as_str(), aliases)
+            }),
+        );
+        let fixed = |what, rows: &[(&'static str, &[&'static str])]| {
+            Enumeration::new(what, rows.iter().map(|(id, aliases)| (*id, aliases.to_vec())))
+        };
+        let formats = fixed(
+            "a format",
+            &[
+                ("in_person", &["in person", "face to face", "face-to-face", "on site", "onsite", "physical"]),
+                ("online", &["virtual", "remote", "web"]),
+                ("hybrid", &["blended", "mixed"]),
+            ],
+        );
+        let org_types = fixed(
+            "an organisation type",
+            &[
+                (
+                    "state",
+                    &["government", "ministry", "public administration", "state authority", "national authority"],
+                ),
+                ("civil_society", &["ngo", "civil society organisation", "civil society organization", "cso"]),
+                ("international_org", &["international organisation", "international organization", "io", "igo"]),
+                ("other", &[]),
+            ],
+        );
+        let role_levels = fixed(
+            "a role level",
+            &[
+                ("political", &["policy", "senior", "political level"]),
+                ("administrative", &["management", "manager", "administrative level"]),
+                ("operational", &["practitioner", "caseworker", "operational level"]),
+            ],
+        );
+        let experience = fixed(
+            "an experience level",
+            &[
+                ("new", &["none", "no experience", "beginner", "new resettlement country"]),
+                ("emerging", &["some", "developing", "emerging resettlement country"]),
+                ("experienced", &["established", "expert", "experienced resettlement country"]),
+            ],
+        );
+        let roles = fixed(
+            "a role",
+            &[
+                ("host", &["organiser", "organizer"]),
+                ("participant", &["learner", "attendee", "visitor"]),
+                ("presenter", &["speaker", "expert", "trainer"]),
+            ],
+        );
+        let governance = fixed(
+            "a governance model",
+            &[
+                ("centralised", &["centralized", "central", "centralised state"]),
+                ("federal", &["federation"]),
+                ("regional", &["decentralised", "decentralized", "regionalised", "regionalized"]),
+            ],
+        );
+        let methods = fixed(
+            "a preferred method",
+            &[
+                ("workshop", &["workshops", "thematic workshop"]),
+                ("bilateral_meeting", &["bilateral meeting", "bilateral meetings", "bilateral"]),
+                ("visit_from_peers", &["visit from peers", "peers visiting us"]),
+                ("visit_to_peers", &["visit to peers", "visiting peers"]),
+                ("study_visit_eu", &["study visit eu", "study visit in the eu", "study visit to an eu member state"]),
+                ("study_visit_third_country", &["study visit third country", "study visit to a third country"]),
+                ("pilot", &["pilot project", "pilots"]),
+            ],
+        );
+
+        let mut likert_labels = HashMap::new();
+        let mut sets = crate::config::defaults::likert_label_sets();
+        sets.extend(config.likert.label_sets.iter().cloned());
+        for set in &sets {
+            for (level, labels) in set.iter().enumerate() {
+                for label in labels {
+                    likert_labels.entry(normalise(label)).or_insert(level as u8 + 1);
+                }
+            }
+        }
+        let mut missing: HashSet<String> =
+            crate::config::defaults::missing_tokens().iter().map(|t| normalise(t)).collect();
+        missing.extend(config.likert.missing.iter().map(|t| normalise(t)));
+        missing.insert(String::new());
+
+        Vocab {
+            phases,
+            goals,
+            activity_types,
+            formats,
+            org_types,
+            role_levels,
+            experience,
+            roles,
+            governance,
+            methods,
+            likert_labels,
+            missing,
+            countries: super::countries::table(config),
+            date_order: config.input.date_order,
+            range: Regex::new(r"^(?i)(?:phases?\s*)?(\d{1,2})\s*(?:-|–|—|to)\s*(\d{1,2})$").expect("valid regex"),
+            phase_prefix: Regex::new(r"^(?i)phases?\s+").expect("valid regex"),
+        }
+    }
+
+    /// Whether a text answer means "no answer" (`n/a`, `don't know`, `-`, …).
+    pub fn is_missing(&self, text: &str) -> bool {
+        let trimmed = text.trim();
+        self.missing.contains(&normalise(trimmed)) || (normalise(trimmed).is_empty())
+    }
+
+    /// A date from a date cell, an Excel serial number, or text in the accepted forms.
+    pub fn date(&self, cell: &Cell) -> Result<NaiveDate, Problem> {
+        match cell {
+            Cell::Date(date) => Ok(*date),
+            Cell::Number(n) => serial_date(*n).ok_or_else(|| bad_date(&crate::ingest::read::format_number(*n))),
+            Cell::Text(text) => self.text_date(text).ok_or_else(|| bad_date(text)),
+            other => Err(bad_date(&other.display())),
+        }
+    }
+
+    fn text_date(&self, text: &str) -> Option<NaiveDate> {
+        let text = text.trim();
+        // Date-times: keep the date part.
+        let date_part = text.split(['T', ' ']).next().unwrap_or(text);
+        if let Ok(date) = NaiveDate::parse_from_str(date_part, "%Y-%m-%d") {
+            return Some(date);
+        }
+        if let Some(date) = self.numeric_date(date_part) {
+            return Some(date);
+        }
+        for format in ["%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%d. %B %Y"] {
+            if let Ok(date) = NaiveDate::parse_from_str(text, format) {
+                return Some(date);
+            }
+        }
+        if let Ok(serial) = text.parse::<f64>() {
+            return serial_date(serial);
+        }
+        None
+    }
+
+    /// `11/03/2019`, `11.03.2019`, `11-03-2019` in the configured order.
+    fn numeric_date(&self, text: &str) -> Option<NaiveDate> {
+        let parts: Vec<&str> = text.split(['/', '.', '-']).collect();
+        if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+            return None;
+        }
+        let a: u32 = parts[0].parse().ok()?;
+        let b: u32 = parts[1].parse().ok()?;
+        let year: i32 = parts[2].parse().ok()?;
+        if parts[2].len() != 4 {
+            return None;
+        }
+        let (day, month) = match self.date_order {
+            DateOrder::DayFirst => (a, b),
+            DateOrder::MonthFirst => (b, a),
+        };
+        NaiveDate::from_ymd_opt(year, month, day)
+    }
+
+    /// A whole number in `min..=max`.
+    pub fn integer(&self, cell: &Cell, min: i64, max: i64) -> Result<i64, Problem> {
+        let n = number_of(cell)
+            .ok_or_else(|| Problem::new("bad_number", format!("`{}` is not a whole number", cell.display())))?;
+        if n.fract() != 0.0 {
+            return Err(Problem::new("bad_number", format!("`{}` is not a whole number", cell.display())));
+        }
+        if n < min as f64 || n > max as f64 {
+            let range = if max == i64::MAX { format!("at least {min}") } else { format!("between {min} and {max}") };
+            return Err(Problem::new(
+                "out_of_range",
+                format!("`{}` is out of range; expected a whole number {range}", cell.display()),
+            ));
+        }
+        Ok(n as i64)
+    }
+
+    /// A number ≥ 0.
+    pub fn non_negative(&self, cell: &Cell) -> Result<f64, Problem> {
+        let n = number_of(cell)
+            .ok_or_else(|| Problem::new("bad_number", format!("`{}` is not a number", cell.display())))?;
+        if n < 0.0 || !n.is_finite() {
+            return Err(Problem::new(
+                "out_of_range",
+                format!("`{}` is negative; expected a number ≥ 0", cell.display()),
+            ));
+        }
+        Ok(n)
+    }
+
+    /// A Likert answer on a scale of `points`: `None` when missing (`n/a`, blank).
+    pub fn likert(&self, cell: &Cell, points: u8) -> Result<Option<u8>, Problem> {
+        let out_of_range = |shown: &str| {
+            Problem::new(
+                "out_of_range",
+                format!("`{shown}` is not an answer on the 1–{points} scale; the value is ignored"),
+            )
+        };
+        match cell {
+            Cell::Number(n) => {
+                if n.fract() == 0.0 && *n >= 1.0 && *n <= points as f64 {
+                    Ok(Some(*n as u8))
+                } else {
+                    Err(out_of_range(&cell.display()))
+                }
+            }
+            Cell::Text(text) => {
+                if self.is_missing(text) {
+                    return Ok(None);
+                }
+                if let Some(n) = leading_integer(text) {
+                    return if n >= 1 && n <= points as i64 {
+                        Ok(Some(n as u8))
+                    } else {
+                        Err(out_of_range(text.trim()))
+                    };
+                }
+                match self.likert_labels.get(&normalise(text)) {
+                    Some(level) if *level <= points => Ok(Some(*level)),
+                    _ => {
+                        let labels: Vec<&str> = self.likert_labels.keys().map(String::as_str).collect();
+                        let hint = closest(text, labels.iter().copied())
+                            .map(|c| format!("; did you mean `{c}`?"))
+                            .unwrap_or_else(|| {
+                                format!("; write a number from 1 to {points} or a label such as `Agree`")
+                            });
+                        Err(Problem::new(
+                            "unknown_value",
+                            format!("`{}` is not a Likert answer{hint}; the value is ignored", text.trim()),
+                        ))
+                    }
+                }
+            }
+            other => Err(out_of_range(&other.display())),
+        }
+    }
+
+    /// `recommend`: 0–10, also written as `9 - Very likely`.
+    pub fn score_0_10(&self, cell: &Cell) -> Result<Option<u8>, Problem> {
+        if let Cell::Text(text) = cell {
+            if self.is_missing(text) {
+                return Ok(None);
+            }
+            if let Some(n) = leading_integer(text) {
+                return if (0..=10).contains(&n) {
+                    Ok(Some(n as u8))
+                } else {
+                    Err(Problem::new("out_of_range", format!("`{}` is out of range; expected 0 to 10", text.trim())))
+                };
+            }
+        }
+        self.integer(cell, 0, 10).map(|n| Some(n as u8))
+    }
+
+    /// yes/no (`x`, `1`, `oui`, `ja` …).
+    pub fn yes_no(&self, cell: &Cell) -> Result<Option<bool>, Problem> {
+        match self.yes_partly_no(cell, false)? {
+            None => Ok(None),
+            Some(YesPartlyNo::Yes) => Ok(Some(true)),
+            Some(_) => Ok(Some(false)),
+        }
+    }
+
+    /// yes/partly/no; `partly` only when `allow_partly`.
+    pub fn yes_partly_no(&self, cell: &Cell, allow_partly: bool) -> Result<Option<YesPartlyNo>, Problem> {
+        let text = match cell {
+            Cell::Bool(b) => return Ok(Some(if *b { YesPartlyNo::Yes } else { YesPartlyNo::No })),
+            Cell::Number(n) if *n == 1.0 => return Ok(Some(YesPartlyNo::Yes)),
+            Cell::Number(n) if *n == 0.0 => return Ok(Some(YesPartlyNo::No)),
+            other => other.display(),
+        };
+        if self.is_missing(&text) {
+            return Ok(None);
+        }
+        match normalise(&text).as_str() {
+            "yes" | "y" | "true" | "1" | "x" | "oui" | "ja" | "si" => Ok(Some(YesPartlyNo::Yes)),
+            "no" | "n" | "false" | "0" | "non" | "nein" => Ok(Some(YesPartlyNo::No)),
+            "partly" | "partially" | "in part" | "somewhat" if allow_partly => Ok(Some(YesPartlyNo::Partly)),
+            _ => {
+                let expected = if allow_partly { "yes, partly or no" } else { "yes or no" };
+                Err(Problem::new("unknown_value", format!("`{}` is not an answer; expected {expected}", text.trim())))
+            }
+        }
+    }
+
+    /// Phases from a list of ids, labels, numbers and ranges (`2-4`, `phases 2–4`).
+    /// Returns the phase ids in order of appearance, and a problem per unknown token.
+    pub fn phase_list(&self, text: &str) -> (Vec<String>, Vec<Problem>) {
+        let mut ids = Vec::new();
+        let mut problems = Vec::new();
+        for token in split_list(text) {
+            if let Some(caps) = self.range.captures(&token) {
+                let (a, b): (u32, u32) = (caps[1].parse().unwrap_or(0), caps[2].parse().unwrap_or(0));
+                let (lo, hi) = (a.min(b), a.max(b));
+                for n in lo..=hi {
+                    match self.phases.resolve(&n.to_string()) {
+                        Ok(id) => push_unique(&mut ids, id),
+                        Err(problem) => problems.push(problem),
+                    }
+                }
+                continue;
+            }
+            let stripped = self.phase_prefix.replace(&token, "").to_string();
+            match self.phases.resolve(&token).or_else(|_| self.phases.resolve(&stripped)) {
+                Ok(id) => push_unique(&mut ids, id),
+                Err(problem) => problems.push(problem),
+            }
+        }
+        (ids, problems)
+    }
+
+    /// Ids of an enumeration from a list, with a problem per unknown token.
+    pub fn enum_list(&self, enumeration: &Enumeration, text: &str) -> (Vec<String>, Vec<Problem>) {
+        let mut ids = Vec::new();
+        let mut problems = Vec::new();
+        for token in split_list(text) {
+            match enumeration.resolve(&token) {
+                Ok(id) => push_unique(&mut ids, id),
+                Err(problem) => problems.push(problem),
+            }
+        }
+        (ids, problems)
+    }
+
+    /// A country, organisation, or unknown name (with a warning).
+    pub fn place(&self, text: &str) -> (Place, Option<Problem>) {
+        let trimmed = text.trim();
+        let key = normalise(trimmed);
+        let key = key.strip_prefix("the ").unwrap_or(&key);
+        if let Some(place) = self.countries.get(key) {
+            return (place.clone(), None);
+        }
+        let names: Vec<&str> = self.countries.keys().map(String::as_str).filter(|k| k.len() > 3).collect();
+        let hint = closest(trimmed, names.iter().copied())
+            .map(|c| format!("; did you mean `{c}`?"))
+            .unwrap_or_else(|| "; write the country's English name or ISO code".to_string());
+        (
+            Place::Unknown(trimmed.to_string()),
+            Some(Problem::new(
+                "unknown_value",
+                format!("`{trimmed}` is not a recognised country or organisation{hint}; it is kept as written and not counted as a country"),
+            )),
+        )
+    }
+
+    /// Places from a list, with warnings for unknown names.
+    pub fn place_list(&self, text: &str) -> (Vec<Place>, Vec<Problem>) {
+        let mut places = Vec::new();
+        let mut problems = Vec::new();
+        for token in split_list(text) {
+            let (place, problem) = self.place(&token);
+            if !places.contains(&place) {
+                places.push(place);
+            }
+            problems.extend(problem);
+        }
+        (places, problems)
+    }
+
+    pub fn experience_of(&self, text: &str) -> Result<Experience, Problem> {
+        Ok(match self.experience.resolve(text)?.as_str() {
+            "new" => Experience::New,
+            "emerging" => Experience::Emerging,
+            _ => Experience::Experienced,
+        })
+    }
+}
+
+fn push_unique(ids: &mut Vec<String>, id: String) {
+    if !ids.contains(&id) {
+        ids.push(id);
+    }
+}
+
+/// Split a list on `,` `;` `|` and newlines; trims and drops empty items.
+pub fn split_list(text: &str) -> Vec<String> {
+    text.split([',', ';', '|', '\n', '\r']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+}
+
+fn bad_date(shown: &str) -> Problem {
+    Problem::new(
+        "bad_date",
+        format!("`{}` is not a date; write it as 2019-03-11, 11/03/2019 or 11 March 2019", shown.trim()),
+    )
+}
+
+/// Excel 1900-system serial number to a date; `None` outside 1950–9999, where a
+/// number is far more likely a year or a count than a date.
+fn serial_date(serial: f64) -> Option<NaiveDate> {
+    if !(18264.0..2958466.0).contains(&serial) {
+        return None;
+    }
+    let epoch = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    let date = epoch + Duration::days(serial.floor() as i64);
+    (date.year() >= 1950).then_some(date)
+}
+
+fn number_of(cell: &Cell) -> Option<f64> {
+    match cell {
+        Cell::Number(n) => Some(*n),
+        Cell::Text(text) => {
+            let cleaned: String = text.trim().chars().filter(|c| !c.is_whitespace() && *c != '€').collect();
+            cleaned.parse::<f64>().ok().filter(|n| n.is_finite())
+        }
+        Cell::Bool(_) | Cell::Date(_) | Cell::Error(_) => None,
+    }
+}
+
+/// `4`, `4 - Agree`, `4. Agree`, `10 (very likely)` → the leading integer.
+fn leading_integer(text: &str) -> Option<i64> {
+    let trimmed = text.trim();
+    let digits: String = trimmed.chars().take_while(|c| c.is_ascii_digit()).collect();
+    if digits.is_empty() {
+        return None;
+    }
+    let rest = trimmed[digits.len()..].trim_start();
+    let ok = rest.is_empty()
+        || rest.starts_with(['-', '–', '—', '.', ':', '(', '='])
+        || rest.starts_with(".0") && rest[2..].trim().is_empty();
+    if !ok {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vocab() -> Vocab {
+        Vocab::new(&Config::default())
+    }
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn dates_in_every_accepted_form() {
+        let v = vocab();
+        let text = |s: &str| Cell::Text(s.to_string());
+        assert_eq!(v.date(&text("2019-03-11")), Ok(d(2019, 3, 11)));
+        assert_eq!(v.date(&text("11/03/2019")), Ok(d(2019, 3, 11)));
+        assert_eq!(v.date(&text("11.03.2019")), Ok(d(2019, 3, 11)));
+        assert_eq!(v.date(&text("11 March 2019")), Ok(d(2019, 3, 11)));
+        assert_eq!(v.date(&text("11 Mar 2019")), Ok(d(2019, 3, 11)));
+        assert_eq!(v.date(&text("March 11, 2019")), Ok(d(2019, 3, 11)));
+        assert_eq!(v.date(&text("2019-03-11 14:22:05")), Ok(d(2019, 3, 11)));
+        // Excel serial 43535 is 2019-03-11 in the 1900 system.
+        assert_eq!(v.date(&Cell::Number(43535.0)), Ok(d(2019, 3, 11)));
+        assert_eq!(v.date(&Cell::Number(43535.75)), Ok(d(2019, 3, 11)));
+        assert_eq!(v.date(&Cell::Date(d(2019, 3, 11))), Ok(d(2019, 3, 11)));
+        assert_eq!(v.date(&text("31/02/2019")).unwrap_err().code, "bad_date");
+        assert_eq!(v.date(&text("soon")).unwrap_err().code, "bad_date");
+        assert_eq!(v.date(&Cell::Number(2019.0)).unwrap_err().code, "bad_date");
+    }
+
+    #[test]
+    fn month_first_when_configured() {
+        let mut config = Config::default();
+        config.input.date_order = DateOrder::MonthFirst;
+        let v = Vocab::new(&config);
+        assert_eq!(v.date(&Cell::Text("03/11/2019".into())), Ok(d(2019, 3, 11)));
+    }
+
+    #[test]
+    fn phase_lists_and_ranges() {
+        let v = vocab();
+        let ids = |s: &str| v.phase_list(s).0;
+        assert_eq!(ids("2-4"), ["selection_mission", "selection_decision", "pre_departure"]);
+        assert_eq!(ids("2 – 4"), ["selection_mission", "selection_decision", "pre_departure"]);
+        assert_eq!(ids("phases 5–6"), ["travel_arrival", "reception"]);
+        assert_eq!(ids("Phase 4"), ["pre_departure"]);
+        assert_eq!(ids("pre-departure; Reception"), ["pre_departure", "reception"]);
+        assert_eq!(ids("1, 1, 3"), ["identification_referral", "selection_decision"]);
+        let (ids, problems) = v.phase_list("2, landing");
+        assert_eq!(ids, ["selection_mission"]);
+        assert_eq!(problems.len(), 1);
+    }
+
+    #[test]
+    fn countries_aliases_codes_and_organisations() {
+        let v = vocab();
+        assert_eq!(v.place("the Netherlands").0, Place::Country("NL".into()));
+        assert_eq!(v.place("Czechia").0, Place::Country("CZ".into()));
+        assert_eq!(v.place("Czech Republic").0, Place::Country("CZ".into()));
+        assert_eq!(v.place("UK").0, Place::Country("GB".into()));
+        assert_eq!(v.place("USA").0, Place::Country("US".into()));
+        assert_eq!(v.place("United States of America").0, Place::Country("US".into()));
+        assert_eq!(v.place("Luxemburg").0, Place::Country("LU".into()));
+        assert_eq!(v.place("de").0, Place::Country("DE".into()));
+        assert_eq!(v.place("SWE").0, Place::Country("SE".into()));
+        assert_eq!(v.place("UNHCR").0, Place::Organisation("UNHCR".into()));
+        let (place, problem) = v.place("Atlantis");
+        assert_eq!(place, Place::Unknown("Atlantis".into()));
+        assert_eq!(problem.unwrap().code, "unknown_value");
+    }
+
+    #[test]
+    fn likert_numbers_labels_and_missing() {
+        let v = vocab();
+        let text = |s: &str| Cell::Text(s.to_string());
+        assert_eq!(v.likert(&Cell::Number(4.0), 5), Ok(Some(4)));
+        assert_eq!(v.likert(&text("4 - Agree"), 5), Ok(Some(4)));
+        assert_eq!(v.likert(&text("Strongly agree"), 5), Ok(Some(5)));
+        assert_eq!(v.likert(&text("very dissatisfied"), 5), Ok(Some(1)));
+        assert_eq!(v.likert(&text("Neither satisfied nor dissatisfied"), 5), Ok(Some(3)));
+        assert_eq!(v.likert(&text("Excellent"), 5), Ok(Some(5)));
+        assert_eq!(v.likert(&text("Fair"), 5), Ok(Some(3)));
+        assert_eq!(v.likert(&text("N/A"), 5), Ok(None));
+        assert_eq!(v.likert(&text("don't know"), 5), Ok(None));
+        assert_eq!(v.likert(&text("-"), 5), Ok(None));
+        assert_eq!(v.likert(&Cell::Number(6.0), 5).unwrap_err().code, "out_of_range");
+        assert_eq!(v.likert(&text("Agreee"), 5).unwrap_err().code, "unknown_value");
+    }
+
+    #[test]
+    fn yes_no_and_partly() {
+        let v = vocab();
+        let text = |s: &str| Cell::Text(s.to_string());
+        for yes in ["yes", "Y", "true", "1", "x", "oui", "Ja"] {
+            assert_eq!(v.yes_no(&text(yes)), Ok(Some(true)), "{yes}");
+        }
+        for no in ["no", "N", "false", "0", "non", "nein"] {
+            assert_eq!(v.yes_no(&text(no)), Ok(Some(false)), "{no}");
+        }
+        assert_eq!(v.yes_partly_no(&text("Partially"), true), Ok(Some(YesPartlyNo::Partly)));
+        assert!(v.yes_partly_no(&text("partly"), false).is_err());
+        assert_eq!(v.yes_no(&Cell::Bool(true)), Ok(Some(true)));
+    }
+
+    #[test]
+    fn enumerations_fold_spelling_and_suggest() {
+        let v = vocab();
+        for s in ["Study visit", "study-visit", "STUDY_VISIT"] {
+            assert_eq!(v.activity_types.resolve(s), Ok("study_visit".to_string()));
+        }
+        let err = v.activity_types.resolve("Study vist").unwrap_err();
+        assert_eq!(err.message, "`Study vist` is not an activity type; did you mean `study_visit`?");
+    }
+
+    #[test]
+    fn recommend_scores() {
+        let v = vocab();
+        assert_eq!(v.score_0_10(&Cell::Text("9 - very likely".into())), Ok(Some(9)));
+        assert_eq!(v.score_0_10(&Cell::Number(0.0)), Ok(Some(0)));
+        assert_eq!(v.score_0_10(&Cell::Number(11.0)).unwrap_err().code, "out_of_range");
+    }
+}

@@ -1,0 +1,18 @@
+//! peer-eval: evaluates peer-learning programmes between public administrations
+//! from the spreadsheets staff keep, and publishes figures funders can trust.
+//!
+//! Data flows one way: [`ingest`] reads and validates the inputs into typed
+//! [`model`] records and [`quality`] issues; [`indicators`] computes the figures
+//! of one [`period`]; [`report`] writes them; [`publish`] swaps them in atomically.
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod indicators;
+pub mod ingest;
+pub mod model;
+pub mod period;
+pub mod publish;
+pub mod quality;
+pub mod report;
+pub mod text;

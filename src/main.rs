@@ -1,0 +1,29 @@
+//! Thin entry point: parse arguments, run the command, map failures to exit codes.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use peer_eval::cli::{Cli, Command};
+use peer_eval::cmd::{self, exit};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() { exit::USAGE } else { exit::OK };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    let outcome = match &cli.command {
+        Command::Run(args) => cmd::run::run(args),
+        Command::Validate(args) => cmd::validate::validate(args),
+    };
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(failure) => {
+            eprintln!("peer-eval: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}

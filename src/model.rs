@@ -1,0 +1,264 @@
+//! Typed records, parsed once from the inputs; indicators read only these.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+
+/// The six input datasets (SPEC §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DatasetKind {
+    Activities,
+    Responses,
+    Participants,
+    Needs,
+    Followups,
+    Countries,
+}
+
+impl DatasetKind {
+    pub const ALL: [DatasetKind; 6] = [
+        DatasetKind::Activities,
+        DatasetKind::Responses,
+        DatasetKind::Participants,
+        DatasetKind::Needs,
+        DatasetKind::Followups,
+        DatasetKind::Countries,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DatasetKind::Activities => "activities",
+            DatasetKind::Responses => "responses",
+            DatasetKind::Participants => "participants",
+            DatasetKind::Needs => "needs",
+            DatasetKind::Followups => "followups",
+            DatasetKind::Countries => "countries",
+        }
+    }
+}
+
+/// A country (ISO 3166-1 alpha-2), an organisation, or a name we could not place.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(tag = "kind", content = "name", rename_all = "snake_case")]
+pub enum Place {
+    Country(String),
+    Organisation(String),
+    Unknown(String),
+}
+
+impl Place {
+    /// The ISO code, for recognised countries only.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Place::Country(code) => Some(code),
+            _ => None,
+        }
+    }
+
+    /// The code for countries, the name as written otherwise.
+    pub fn key(&self) -> &str {
+        match self {
+            Place::Country(name) | Place::Organisation(name) | Place::Unknown(name) => name,
+        }
+    }
+}
+
+/// A country's experience of resettlement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Experience {
+    New,
+    Emerging,
+    Experienced,
+}
+
+impl Experience {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Experience::New => "new",
+            Experience::Emerging => "emerging",
+            Experience::Experienced => "experienced",
+        }
+    }
+}
+
+/// Answers of the form yes / partly / no.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum YesPartlyNo {
+    Yes,
+    Partly,
+    No,
+}
+
+/// Where a record came from, for accounting and issues.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Origin {
+    /// Index of the sheet in the run's list of read sheets.
+    pub sheet: usize,
+    /// 0-based row index in the sheet.
+    pub row: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Activity {
+    pub id: String,
+    /// Activity type id (`other` when unknown).
+    pub kind: String,
+    pub title: Option<String>,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub format: String,
+    pub host_country: Option<Place>,
+    pub participating: Vec<Place>,
+    pub phases: Vec<String>,
+    pub goals: Vec<String>,
+    pub participants: Option<u64>,
+    pub cost_eur: Option<f64>,
+    pub follow_up: bool,
+    pub location: Option<String>,
+    pub host_org: Option<String>,
+    pub project: Option<String>,
+    pub component: Option<String>,
+    pub expected_outcome: Option<String>,
+    pub origin: Origin,
+}
+
+impl Activity {
+    /// Length in days, counting both ends.
+    pub fn days(&self) -> i64 {
+        (self.end - self.start).num_days() + 1
+    }
+
+    /// Countries that took part, as learners or host.
+    pub fn countries_involved(&self) -> BTreeSet<&str> {
+        self.participating.iter().chain(self.host_country.iter()).filter_map(Place::code).collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub activity_id: String,
+    pub response_id: Option<String>,
+    pub respondent_id: Option<String>,
+    pub submitted_at: Option<NaiveDate>,
+    pub country: Option<Place>,
+    pub org_type: Option<String>,
+    pub role_level: Option<String>,
+    pub experience: Option<Experience>,
+    /// Valid answers per Likert item id.
+    pub likert: BTreeMap<String, u8>,
+    pub recommend: Option<u8>,
+    pub participation_aim: Vec<String>,
+    pub intent_to_apply: Option<YesPartlyNo>,
+    pub new_contacts: Option<u64>,
+    pub comments: Option<String>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Participant {
+    pub activity_id: String,
+    pub participant_id: String,
+    pub country: Option<Place>,
+    pub org_type: Option<String>,
+    pub role_level: Option<String>,
+    pub experience: Option<Experience>,
+    pub role: Option<String>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Need {
+    pub country: Place,
+    pub phase: String,
+    pub priority: Option<u8>,
+    pub preferred_methods: Vec<String>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Followup {
+    pub activity_id: String,
+    pub respondent_id: Option<String>,
+    pub country: Option<Place>,
+    pub months_after: Option<u32>,
+    pub applied: Option<YesPartlyNo>,
+    pub shared_internally: Option<bool>,
+    pub further_contact: Option<bool>,
+    pub change_description: Option<String>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountryProfile {
+    pub country: Place,
+    pub experience: Option<Experience>,
+    /// Experience per phase id, where given.
+    pub phase_experience: BTreeMap<String, Experience>,
+    pub welfare_support_months: Option<f64>,
+    pub governance: Option<String>,
+    pub annual_quota: Option<f64>,
+    pub origin: Origin,
+}
+
+impl CountryProfile {
+    /// Experience in a phase: the per-phase column, else the overall one.
+    pub fn experience_in(&self, phase: &str) -> Option<Experience> {
+        self.phase_experience.get(phase).copied().or(self.experience)
+    }
+}
+
+/// Every accepted record of a run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Dataset {
+    pub activities: Vec<Activity>,
+    pub responses: Vec<Response>,
+    pub participants: Vec<Participant>,
+    pub needs: Vec<Need>,
+    pub followups: Vec<Followup>,
+    pub countries: Vec<CountryProfile>,
+}
+
+/// The parts of the configuration that indicators need, in lookup form.
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    /// Phase ids in process order.
+    pub phases: Vec<String>,
+    pub goals: Vec<String>,
+    /// Activity type → its categories.
+    pub type_categories: BTreeMap<String, Vec<String>>,
+    /// Goal → categories that support it.
+    pub alignment: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Taxonomy {
+    pub fn from_config(config: &Config) -> Taxonomy {
+        let tax = &config.taxonomy;
+        Taxonomy {
+            phases: tax.phases.iter().map(|p| p.id.clone()).collect(),
+            goals: tax.goals.iter().map(|g| g.id.clone()).collect(),
+            type_categories: tax.activity_types.iter().map(|t| (t.id.clone(), t.categories.clone())).collect(),
+            alignment: tax
+                .alignment
+                .iter()
+                .map(|(goal, cats)| (goal.clone(), cats.iter().cloned().collect()))
+                .collect(),
+        }
+    }
+
+    /// Position of a phase in the process (unknown phases last).
+    pub fn phase_order(&self, phase: &str) -> usize {
+        self.phases.iter().position(|p| p == phase).unwrap_or(usize::MAX)
+    }
+
+    /// Whether an activity of type `kind` supports `goal` (Table C-1).
+    pub fn supports(&self, kind: &str, goal: &str) -> bool {
+        let Some(supporting) = self.alignment.get(goal) else { return false };
+        self.type_categories.get(kind).is_some_and(|cats| cats.iter().any(|c| supporting.contains(c)))
+    }
+}

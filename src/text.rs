@@ -1,0 +1,112 @@
+//! Text normalisation shared by header matching and enumeration matching.
+//!
+//! `Study visit`, `study-visit`, `STUDY_VISIT` and `Étude` vs `etude` must compare
+//! equal, so both headers and values are reduced to lower-case ASCII-ish words
+//! separated by single spaces before any lookup.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Lower-case, strip accents, turn every run of punctuation and whitespace into one
+/// space, trim. `"  Type of Activity: "` → `"type of activity"`.
+pub fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for ch in text.nfd() {
+        if unicode_normalization::char::is_combining_mark(ch) {
+            continue;
+        }
+        if ch.is_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.extend(ch.to_lowercase());
+        } else if ch == '&' {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str("and");
+            pending_space = true;
+        } else {
+            pending_space = true;
+        }
+    }
+    out
+}
+
+/// [`normalise`] for headers: also drops a leading question number such as
+/// `Q3.`, `3)`, `3.` or `Q3 -`.
+pub fn normalise_header(text: &str) -> String {
+    let trimmed = text.trim_start();
+    let bytes = trimmed.as_bytes();
+    let mut i = 0;
+    if i < bytes.len() && (bytes[i] == b'Q' || bytes[i] == b'q') && bytes.get(1).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+    }
+    let digits_start = i;
+    while i < bytes.len() && bytes[i].is_ascii_digit() {
+        i += 1;
+    }
+    if i > digits_start {
+        // Only a number followed by a separator is a question number.
+        let rest = &trimmed[i..];
+        let sep = rest.chars().next();
+        if matches!(sep, Some('.') | Some(')') | Some(':') | Some('-') | Some(' ')) {
+            let candidate = normalise(rest);
+            if !candidate.is_empty() {
+                return candidate;
+            }
+        }
+    }
+    normalise(text)
+}
+
+/// The closest of `choices` to `value` (normalised edit distance), when close enough
+/// to be a plausible typo.
+pub fn closest<'a>(value: &str, choices: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted = normalise(value);
+    if wanted.is_empty() {
+        return None;
+    }
+    let mut best: Option<(f64, &str)> = None;
+    for choice in choices {
+        let score = strsim::normalized_damerau_levenshtein(&wanted, &normalise(choice));
+        if best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, choice));
+        }
+    }
+    best.filter(|(score, _)| *score >= 0.6).map(|(_, choice)| choice)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalise_folds_case_accents_and_punctuation() {
+        assert_eq!(normalise("Study visit"), "study visit");
+        assert_eq!(normalise("study-visit"), "study visit");
+        assert_eq!(normalise("STUDY_VISIT"), "study visit");
+        assert_eq!(normalise("  Type of Activity: "), "type of activity");
+        assert_eq!(normalise("Évaluation générale"), "evaluation generale");
+        assert_eq!(normalise("Identification & referral"), "identification and referral");
+        assert_eq!(normalise("No. of participants"), "no of participants");
+    }
+
+    #[test]
+    fn header_question_numbers_are_dropped() {
+        assert_eq!(normalise_header("Q3. Overall satisfaction"), "overall satisfaction");
+        assert_eq!(normalise_header("3) Overall satisfaction"), "overall satisfaction");
+        assert_eq!(normalise_header("q12 - Recommend"), "recommend");
+        assert_eq!(normalise_header("2019"), "2019");
+        assert_eq!(normalise_header("1"), "1");
+    }
+
+    #[test]
+    fn closest_suggests_typo_fixes_only() {
+        let choices = ["study_visit", "thematic_workshop", "training"];
+        assert_eq!(closest("Study vist", choices), Some("study_visit"));
+        assert_eq!(closest("trainig", choices), Some("training"));
+        assert_eq!(closest("banana bread", choices), None);
+    }
+}
