@@ -241,9 +241,10 @@ fn read_csv(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
         csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
     let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("csv").to_string();
     let mut builder = RowBuilder::new("csv", limits);
-    for record in reader.records() {
+    // A spreadsheet program shows each CSV record as one row, even one with line breaks inside quotes.
+    for (row, record) in reader.records().enumerate() {
         let record = record.map_err(|err| format!("the CSV file cannot be parsed: {err}"))?;
-        let row = record.position().map(|p| p.line().saturating_sub(1) as u32).unwrap_or(0);
+        let row = row as u32;
         for (col, field) in record.iter().enumerate() {
             if !field.trim().is_empty() {
                 builder.push(row, col as u32, Cell::Text(field.to_string()))?;

@@ -69,16 +69,11 @@ impl<'a> RowReader<'a> {
     /// Report a value problem: an error rejects the row, a warning ignores the value.
     fn problem(&mut self, severity: Severity, column: &str, value: &str, problem: Problem) {
         let consequence = match severity {
-            Severity::Error => " The row was not used.",
-            _ => "",
+            Severity::Error => "The row was not used.",
+            _ if ["ignored", "kept", "counted"].iter().any(|w| problem.message.contains(w)) => "",
+            _ => "The value was ignored.",
         };
-        self.issue(
-            severity,
-            problem.code,
-            column,
-            Some(value),
-            format!("{}.{consequence}", problem.message.trim_end_matches('.')),
-        );
+        self.issue(severity, problem.code, column, Some(value), sentences(&problem.message, consequence));
     }
 
     /// Text of a column, trimmed; numbers as shown.
@@ -239,6 +234,17 @@ impl<'a> RowReader<'a> {
     }
 }
 
+/// Join two sentences, ending the first with a full stop unless it has one.
+pub fn sentences(first: &str, second: &str) -> String {
+    let first = first.trim_end();
+    let stop = if first.ends_with(['.', '?', '!']) { "" } else { "." };
+    if second.is_empty() {
+        format!("{first}{stop}")
+    } else {
+        format!("{first}{stop} {second}")
+    }
+}
+
 pub fn activity(r: &mut RowReader) -> Option<Activity> {
     let id = r.required_text("activity_id");
     let kind = match r.text("type") {
@@ -249,7 +255,7 @@ pub fn activity(r: &mut RowReader) -> Option<Activity> {
         Some(text) => Some(match r.vocab.activity_types.resolve(&text) {
             Ok(kind) => kind,
             Err(problem) => {
-                let message = format!("{}; the activity is counted as `other`", problem.message);
+                let message = sentences(&problem.message, "The activity is counted as `other`.");
                 r.problem(Severity::Warning, "type", &text, Problem::new("unknown_value", message));
                 "other".to_string()
             }

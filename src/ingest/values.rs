@@ -305,12 +305,8 @@ impl Vocab {
 
     /// A Likert answer on a scale of `points`: `None` when missing (`n/a`, blank).
     pub fn likert(&self, cell: &Cell, points: u8) -> Result<Option<u8>, Problem> {
-        let out_of_range = |shown: &str| {
-            Problem::new(
-                "out_of_range",
-                format!("`{shown}` is not an answer on the 1–{points} scale; the value is ignored"),
-            )
-        };
+        let out_of_range =
+            |shown: &str| Problem::new("out_of_range", format!("`{shown}` is not an answer on the 1–{points} scale"));
         match cell {
             Cell::Number(n) => {
                 if n.fract() == 0.0 && *n >= 1.0 && *n <= points as f64 {
@@ -448,12 +444,12 @@ impl Vocab {
         let names: Vec<&str> = self.countries.keys().map(String::as_str).filter(|k| k.len() > 3).collect();
         let hint = closest(trimmed, names.iter().copied())
             .map(|c| format!("; did you mean `{c}`?"))
-            .unwrap_or_else(|| "; write the country's English name or ISO code".to_string());
+            .unwrap_or_else(|| ". Write the country's English name or ISO code".to_string());
         (
             Place::Unknown(trimmed.to_string()),
             Some(Problem::new(
                 "unknown_value",
-                format!("`{trimmed}` is not a recognised country or organisation{hint}; it is kept as written and not counted as a country"),
+                format!("`{trimmed}` is not a recognised country or organisation{hint}. It is kept as written and not counted as a country."),
             )),
         )
     }

@@ -1,0 +1,9 @@
+//! One integration-test binary; a module per feature.
+
+mod common;
+
+mod acceptance;
+mod cli;
+mod figures;
+mod ingest;
+mod sample;
