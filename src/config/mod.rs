@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use crate::model::DatasetKind;
 
 /// The whole configuration.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// How input files are found and read.
@@ -38,21 +38,6 @@ pub struct Config {
     pub limits: LimitsConfig,
 }
 
-impl Default for Config {
-    fn default() -> Config {
-        Config {
-            input: InputConfig::default(),
-            columns: BTreeMap::new(),
-            privacy: PrivacyConfig::default(),
-            targets: BTreeMap::new(),
-            taxonomy: TaxonomyConfig::default(),
-            likert: LikertConfig::default(),
-            countries: CountriesConfig::default(),
-            matching: MatchingConfig::default(),
-            limits: LimitsConfig::default(),
-        }
-    }
-}
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]

@@ -359,6 +359,6 @@ mod tests {
             group(Computed::real(Some(0.5), 5), Some(5)),
             Group { value: Some(Figure::Real(0.5)), n: 5, suppressed: false }
         );
-        assert_eq!(group(Computed::real(Some(0.5), 4), None).suppressed, false);
+        assert!(!group(Computed::real(Some(0.5), 4), None).suppressed);
     }
 }

@@ -13,6 +13,9 @@ use crate::period::quarter_of;
 
 type Calc = fn(&[&Response], &Population) -> Computed;
 
+/// A breakdown's name and the group keys of one response.
+type Grouping<'p> = (&'static str, Box<dyn Fn(&Response) -> Vec<String> + 'p>);
+
 /// Survey, follow-up and attendance indicators, and the Likert section.
 pub fn indicators(pop: &Population) -> (BTreeMap<&'static str, Indicator>, BTreeMap<String, LikertItemResult>) {
     let k = pop.min_group();
@@ -65,7 +68,7 @@ pub fn indicators(pop: &Population) -> (BTreeMap<&'static str, Indicator>, BTree
 /// The six response breakdowns; groups with no answers are left out.
 fn breakdowns(pop: &Population, calc: Calc) -> BTreeMap<&'static str, BTreeMap<String, Group>> {
     let activity = |r: &Response| pop.activity_of(&r.activity_id);
-    let groupings: [(&'static str, Box<dyn Fn(&Response) -> Vec<String>>); 6] = [
+    let groupings: [Grouping; 6] = [
         ("activity_type", Box::new(move |r| vec![activity(r).kind.clone()])),
         ("phase", Box::new(move |r| activity(r).phases.clone())),
         ("activity", Box::new(|r| vec![r.activity_id.clone()])),
@@ -90,7 +93,7 @@ fn breakdowns(pop: &Population, calc: Calc) -> BTreeMap<&'static str, BTreeMap<S
     out
 }
 
-fn headline<'a>(responses: &[&'a Response], pop: &Population) -> (Vec<u8>, u8) {
+fn headline(responses: &[&Response], pop: &Population) -> (Vec<u8>, u8) {
     let item = &pop.config.likert.headline;
     let points = pop.config.likert.items.iter().find(|i| &i.id == item).map(|i| i.points).unwrap_or(5);
     (responses.iter().filter_map(|r| r.likert.get(item).copied()).collect(), points)
