@@ -13,7 +13,8 @@ use crate::indicators;
 use crate::period::Period;
 use crate::publish::{self, LockError};
 use crate::quality::IssueCounts;
-use crate::report::json::{indicators_json, to_sorted_json, RunReport};
+use crate::report::json::{to_sorted_json, RunReport};
+use crate::report::{self, ReportInput};
 
 /// Run the whole pipeline and publish `output/<label>/`.
 ///
@@ -89,7 +90,8 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
     timings.insert("indicators", stage.elapsed().as_secs_f64());
 
     let stage = Instant::now();
-    let mut files: Vec<(PathBuf, Vec<u8>)> = vec![(PathBuf::from("indicators.json"), indicators_json(&results))];
+    let input = ReportInput { results: &results, config: &config, files: &ingested.files, issues: &ingested.issues };
+    let mut files = report::render(&input).map_err(|m| Failure::new(exit::USAGE, m))?;
     timings.insert("render", stage.elapsed().as_secs_f64());
     timings.insert("total_before_publish", started.elapsed().as_secs_f64());
     let report = RunReport {

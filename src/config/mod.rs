@@ -36,8 +36,24 @@ pub struct Config {
     pub matching: MatchingConfig,
     /// Safety limits for hostile inputs.
     pub limits: LimitsConfig,
+    /// Report title and template overrides.
+    pub report: ReportConfig,
 }
 
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReportConfig {
+    /// Title on the report and workbook.
+    pub title: String,
+    /// Folder with `report.hbs`, `activity.hbs` and/or `style.css` replacing the built-in ones.
+    pub templates: Option<String>,
+}
+
+impl Default for ReportConfig {
+    fn default() -> ReportConfig {
+        ReportConfig { title: "Peer-learning evaluation".to_string(), templates: None }
+    }
+}
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
@@ -353,8 +369,8 @@ impl Config {
             }
         }
         for (id, target) in &self.targets {
-            if !crate::indicators::INDICATOR_IDS.contains(&id.as_str()) {
-                let hint = crate::text::closest(id, crate::indicators::INDICATOR_IDS.iter().copied())
+            if !crate::indicators::indicator_ids().any(|known| known == id) {
+                let hint = crate::text::closest(id, crate::indicators::indicator_ids())
                     .map(|c| format!("; did you mean `{c}`?"))
                     .unwrap_or_default();
                 return Err((format!("targets.{id}"), format!("`{id}` is not an indicator{hint}")));

@@ -6,6 +6,8 @@
 
 pub mod activities;
 pub mod alignment;
+pub mod catalog;
+pub mod facts;
 pub mod needs;
 pub mod stats;
 pub mod surveys;
@@ -19,32 +21,9 @@ use crate::model::{Activity, Dataset, Followup, Participant, Response, Taxonomy}
 use crate::period::Period;
 
 /// Every indicator id, in the order of the SPEC §6 table.
-pub const INDICATOR_IDS: [&str; 24] = [
-    "activities_total",
-    "participants_total",
-    "participant_days",
-    "countries_reached",
-    "phases_covered",
-    "cost_total_eur",
-    "cost_per_participant_eur",
-    "followup_rate",
-    "stated_goal_rate",
-    "goal_alignment_rate",
-    "response_rate",
-    "satisfaction_top2",
-    "satisfaction_mean",
-    "nps",
-    "intent_to_apply_rate",
-    "new_contacts_rate",
-    "aim_match_rate",
-    "applied_learning_rate",
-    "further_contact_rate",
-    "unique_participants",
-    "repeat_participation_rate",
-    "needs_expressed",
-    "needs_met_rate",
-    "emerging_participation_share",
-];
+pub fn indicator_ids() -> impl Iterator<Item = &'static str> {
+    catalog::CATALOG.iter().map(|entry| entry.id)
+}
 
 /// A figure: a count (written as an integer) or a real number.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -240,6 +219,9 @@ pub struct Results {
     pub phase_gaps: Vec<String>,
     pub needs: Vec<NeedStatus>,
     pub matches: Vec<NeedMatches>,
+    /// Facts per activity of the period, for the reports (not in indicators.json).
+    #[serde(skip)]
+    pub activities: Vec<facts::ActivityFacts>,
 }
 
 /// The records of one period, with lookups the families share.
@@ -302,7 +284,18 @@ pub fn compute(data: &Dataset, config: &Config, period: &Period) -> Results {
     indicators.extend(survey_indicators);
     indicators.extend(need_indicators);
     apply_targets(&mut indicators, config);
-    Results { schema_version: 1, period: period.clone(), indicators, likert, alignment, phase_gaps, needs, matches }
+    let activities = facts::activities(&pop);
+    Results {
+        schema_version: 1,
+        period: period.clone(),
+        indicators,
+        likert,
+        alignment,
+        phase_gaps,
+        needs,
+        matches,
+        activities,
+    }
 }
 
 /// Fill `target` and `status` from `[targets.<id>]`.

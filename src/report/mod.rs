@@ -1,4 +1,50 @@
-//! Deliverables written from computed [`Results`](crate::indicators::Results):
-//! `indicators.json` and `run.json`.
+//! Deliverables written from computed [`Results`]: `evaluation.xlsx`,
+//! `report.html` with one page per activity, `indicators.json` and `run.json`.
+//! Reports read only the results, the run's file accounting and its issues.
 
+pub mod html;
 pub mod json;
+pub mod svg;
+pub mod view;
+pub mod xlsx;
+
+use std::path::PathBuf;
+
+use crate::config::Config;
+use crate::indicators::Results;
+use crate::ingest::InputFile;
+use crate::quality::Issue;
+
+/// Everything a report is written from.
+pub struct ReportInput<'a> {
+    pub results: &'a Results,
+    pub config: &'a Config,
+    pub files: &'a [InputFile],
+    pub issues: &'a [Issue],
+}
+
+/// The suppression rule in words, for methodology sections.
+pub fn suppression_rule(min_group: usize) -> String {
+    if min_group == 0 {
+        "Small-group suppression is switched off (privacy.min_group_size = 0): every survey figure is published."
+            .to_string()
+    } else {
+        format!(
+            "Privacy: a survey figure (participant survey or follow-up) computed over fewer than {min_group} answers is not published; it reads \"fewer than {min_group} responses\". Respondent and participant identifiers never appear in the reports, and comments are published only when configured, with e-mail addresses and phone numbers removed."
+        )
+    }
+}
+
+/// Render the workbook, the HTML pages and `indicators.json`, in parallel.
+///
+/// # Errors
+/// A template or workbook error, as a message.
+pub fn render(input: &ReportInput) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
+    let (workbook, pages) = rayon::join(|| xlsx::workbook(input), || html::render(input));
+    let mut files = vec![
+        (PathBuf::from("indicators.json"), json::indicators_json(input.results)),
+        (PathBuf::from("evaluation.xlsx"), workbook.map_err(|err| format!("cannot write the workbook: {err}"))?),
+    ];
+    files.extend(pages?.into_iter().map(|(path, bytes)| (PathBuf::from(path), bytes)));
+    Ok(files)
+}

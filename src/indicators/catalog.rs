@@ -1,0 +1,79 @@
+//! What each indicator is called, its unit, and its definition in words, for the
+//! reports' tables and methodology sections.
+
+/// How a figure is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Count,
+    Share,
+    Euro,
+    /// A mean on the Likert scale.
+    Score,
+    /// Net Promoter Score, −100 to 100.
+    Nps,
+}
+
+/// Label, unit and definition of one indicator.
+#[derive(Debug, Clone, Copy)]
+pub struct Entry {
+    pub id: &'static str,
+    pub label: &'static str,
+    pub unit: Unit,
+    pub definition: &'static str,
+}
+
+pub const CATALOG: [Entry; 24] = [
+    Entry { id: "activities_total", label: "Activities", unit: Unit::Count, definition: "Number of activities that started in the period." },
+    Entry { id: "participants_total", label: "Participants", unit: Unit::Count, definition: "Sum of participants over the activities that record it." },
+    Entry { id: "participant_days", label: "Participant-days", unit: Unit::Count, definition: "Sum of participants × days (end − start + 1)." },
+    Entry { id: "countries_reached", label: "Countries reached", unit: Unit::Count, definition: "Distinct recognised countries among participating and host countries (organisations and unknown names excluded)." },
+    Entry { id: "phases_covered", label: "Phases covered", unit: Unit::Count, definition: "Phases of the resettlement process with at least one activity." },
+    Entry { id: "cost_total_eur", label: "Total cost (EUR)", unit: Unit::Euro, definition: "Sum of cost_eur." },
+    Entry { id: "cost_per_participant_eur", label: "Cost per participant (EUR)", unit: Unit::Euro, definition: "Sum of cost / sum of participants, over activities with both and participants > 0." },
+    Entry { id: "followup_rate", label: "Activities with a follow-up", unit: Unit::Share, definition: "Share of activities with a recorded follow-up action." },
+    Entry { id: "stated_goal_rate", label: "Activities with a stated goal", unit: Unit::Share, definition: "Share of activities declaring at least one goal." },
+    Entry { id: "goal_alignment_rate", label: "Activities aligned with their goals", unit: Unit::Share, definition: "Share of activities whose type supports every declared goal (MPI Table C-1); no stated goal counts as not aligned." },
+    Entry { id: "response_rate", label: "Survey response rate", unit: Unit::Share, definition: "Responses / participants, over activities with participants > 0." },
+    Entry { id: "satisfaction_top2", label: "Satisfied participants (top two)", unit: Unit::Share, definition: "Share of answers to the headline item in its top two levels, with a Wilson 95 % interval." },
+    Entry { id: "satisfaction_mean", label: "Mean satisfaction", unit: Unit::Score, definition: "Mean answer to the headline item." },
+    Entry { id: "nps", label: "Net Promoter Score", unit: Unit::Nps, definition: "100 × (share of 9–10 − share of 0–6) over all `recommend` answers." },
+    Entry { id: "intent_to_apply_rate", label: "Intend to apply what they learned", unit: Unit::Share, definition: "Share of intent_to_apply answers that are yes or partly." },
+    Entry { id: "new_contacts_rate", label: "Made new contacts", unit: Unit::Share, definition: "Share of new_contacts answers ≥ 1." },
+    Entry { id: "aim_match_rate", label: "Aims matched the activity's goals", unit: Unit::Share, definition: "Among responses with a participation aim whose activity has goals: share whose aims meet a goal." },
+    Entry { id: "applied_learning_rate", label: "Applied the learning (follow-up)", unit: Unit::Share, definition: "Share of follow-ups answering applied = yes or partly." },
+    Entry { id: "further_contact_rate", label: "Stayed in contact (follow-up)", unit: Unit::Share, definition: "Share of follow-ups answering further_contact = yes." },
+    Entry { id: "unique_participants", label: "Unique participants", unit: Unit::Count, definition: "Distinct participant ids in the attendance lists." },
+    Entry { id: "repeat_participation_rate", label: "Came back for another activity", unit: Unit::Share, definition: "Share of unique participants attending two or more distinct activities." },
+    Entry { id: "needs_expressed", label: "Needs expressed", unit: Unit::Count, definition: "Distinct (country, phase) needs in the needs questionnaires." },
+    Entry { id: "needs_met_rate", label: "Needs met", unit: Unit::Share, definition: "Share of needs (c, p) with an activity whose participating countries include c and whose phases include p." },
+    Entry { id: "emerging_participation_share", label: "Participation of new and emerging countries", unit: Unit::Share, definition: "Share of participating-country places held by countries whose profile says new or emerging, over places with a known profile." },
+];
+
+/// The catalogue entry of an indicator id.
+pub fn entry(id: &str) -> &'static Entry {
+    CATALOG.iter().find(|e| e.id == id).expect("every indicator id is catalogued")
+}
+
+/// Indicators shown on the summary page, in order.
+pub const HEADLINE: [&str; 10] = [
+    "activities_total",
+    "participants_total",
+    "countries_reached",
+    "phases_covered",
+    "goal_alignment_rate",
+    "satisfaction_top2",
+    "nps",
+    "applied_learning_rate",
+    "needs_met_rate",
+    "cost_per_participant_eur",
+];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn catalogue_ids_are_unique_and_headline_ones_exist() {
+        let ids: std::collections::BTreeSet<&str> = super::CATALOG.iter().map(|e| e.id).collect();
+        assert_eq!(ids.len(), super::CATALOG.len());
+        assert!(super::HEADLINE.iter().all(|h| ids.contains(h)));
+    }
+}

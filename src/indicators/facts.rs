@@ -1,0 +1,92 @@
+//! Plain facts about each activity of the period, for activity tables and pages.
+//! Free-text comments are included only when `privacy.publish_comments` is on, and
+//! then with e-mail addresses and phone numbers masked.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::Serialize;
+
+use super::Population;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActivityFacts {
+    pub id: String,
+    pub title: Option<String>,
+    pub kind: String,
+    pub start: chrono::NaiveDate,
+    pub end: chrono::NaiveDate,
+    pub days: i64,
+    pub format: String,
+    pub host: Option<String>,
+    pub location: Option<String>,
+    pub participating: Vec<String>,
+    pub phases: Vec<String>,
+    pub goals: Vec<String>,
+    pub participants: Option<u64>,
+    pub cost_eur: Option<f64>,
+    pub follow_up: bool,
+    pub project: Option<String>,
+    pub responses: usize,
+    /// Masked comments; empty unless `privacy.publish_comments`.
+    pub comments: Vec<String>,
+}
+
+static EMAIL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}").expect("valid regex"));
+static PHONE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\+?\d[\d\s().\-/]{6,}\d").expect("valid regex"));
+
+/// Replace e-mail addresses and phone numbers.
+pub fn mask(text: &str) -> String {
+    let text = EMAIL.replace_all(text, "[e-mail removed]");
+    PHONE.replace_all(&text, "[phone removed]").to_string()
+}
+
+pub fn activities(pop: &Population) -> Vec<ActivityFacts> {
+    let publish = pop.config.privacy.publish_comments;
+    let mut facts: Vec<ActivityFacts> = pop
+        .activities
+        .iter()
+        .map(|a| {
+            let responses: Vec<_> = pop.responses.iter().filter(|r| r.activity_id == a.id).collect();
+            ActivityFacts {
+                id: a.id.clone(),
+                title: a.title.clone(),
+                kind: a.kind.clone(),
+                start: a.start,
+                end: a.end,
+                days: a.days(),
+                format: a.format.clone(),
+                host: a.host_country.as_ref().map(|p| p.key().to_string()),
+                location: a.location.clone(),
+                participating: a.participating.iter().map(|p| p.key().to_string()).collect(),
+                phases: a.phases.clone(),
+                goals: a.goals.clone(),
+                participants: a.participants,
+                cost_eur: a.cost_eur,
+                follow_up: a.follow_up,
+                project: a.project.clone(),
+                responses: responses.len(),
+                comments: if publish {
+                    responses.iter().filter_map(|r| r.comments.as_deref()).map(mask).collect()
+                } else {
+                    Vec::new()
+                },
+            }
+        })
+        .collect();
+    facts.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
+    facts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask;
+
+    #[test]
+    fn emails_and_phones_are_masked() {
+        assert_eq!(mask("Send slides to p-it-4@example.org please"), "Send slides to [e-mail removed] please");
+        assert_eq!(mask("Call me on +32 2 555 01 23."), "Call me on [phone removed].");
+        assert_eq!(mask("Two days in 2019 were enough"), "Two days in 2019 were enough");
+    }
+}

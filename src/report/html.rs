@@ -1,0 +1,568 @@
+//! `report.html` and `activities/<id>.html`: self-contained pages for funders.
+//!
+//! Templates are built into the binary (`templates/*.hbs`, `style.css`) and can be
+//! replaced from the folder named by `report.templates`. Handlebars runs in strict
+//! mode; every input text goes through `{{ }}` (escaped). Only the CSS and the
+//! charts made by [`super::svg`] (which escape their own text) use `{{{ }}}`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use handlebars::Handlebars;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::svg::{self, Bar, LikertRow};
+use super::view::{self, country_name, format_figure, value_text, IndicatorRow, Labels, Quality};
+use super::ReportInput;
+use crate::indicators::catalog::{self, Unit};
+use crate::indicators::facts::ActivityFacts;
+use crate::indicators::stats::wilson;
+use crate::indicators::Figure;
+
+/// No network, no script: styles inline, images only as data URIs.
+pub const CSP: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
+const REPORT: &str = include_str!("templates/report.hbs");
+const ACTIVITY: &str = include_str!("templates/activity.hbs");
+const CSS: &str = include_str!("templates/style.css");
+
+/// Most issues listed in the HTML report; the workbook lists all.
+const ISSUES_SHOWN: usize = 200;
+
+/// The template engine with the built-in or overriding templates.
+///
+/// # Errors
+/// An override folder whose template does not parse or cannot be read.
+pub fn engine(overrides: Option<&Path>) -> Result<(Handlebars<'static>, String), String> {
+    let mut hb = Handlebars::new();
+    hb.set_strict_mode(true);
+    let load = |name: &str, builtin: &str| -> Result<String, String> {
+        match overrides.map(|dir| dir.join(name)) {
+            Some(path) if path.exists() => std::fs::read_to_string(&path)
+                .map_err(|err| format!("cannot read template `{}`: {err}", path.display())),
+            _ => Ok(builtin.to_string()),
+        }
+    };
+    for (name, file, builtin) in [("report", "report.hbs", REPORT), ("activity", "activity.hbs", ACTIVITY)] {
+        let source = load(file, builtin)?;
+        hb.register_template_string(name, source).map_err(|err| format!("template `{file}`: {err}"))?;
+    }
+    Ok((hb, load("style.css", CSS)?))
+}
+
+/// A safe file name for an activity page: only letters, digits, `-` and `_`.
+pub fn page_name(id: &str) -> String {
+    let mut name: String =
+        id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    if name.is_empty() {
+        name.push('_');
+    }
+    name
+}
+
+/// Page file names per activity id, made unique when sanitising collides.
+pub fn page_names(activities: &[ActivityFacts]) -> BTreeMap<String, String> {
+    let mut used = std::collections::BTreeSet::new();
+    let mut names = BTreeMap::new();
+    let mut ids: Vec<&str> = activities.iter().map(|a| a.id.as_str()).collect();
+    ids.sort();
+    for id in ids {
+        let base = page_name(id);
+        let mut name = base.clone();
+        let mut k = 2;
+        while !used.insert(name.clone()) {
+            name = format!("{base}_{k}");
+            k += 1;
+        }
+        names.insert(id.to_string(), format!("{name}.html"));
+    }
+    names
+}
+
+#[derive(Serialize)]
+struct AlignRow {
+    id: String,
+    href: String,
+    kind: String,
+    goals: String,
+    score: String,
+    unsupported: String,
+}
+
+#[derive(Serialize)]
+struct LikertView {
+    label: String,
+    n: usize,
+    mean: String,
+    median: String,
+    top2: String,
+    interval: String,
+}
+
+#[derive(Serialize)]
+struct Suggestion {
+    peer: String,
+    score: String,
+    welfare: String,
+    governance: String,
+    scale: String,
+    relationship: String,
+}
+
+#[derive(Serialize)]
+struct MatchRow {
+    country: String,
+    phase: String,
+    suggestions: Vec<Suggestion>,
+}
+
+#[derive(Serialize)]
+struct ActivityRow {
+    id: String,
+    href: String,
+    title: String,
+    kind: String,
+    dates: String,
+    host: String,
+    phases: String,
+    participants: String,
+    responses: usize,
+    satisfaction: String,
+}
+
+#[derive(Serialize)]
+struct IssueRow {
+    severity: &'static str,
+    location: String,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct ReportPage {
+    title: String,
+    csp: &'static str,
+    css: String,
+    period_label: String,
+    data_span: String,
+    version: &'static str,
+    digest: String,
+    min_group: usize,
+    findings: Vec<String>,
+    headline: Vec<IndicatorRow>,
+    indicators: Vec<IndicatorRow>,
+    heatmap_svg: String,
+    alignment: Vec<AlignRow>,
+    phase_gaps: Vec<String>,
+    likert_svg: String,
+    satisfaction_svg: String,
+    likert_table: Vec<LikertView>,
+    outcomes_svg: String,
+    needs_summary: String,
+    matches: Vec<MatchRow>,
+    activities: Vec<ActivityRow>,
+    quality: Quality,
+    issues: Vec<IssueRow>,
+    issues_more: usize,
+    suppression_rule: String,
+}
+
+#[derive(Serialize)]
+struct Fact {
+    label: &'static str,
+    value: String,
+}
+
+#[derive(Serialize)]
+struct GoalView {
+    goal: String,
+    supported: bool,
+}
+
+#[derive(Serialize)]
+struct SurveyRow {
+    label: &'static str,
+    value: String,
+    n: usize,
+}
+
+#[derive(Serialize)]
+struct ActivityPage {
+    csp: &'static str,
+    css: String,
+    version: &'static str,
+    period_label: String,
+    id: String,
+    title: String,
+    kind: String,
+    dates: String,
+    facts: Vec<Fact>,
+    alignment: String,
+    goals: Vec<GoalView>,
+    survey: Vec<SurveyRow>,
+    comments: Vec<String>,
+    comments_note: String,
+}
+
+fn dates(a: &ActivityFacts) -> String {
+    if a.start == a.end {
+        a.start.format("%-d %b %Y").to_string()
+    } else {
+        format!("{} – {}", a.start.format("%-d %b %Y"), a.end.format("%-d %b %Y"))
+    }
+}
+
+fn list(items: &[String], f: impl Fn(&str) -> String) -> String {
+    items.iter().map(|i| f(i)).collect::<Vec<_>>().join(", ")
+}
+
+/// Render `report.html` and every activity page: (relative path, bytes).
+///
+/// # Errors
+/// A template error (only possible with overriding templates).
+pub fn render(input: &ReportInput) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let overrides = input.config.report.templates.as_deref().map(Path::new);
+    let (hb, css) = engine(overrides)?;
+    let labels = Labels::new(input.config);
+    let k = input.config.privacy.min_group_size;
+    let results = input.results;
+    let names = page_names(&results.activities);
+    let top2_by_activity = results.indicators.get("satisfaction_top2").and_then(|i| i.breakdowns.get("activity"));
+
+    let rows: Vec<IndicatorRow> = catalog::CATALOG
+        .iter()
+        .filter_map(|e| results.indicators.get(e.id).map(|i| view::indicator_row(e.id, i, k)))
+        .collect();
+    let headline = catalog::HEADLINE.iter().filter_map(|id| rows.iter().find(|r| r.id == *id).cloned()).collect();
+
+    let facts: BTreeMap<&str, &ActivityFacts> = results.activities.iter().map(|a| (a.id.as_str(), a)).collect();
+    let alignment = results
+        .alignment
+        .activities
+        .iter()
+        .map(|a| {
+            let fact = facts.get(a.activity_id.as_str());
+            AlignRow {
+                id: a.activity_id.clone(),
+                href: format!("activities/{}", names[&a.activity_id]),
+                kind: fact.map(|f| labels.kind(&f.kind)).unwrap_or_default(),
+                goals: fact.map(|f| list(&f.goals, |g| labels.goal(g))).unwrap_or_default(),
+                score: a.score.map(|s| format_figure(s, Unit::Share)).unwrap_or_else(|| "no stated goal".into()),
+                unsupported: list(&a.unsupported_goals, |g| labels.goal(g)),
+            }
+        })
+        .collect();
+
+    let page = ReportPage {
+        title: input.config.report.title.clone(),
+        csp: CSP,
+        css: css.clone(),
+        period_label: results.period.label.clone(),
+        data_span: view::data_span(results),
+        version: env!("CARGO_PKG_VERSION"),
+        digest: input.config.digest(),
+        min_group: k,
+        findings: view::findings(results, &labels, k),
+        headline,
+        heatmap_svg: heatmap(input, &labels),
+        alignment,
+        phase_gaps: results.phase_gaps.iter().map(|p| labels.phase(p)).collect(),
+        likert_svg: likert_chart(input, &labels),
+        satisfaction_svg: satisfaction_chart(input, &labels),
+        likert_table: likert_table(input),
+        outcomes_svg: outcomes_chart(input),
+        needs_summary: needs_summary(input),
+        matches: results
+            .matches
+            .iter()
+            .map(|m| MatchRow {
+                country: country_name(&m.country),
+                phase: labels.phase(&m.phase),
+                suggestions: m
+                    .suggestions
+                    .iter()
+                    .map(|s| Suggestion {
+                        peer: country_name(&s.country),
+                        score: format!("{:.2}", s.score),
+                        welfare: format!("{:.2}", s.components["welfare"]),
+                        governance: format!("{:.2}", s.components["governance"]),
+                        scale: format!("{:.2}", s.components["scale"]),
+                        relationship: format!("{:.0}", s.components["relationship"]),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        activities: results
+            .activities
+            .iter()
+            .map(|a| ActivityRow {
+                id: a.id.clone(),
+                href: format!("activities/{}", names[&a.id]),
+                title: a.title.clone().unwrap_or_default(),
+                kind: labels.kind(&a.kind),
+                dates: dates(a),
+                host: a.host.as_deref().map(country_name).unwrap_or_default(),
+                phases: list(&a.phases, |p| labels.phase(p)),
+                participants: a.participants.map(|p| p.to_string()).unwrap_or_default(),
+                responses: a.responses,
+                satisfaction: top2_by_activity
+                    .and_then(|g| g.get(&a.id))
+                    .map(|g| value_text(g.value, g.suppressed, Unit::Share, k))
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        quality: view::quality(input.files, input.issues),
+        issues: input
+            .issues
+            .iter()
+            .take(ISSUES_SHOWN)
+            .map(|i| IssueRow { severity: i.severity.as_str(), location: i.location(), message: i.message.clone() })
+            .collect(),
+        issues_more: input.issues.len().saturating_sub(ISSUES_SHOWN),
+        suppression_rule: super::suppression_rule(k),
+        indicators: rows,
+    };
+    let report = hb.render("report", &page).map_err(|err| format!("report template: {err}"))?;
+    let mut files = vec![("report.html".to_string(), report.into_bytes())];
+    let pages: Result<Vec<(String, Vec<u8>)>, String> = results
+        .activities
+        .par_iter()
+        .map(|a| {
+            let page = activity_page(input, a, &labels, &css);
+            let html = hb.render("activity", &page).map_err(|err| format!("activity template: {err}"))?;
+            Ok((format!("activities/{}", names[&a.id]), html.into_bytes()))
+        })
+        .collect();
+    files.extend(pages?);
+    Ok(files)
+}
+
+fn activity_page(input: &ReportInput, a: &ActivityFacts, labels: &Labels, css: &str) -> ActivityPage {
+    let k = input.config.privacy.min_group_size;
+    let results = input.results;
+    let taxonomy = crate::model::Taxonomy::from_config(input.config);
+    let align = results.alignment.activities.iter().find(|x| x.activity_id == a.id);
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let facts = vec![
+        Fact { label: "Type", value: labels.kind(&a.kind) },
+        Fact { label: "Dates", value: format!("{} ({} days)", dates(a), a.days) },
+        Fact { label: "Format", value: a.format.replace('_', " ") },
+        Fact { label: "Host", value: a.host.as_deref().map(country_name).unwrap_or_default() },
+        Fact { label: "Location", value: opt(&a.location) },
+        Fact { label: "Participating", value: list(&a.participating, country_name) },
+        Fact { label: "Phases", value: list(&a.phases, |p| labels.phase(p)) },
+        Fact {
+            label: "Participants",
+            value: a.participants.map(|p| p.to_string()).unwrap_or_else(|| "not recorded".into()),
+        },
+        Fact { label: "Follow-up recorded", value: if a.follow_up { "yes" } else { "no" }.into() },
+        Fact { label: "Project", value: opt(&a.project) },
+    ];
+    let survey_ids = [
+        "satisfaction_top2",
+        "satisfaction_mean",
+        "nps",
+        "intent_to_apply_rate",
+        "new_contacts_rate",
+        "aim_match_rate",
+    ];
+    let survey = survey_ids
+        .iter()
+        .filter_map(|id| {
+            let group = results.indicators.get(*id)?.breakdowns.get("activity")?.get(&a.id)?;
+            let entry = catalog::entry(id);
+            Some(SurveyRow {
+                label: entry.label,
+                value: value_text(group.value, group.suppressed, entry.unit, k),
+                n: group.n,
+            })
+        })
+        .collect();
+    let alignment = match align.and_then(|x| x.score) {
+        Some(score) if score == 1.0 => "Every declared goal is supported by this type of activity.".to_string(),
+        Some(score) => format!(
+            "{} of the declared goals are supported by this type of activity.",
+            format_figure(score, Unit::Share)
+        ),
+        None => "No goal was declared for this activity.".to_string(),
+    };
+    ActivityPage {
+        csp: CSP,
+        css: css.to_string(),
+        version: env!("CARGO_PKG_VERSION"),
+        period_label: results.period.label.clone(),
+        id: a.id.clone(),
+        title: a.title.clone().unwrap_or_else(|| a.id.clone()),
+        kind: labels.kind(&a.kind),
+        dates: dates(a),
+        facts,
+        alignment,
+        goals: a
+            .goals
+            .iter()
+            .map(|g| GoalView { goal: labels.goal(g), supported: taxonomy.supports(&a.kind, g) })
+            .collect(),
+        survey,
+        comments: if a.responses >= k { a.comments.clone() } else { Vec::new() },
+        comments_note: if input.config.privacy.publish_comments {
+            format!("Comments are shown only for activities with at least {k} responses.")
+        } else {
+            "Comments are not published (privacy.publish_comments is off).".to_string()
+        },
+    }
+}
+
+fn heatmap(input: &ReportInput, labels: &Labels) -> String {
+    let tax = &input.config.taxonomy;
+    let taxonomy = crate::model::Taxonomy::from_config(input.config);
+    let goals: Vec<&str> = tax.goals.iter().map(|g| g.id.as_str()).collect();
+    let cats: Vec<&str> = tax.categories.iter().map(|c| c.id.as_str()).collect();
+    let mut counts = vec![vec![0usize; cats.len()]; goals.len()];
+    let supported: Vec<Vec<bool>> = goals
+        .iter()
+        .map(|g| cats.iter().map(|c| taxonomy.alignment.get(*g).is_some_and(|s| s.contains(*c))).collect())
+        .collect();
+    for a in &input.results.activities {
+        let kind_cats = taxonomy.type_categories.get(&a.kind).cloned().unwrap_or_default();
+        for (i, g) in goals.iter().enumerate() {
+            if a.goals.iter().any(|x| x == g) {
+                for (j, c) in cats.iter().enumerate() {
+                    if kind_cats.iter().any(|k| k == c) {
+                        counts[i][j] += 1;
+                    }
+                }
+            }
+        }
+    }
+    let rows: Vec<String> = goals.iter().map(|g| labels.goal(g)).collect();
+    let columns: Vec<String> =
+        cats.iter().map(|c| labels.categories.get(*c).cloned().unwrap_or_else(|| c.to_string())).collect();
+    svg::heatmap("heatmap", "Goals declared by category of activity", &rows, &columns, &counts, &supported)
+}
+
+fn likert_chart(input: &ReportInput, labels: &Labels) -> String {
+    let k = input.config.privacy.min_group_size;
+    let rows: Vec<LikertRow> = input
+        .config
+        .likert
+        .items
+        .iter()
+        .filter_map(|item| {
+            let result = input.results.likert.get(&item.id)?;
+            let o = &result.overall;
+            let label = labels.items.get(&item.id).cloned().unwrap_or_else(|| item.id.clone());
+            if o.suppressed || o.n == 0 {
+                let note = if o.suppressed { format!("fewer than {k} responses") } else { "no answers".into() };
+                return Some(LikertRow { label, shares: vec![], note });
+            }
+            let dist = o.distribution.as_ref()?;
+            let shares =
+                (1..=item.points).map(|l| dist.get(&l.to_string()).copied().unwrap_or(0) as f64 / o.n as f64).collect();
+            let note =
+                format!("{} satisfied, n = {}", o.top2.map(|t| format_figure(t, Unit::Share)).unwrap_or_default(), o.n);
+            Some(LikertRow { label, shares, note })
+        })
+        .collect();
+    svg::likert("likert", "Answers to each survey question", &rows)
+}
+
+fn satisfaction_chart(input: &ReportInput, labels: &Labels) -> String {
+    let k = input.config.privacy.min_group_size;
+    let groups = input.results.indicators.get("satisfaction_top2").and_then(|i| i.breakdowns.get("activity_type"));
+    let rows: Vec<Bar> = groups
+        .into_iter()
+        .flatten()
+        .map(|(kind, g)| {
+            let value = g.value.map(Figure::as_f64);
+            Bar {
+                label: labels.kind(kind),
+                value,
+                interval: value.and_then(|v| wilson(v, g.n)),
+                note: match value {
+                    Some(v) => format!("{} (n = {})", format_figure(v, Unit::Share), g.n),
+                    None => format!("fewer than {k} responses"),
+                },
+            }
+        })
+        .collect();
+    svg::bars("sat", "Satisfied participants by activity type", &rows, 1.0, None)
+}
+
+fn outcomes_chart(input: &ReportInput) -> String {
+    let k = input.config.privacy.min_group_size;
+    let rows: Vec<Bar> = catalog::CATALOG
+        .iter()
+        .filter(|e| e.unit == Unit::Share)
+        .filter_map(|e| {
+            let i = input.results.indicators.get(e.id)?;
+            Some(Bar {
+                label: e.label.to_string(),
+                value: i.value.map(Figure::as_f64),
+                interval: None,
+                note: format!("{} (n = {})", value_text(i.value, i.suppressed, e.unit, k), i.n),
+            })
+        })
+        .collect();
+    svg::bars("outcomes", "Indicators measured as shares", &rows, 1.0, None)
+}
+
+fn likert_table(input: &ReportInput) -> Vec<LikertView> {
+    let k = input.config.privacy.min_group_size;
+    input
+        .config
+        .likert
+        .items
+        .iter()
+        .filter_map(|item| {
+            let result = input.results.likert.get(&item.id)?;
+            let o = &result.overall;
+            let hidden = if o.suppressed { format!("fewer than {k} responses") } else { "no answers".to_string() };
+            let fmt = |v: Option<f64>, unit| v.map(|v| format_figure(v, unit)).unwrap_or_else(|| hidden.clone());
+            Some(LikertView {
+                label: result.label.clone(),
+                n: o.n,
+                mean: fmt(o.mean, Unit::Score),
+                median: o.median.map(|m| format!("{m}")).unwrap_or_else(|| hidden.clone()),
+                top2: fmt(o.top2, Unit::Share),
+                interval: match (o.ci_low, o.ci_high) {
+                    (Some(l), Some(h)) => {
+                        format!("{} – {}", format_figure(l, Unit::Share), format_figure(h, Unit::Share))
+                    }
+                    _ => String::new(),
+                },
+            })
+        })
+        .collect()
+}
+
+fn needs_summary(input: &ReportInput) -> String {
+    let needs = &input.results.needs;
+    if needs.is_empty() {
+        return "No needs questionnaire was provided.".to_string();
+    }
+    let met = needs.iter().filter(|n| n.met).count();
+    format!(
+        "Countries expressed {} needs (a country and a phase of the process); {met} were met by an activity of the period and {} remain open. For each open need, the three experienced countries that best match are suggested.",
+        needs.len(),
+        needs.len() - met
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_names_are_safe_and_unique() {
+        assert_eq!(page_name("SV-01"), "SV-01");
+        assert_eq!(page_name("../x"), "___x");
+        assert_eq!(page_name("javascript:alert(1)"), "javascript_alert_1_");
+        assert_eq!(page_name(""), "_");
+    }
+
+    #[test]
+    fn builtin_templates_parse() {
+        assert!(engine(None).is_ok());
+    }
+}
