@@ -85,10 +85,12 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
         ));
     }
 
+    let spinner = stage_spinner(interactive, "computing indicators");
     let stage = Instant::now();
     let results = indicators::compute(&ingested.data, &config, &period);
     timings.insert("indicators", stage.elapsed().as_secs_f64());
 
+    spinner.set_message("writing the workbook and the HTML report");
     let stage = Instant::now();
     let input = ReportInput { results: &results, config: &config, files: &ingested.files, issues: &ingested.issues };
     let mut files = report::render(&input).map_err(|m| Failure::new(exit::USAGE, m))?;
@@ -105,6 +107,7 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
     };
     files.push((PathBuf::from("run.json"), to_sorted_json(&report)));
 
+    spinner.set_message("publishing");
     let target = publish::publish(&args.output, &period.label, &files).map_err(|err| {
         Failure::new(
             exit::OUTPUT,
@@ -114,6 +117,7 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
             ),
         )
     })?;
+    spinner.finish_and_clear();
     if args.verbose && !args.quiet {
         for (stage, seconds) in &timings {
             eprintln!("  {stage:<22} {seconds:>8.3} s");
@@ -131,4 +135,16 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
         );
     }
     Ok(exit::OK)
+}
+
+/// A spinner naming the current stage on a terminal; hidden otherwise.
+fn stage_spinner(interactive: bool, message: &str) -> ProgressBar {
+    if !interactive {
+        return ProgressBar::hidden();
+    }
+    let spinner = ProgressBar::new_spinner();
+    spinner.set_style(ProgressStyle::with_template("{spinner} {msg}").expect("valid template"));
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    spinner.set_message(message.to_string());
+    spinner
 }

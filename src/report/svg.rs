@@ -165,12 +165,15 @@ pub fn heatmap(
     let mut out = String::new();
     let mut body = String::new();
     for (j, column) in columns.iter().enumerate() {
+        // Two lines: the first word, then the rest, so long labels never overlap.
+        let (first, rest) = column.split_once(' ').unwrap_or((column, ""));
+        let x = label_w + cell_w * (j as f64 + 0.5);
         let _ = write!(
             body,
-            r#"<text x="{:.1}" y="{}" text-anchor="middle" class="lbl">{}</text>"#,
-            label_w + cell_w * (j as f64 + 0.5),
-            head_h - 12.0,
-            escape(column)
+            r#"<text x="{x:.1}" y="{}" text-anchor="middle" class="lbl"><tspan x="{x:.1}">{}</tspan><tspan x="{x:.1}" dy="14">{}</tspan></text>"#,
+            head_h - 26.0,
+            escape(first),
+            escape(rest)
         );
     }
     for (i, row) in rows.iter().enumerate() {

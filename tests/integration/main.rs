@@ -6,4 +6,5 @@ mod acceptance;
 mod cli;
 mod figures;
 mod ingest;
+mod reports;
 mod sample;

@@ -1,0 +1,379 @@
+//! The published deliverables, opened with real readers: calamine for the
+//! workbook, headless Chromium for the HTML report (when installed).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use calamine::{open_workbook, Data, Reader, Xlsx};
+use serde_json::Value;
+
+use crate::common::*;
+
+fn sample() -> Workdir {
+    let work = Workdir::new();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for dir in ["input", "config"] {
+        for entry in std::fs::read_dir(repo.join(dir)).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), work.path().join(dir).join(entry.file_name())).unwrap();
+        }
+    }
+    let out = work.run(&["run"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    work
+}
+
+fn zip_part(path: &Path, name: &str) -> Option<String> {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut file = archive.by_name(name).ok()?;
+    let mut text = String::new();
+    file.read_to_string(&mut text).unwrap();
+    Some(text)
+}
+
+fn zip_names(path: &Path) -> Vec<String> {
+    let archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    archive.file_names().filter_map(Result::ok).map(|n| n.to_string()).collect()
+}
+
+#[test]
+fn workbook_round_trips_through_calamine() {
+    let work = sample();
+    let path = work.path().join("output/all/evaluation.xlsx");
+    let json = work.indicators("all");
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        [
+            "Summary",
+            "Indicators",
+            "Alignment",
+            "Satisfaction",
+            "Outcomes",
+            "Needs & matching",
+            "Activities",
+            "Data quality",
+            "About"
+        ]
+    );
+    for name in wb.sheet_names() {
+        let range = wb.worksheet_range(&name).unwrap();
+        assert!(range.get_size().0 > 1, "sheet {name} is empty");
+    }
+    // Every indicator row carries the unrounded value of indicators.json.
+    let indicators = wb.worksheet_range("Indicators").unwrap();
+    let mut seen = 0;
+    for row in indicators.rows().skip(1) {
+        let id = row[0].to_string();
+        let expected = &json["indicators"][&id];
+        match (&row[3], &expected["value"]) {
+            // Excel keeps 15 significant digits.
+            (Data::Float(got), Value::Number(want)) => {
+                let want = want.as_f64().unwrap();
+                assert!((got - want).abs() <= 1e-12 * want.abs().max(1.0), "{id}: {got} vs {want}");
+            }
+            (Data::String(text), Value::Null) => {
+                let reason = if expected["suppressed"] == true { "fewer than 5 responses" } else { "no data" };
+                assert_eq!(text, reason, "{id}");
+            }
+            (got, want) => panic!("{id}: workbook {got:?}, json {want}"),
+        }
+        assert_eq!(row[4], Data::Float(expected["n"].as_f64().unwrap()), "{id}");
+        seen += 1;
+    }
+    assert_eq!(seen, 24);
+    // The Summary shows the headline figure and its target status.
+    let summary = wb.worksheet_range("Summary").unwrap();
+    let top2 = summary.rows().find(|r| r[0] == Data::String("Satisfied participants (top two)".into())).unwrap();
+    let want = json["indicators"]["satisfaction_top2"]["value"].as_f64().unwrap();
+    assert!(matches!(top2[1], Data::Float(got) if (got - want).abs() < 1e-12));
+    assert_eq!(top2[4], Data::String("near".into()));
+    // Every issue is on the Data quality sheet.
+    let quality = wb.worksheet_range("Data quality").unwrap();
+    let issues = quality
+        .rows()
+        .skip(1)
+        .filter(|r| matches!(&r[0], Data::String(s) if s == "error" || s == "warning" || s == "info"))
+        .count();
+    assert_eq!(issues, work.run_json("all")["issues"].as_array().unwrap().len());
+
+    // Native charts, filters, frozen panes, percent formats, conditional formats.
+    let names = zip_names(&path);
+    assert!(names.iter().filter(|n| n.starts_with("xl/charts/chart")).count() >= 4, "{names:?}");
+    let indicators_xml = zip_part(&path, "xl/worksheets/sheet2.xml").unwrap();
+    assert!(indicators_xml.contains("<autoFilter"));
+    assert!(indicators_xml.contains("state=\"frozen\""));
+    assert!(indicators_xml.contains("<conditionalFormatting"));
+    assert!(zip_part(&path, "xl/styles.xml").unwrap().contains("0.0%"));
+    let core = zip_part(&path, "docProps/core.xml").unwrap();
+    assert!(core.contains("2020-06-23T00:00:00Z"), "creation time is the data's last day: {core}");
+}
+
+#[test]
+fn workbook_converts_with_libreoffice_where_installed() {
+    let Ok(status) = Command::new("soffice").arg("--version").output() else {
+        eprintln!("SKIPPED: LibreOffice (soffice) is not installed");
+        return;
+    };
+    assert!(status.status.success());
+    let work = sample();
+    let out = Command::new("soffice")
+        .args(["--headless", "--convert-to", "csv", "--outdir"])
+        .arg(work.path())
+        .arg(work.path().join("output/all/evaluation.xlsx"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let csv = std::fs::read_to_string(work.path().join("evaluation.csv")).unwrap();
+    assert!(csv.contains("Peer-learning evaluation"));
+}
+
+#[test]
+fn three_outputs_are_byte_identical_on_rerun() {
+    let work = sample();
+    let read = |name: &str| std::fs::read(work.path().join("output/all").join(name)).unwrap();
+    let first: Vec<Vec<u8>> = ["evaluation.xlsx", "report.html", "indicators.json"].iter().map(|n| read(n)).collect();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert_eq!(code(&work.run(&["run"])), 0);
+    let second: Vec<Vec<u8>> = ["evaluation.xlsx", "report.html", "indicators.json"].iter().map(|n| read(n)).collect();
+    assert!(first == second, "outputs differ between two runs");
+}
+
+#[test]
+fn html_is_self_contained_and_accessible() {
+    let work = sample();
+    let html = std::fs::read_to_string(work.path().join("output/all/report.html")).unwrap();
+    assert!(html.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"));
+    assert!(!html.contains("<script"), "no script");
+    assert!(!html.contains(" src="), "no external resource");
+    assert!(!html.contains("href=\"http") && !html.contains("url("), "no link out of the file");
+    for section in ["summary", "alignment", "satisfaction", "outcomes", "needs", "activities", "quality", "methodology"]
+    {
+        assert!(html.contains(&format!("<section id=\"{section}\"")), "{section}");
+    }
+    assert_eq!(
+        html.matches("role=\"img\"").count(),
+        html.matches("<svg").count(),
+        "every chart has a text alternative"
+    );
+    assert!(html.contains("<th scope=\"col\">"));
+    assert!(html.contains("@media print") && html.contains("size: A4"));
+    // Every activity has its page, and the report links it.
+    let pages = std::fs::read_dir(work.path().join("output/all/activities")).unwrap().count();
+    assert_eq!(pages, 23);
+    assert!(html.contains("href=\"activities/SV-01.html\""));
+    let page = std::fs::read_to_string(work.path().join("output/all/activities/SV-02.html")).unwrap();
+    assert!(page.contains("Satisfied participants (top two)"));
+    assert!(page.contains("Comments are not published"));
+}
+
+fn chromium() -> Option<PathBuf> {
+    ["chromium", "chromium-browser", "google-chrome"].iter().find_map(|name| {
+        Command::new(name).arg("--version").output().ok().filter(|o| o.status.success()).map(|_| PathBuf::from(name))
+    })
+}
+
+fn chromium_run(browser: &Path, profile: &Path, args: &[String]) {
+    let out = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--no-default-browser-check",
+            "--disable-default-apps",
+            "--disable-extensions",
+            "--disable-domain-reliability",
+            "--disable-client-side-phishing-detection",
+            "--no-pings",
+            "--disable-features=NetworkTimeServiceQuerying,OptimizationHints,Translate,MediaRouter",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "chromium failed: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Renders the report in headless Chromium: screenshot, A4 PDF, and a network log
+/// in which every request must be to a `file:` or `data:` URL.
+#[test]
+fn report_renders_in_headless_chromium_without_network() {
+    let Some(browser) = chromium() else {
+        eprintln!("SKIPPED: Chromium is not installed (.ci/run installs Debian's chromium)");
+        return;
+    };
+    let work = sample();
+    let report = work.path().join("output/all/report.html");
+    let url = format!("file://{}", report.display());
+    let net_log = work.path().join("net.json");
+    let shot = work.path().join("report.png");
+    let pdf = work.path().join("report.pdf");
+    chromium_run(
+        &browser,
+        &work.path().join("profile1"),
+        &[
+            format!("--log-net-log={}", net_log.display()),
+            "--window-size=1000,2600".into(),
+            format!("--screenshot={}", shot.display()),
+            url.clone(),
+        ],
+    );
+    chromium_run(
+        &browser,
+        &work.path().join("profile2"),
+        &[format!("--print-to-pdf={}", pdf.display()), "--no-pdf-header-footer".into(), url],
+    );
+    assert!(std::fs::metadata(&shot).unwrap().len() > 20_000, "screenshot is not empty");
+    let pdf_bytes = std::fs::read(&pdf).unwrap();
+    assert!(pdf_bytes.starts_with(b"%PDF"));
+    let pages = pdf_bytes
+        .windows(b"/Type /Page\n".len())
+        .filter(|w| w.starts_with(b"/Type /Page") && !w.starts_with(b"/Type /Pages"))
+        .count();
+    assert!(pages >= 3, "the report prints on several A4 pages, got {pages}");
+    let log = std::fs::read_to_string(&net_log).unwrap_or_default();
+    let external: Vec<&str> = log
+        .split('"')
+        .filter(|s| {
+            s.starts_with("http://") || s.starts_with("https://") || s.starts_with("ws://") || s.starts_with("wss://")
+        })
+        .filter(|s| !s.starts_with("http://www.w3.org/"))
+        // Chromium's own background services (clock, accounts, component updates), not the page.
+        .filter(|s| {
+            let host = s.split("://").nth(1).unwrap_or("").split(['/', ' ', '?']).next().unwrap_or("");
+            !["clients2.google.com", "accounts.google.com", "update.googleapis.com", "google.com"].contains(&host)
+        })
+        .collect();
+    assert!(external.is_empty(), "the report made requests: {external:?}");
+    if std::env::var_os("UPDATE_SCREENSHOT").is_some() {
+        std::fs::copy(&shot, Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/report.png")).unwrap();
+    }
+}
+
+#[test]
+fn a_killed_run_leaves_the_previous_or_the_new_outputs_whole() {
+    let work = sample();
+    let names = ["indicators.json", "report.html", "evaluation.xlsx"];
+    let read_all = |dir: &Path| -> Vec<Vec<u8>> { names.iter().map(|n| std::fs::read(dir.join(n)).unwrap()).collect() };
+    let dir = work.path().join("output/all");
+    let before = read_all(&dir);
+    // Change the data, and compute what a completed run publishes elsewhere.
+    std::fs::remove_file(work.input("survey_TW-05.csv")).unwrap();
+    assert_eq!(code(&work.run(&["run", "--output", "complete"])), 0);
+    let after = read_all(&work.path().join("complete/all"));
+    assert!(before != after);
+    for delay_ms in [0u64, 1, 3, 5, 8, 12, 16, 20, 25, 30, 40, 50, 70] {
+        let mut child =
+            Command::new(env!("CARGO_BIN_EXE_peer-eval")).arg("run").current_dir(work.path()).spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        child.wait().unwrap();
+        let now = read_all(&dir);
+        assert!(now == before || now == after, "a run killed after {delay_ms} ms left a mixed or partial output");
+        if now == after {
+            return;
+        }
+    }
+}
+
+#[test]
+fn injected_text_stays_text() {
+    let work = Workdir::new();
+    work.config("[privacy]\nmin_group_size = 1\npublish_comments = true\n");
+    let attacks = [
+        "=HYPERLINK(\"http://evil.example\",\"x\")",
+        "@SUM(A1:A9)",
+        "+1-1",
+        "<script>alert(1)</script>",
+        "\"><img src=x onerror=alert(1)>",
+        "javascript:alert(1)",
+    ];
+    let mut activities = vec![vec![
+        T("activity_id"),
+        T("type"),
+        T("start_date"),
+        T("title"),
+        T("location"),
+        T("participating_countries"),
+    ]];
+    for (i, attack) in attacks.iter().enumerate() {
+        activities.push(vec![
+            S(format!("X-{i}")),
+            T("training"),
+            D(2019, 1, 1 + i as u8),
+            S(attack.to_string()),
+            S(attack.to_string()),
+            S(attack.to_string()),
+        ]);
+    }
+    activities.push(vec![T("<b>id</b>"), T("training"), D(2019, 2, 1), T("javascript:alert(2)")]);
+    let mut responses = vec![vec![T("activity_id"), T("overall_satisfaction"), T("comments"), T("respondent_id")]];
+    for attack in attacks {
+        responses.push(vec![T("X-0"), N(4.0), S(format!("{attack} mail me: someone@example.org")), T("RESP-SECRET-1")]);
+    }
+    work.xlsx("=cmd.xlsx", &[("Activities", activities), ("<svg onload=alert(1)>", responses)]);
+    let out = work.run(&["run"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let dir = work.path().join("output/all");
+    // HTML: escaped everywhere, nothing executable, no identifiers.
+    for entry in walk(&dir) {
+        let Some(ext) = entry.extension() else { continue };
+        if ext != "html" {
+            continue;
+        }
+        let html = std::fs::read_to_string(&entry).unwrap();
+        assert!(!html.contains("<script"), "{}", entry.display());
+        assert!(!html.contains("<img"), "{}", entry.display());
+        assert!(!html.contains("<svg onload"), "{}", entry.display());
+        assert!(!html.contains("href=\"javascript"), "{}", entry.display());
+        assert!(!html.contains("RESP-SECRET"), "{}", entry.display());
+        assert!(!html.contains("someone@example.org"), "{}", entry.display());
+    }
+    let page = std::fs::read_to_string(dir.join("activities/X-0.html")).unwrap();
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;") || page.contains("&lt;script&gt;"), "title escaped");
+    assert!(page.contains("[e-mail removed]"), "comments published masked");
+    assert!(dir.join("activities/_b_id__b_.html").exists(), "ids become safe file names");
+    // Workbook: every attack is a shared string, never a formula, quote-prefixed when risky.
+    let xlsx = dir.join("evaluation.xlsx");
+    for name in zip_names(&xlsx) {
+        if name.starts_with("xl/worksheets/sheet") {
+            let xml = zip_part(&xlsx, &name).unwrap();
+            assert!(!xml.contains("<f>") && !xml.contains("<hyperlink"), "{name} has a formula or link");
+        }
+    }
+    let strings = zip_part(&xlsx, "xl/sharedStrings.xml").unwrap();
+    assert!(
+        strings.contains("=HYPERLINK(&quot;http://evil.example&quot;,&quot;x&quot;)")
+            || strings.contains("=HYPERLINK(\"http://evil.example\",\"x\")")
+    );
+    assert!(zip_part(&xlsx, "xl/styles.xml").unwrap().contains("quotePrefix=\"1\""));
+    assert!(!zip_names(&xlsx).iter().any(|n| n.contains("comments")), "no cell comments");
+    assert!(
+        !strings.contains("RESP-SECRET") && !strings.contains("someone@example.org"),
+        "the workbook leaks personal data"
+    );
+    for name in ["indicators.json", "run.json"] {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap();
+        assert!(!text.contains("RESP-SECRET") && !text.contains("someone@example.org"), "{name} leaks personal data");
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
