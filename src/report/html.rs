@@ -165,6 +165,7 @@ struct ReportPage {
     activities: Vec<ActivityRow>,
     quality: Quality,
     issues: Vec<IssueRow>,
+    issues_shown: usize,
     issues_more: usize,
     suppression_rule: String,
 }
@@ -318,6 +319,7 @@ pub fn render(input: &ReportInput) -> Result<Vec<(String, Vec<u8>)>, String> {
             .take(ISSUES_SHOWN)
             .map(|i| IssueRow { severity: i.severity.as_str(), location: i.location(), message: i.message.clone() })
             .collect(),
+        issues_shown: input.issues.len().min(ISSUES_SHOWN),
         issues_more: input.issues.len().saturating_sub(ISSUES_SHOWN),
         suppression_rule: super::suppression_rule(k),
         indicators: rows,

@@ -4,6 +4,7 @@ mod common;
 
 mod acceptance;
 mod cli;
+mod corpus;
 mod figures;
 mod ingest;
 mod reports;
