@@ -6,6 +6,7 @@ mod acceptance;
 mod cli;
 mod corpus;
 mod figures;
+mod hostile;
 mod ingest;
 mod reports;
 mod sample;
