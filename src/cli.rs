@@ -19,6 +19,18 @@ pub enum Command {
     Run(RunArgs),
     /// Check the inputs and list every data issue; publishes nothing.
     Validate(ValidateArgs),
+    /// Internal: parse one legacy file in a capped child process.
+    #[command(hide = true)]
+    ReadWorker(ReadWorkerArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReadWorkerArgs {
+    pub file: PathBuf,
+    #[arg(long)]
+    pub max_cells: u64,
+    #[arg(long)]
+    pub max_decompressed_mb: u64,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -15,9 +15,20 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    if let Ok(exe) = std::env::current_exe() {
+        peer_eval::ingest::worker::enable(exe);
+    }
     let outcome = match &cli.command {
         Command::Run(args) => cmd::run::run(args),
         Command::Validate(args) => cmd::validate::validate(args),
+        Command::ReadWorker(args) => {
+            let limits = peer_eval::config::LimitsConfig {
+                max_cells_per_sheet: args.max_cells,
+                max_decompressed_mb: args.max_decompressed_mb,
+                ..Default::default()
+            };
+            return ExitCode::from(peer_eval::ingest::worker::serve(&args.file, &limits) as u8);
+        }
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

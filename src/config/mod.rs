@@ -266,8 +266,10 @@ pub struct LimitsConfig {
     pub max_decompressed_mb: u64,
     /// Most non-empty cells read from one sheet.
     pub max_cells_per_sheet: u64,
-    /// Largest declared sheet area (rows × columns) accepted.
-    pub max_declared_cells: u64,
+    /// Memory cap of the child process that parses a legacy .xls or .ods file.
+    pub worker_memory_mb: u64,
+    /// Time limit for parsing one legacy .xls or .ods file.
+    pub worker_seconds: u64,
 }
 
 impl Default for LimitsConfig {
@@ -276,7 +278,8 @@ impl Default for LimitsConfig {
             max_file_mb: 200,
             max_decompressed_mb: 2048,
             max_cells_per_sheet: 50_000_000,
-            max_declared_cells: 200_000_000,
+            worker_memory_mb: 4096,
+            worker_seconds: 120,
         }
     }
 }

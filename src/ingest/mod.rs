@@ -10,6 +10,7 @@ pub mod headers;
 pub mod read;
 pub mod records;
 pub mod values;
+pub mod worker;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

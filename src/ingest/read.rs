@@ -12,11 +12,12 @@ use std::path::Path;
 
 use calamine::{Data, DataRef, Reader, Xlsx};
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 use crate::config::LimitsConfig;
 
 /// One non-empty cell value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Cell {
     Text(String),
     Number(f64),
@@ -50,7 +51,7 @@ pub fn format_number(n: f64) -> String {
 }
 
 /// One non-blank row: its 0-based index and its cells sorted by column.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Row {
     pub index: u32,
     pub cells: Vec<(u32, Cell)>,
@@ -63,17 +64,27 @@ impl Row {
 }
 
 /// A sheet: name and its non-blank rows in order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sheet {
     pub name: String,
     pub rows: Vec<Row>,
 }
 
 /// Read every sheet of `path`. The error is a plain-language reason for the user.
+/// Legacy `.xls`/`.ods` go to a capped child process when the binary enabled it
+/// (see [`super::worker`]).
 ///
 /// # Errors
 /// Too large, corrupt, encrypted, not a spreadsheet, or over a configured limit.
 pub fn read_file(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
+    if matches!(extension_of(path).as_str(), "xls" | "ods") && super::worker::enabled() {
+        check_size(path, limits)?;
+        return super::worker::read(path, limits);
+    }
+    read_in_process(path, limits)
+}
+
+fn check_size(path: &Path, limits: &LimitsConfig) -> Result<(), String> {
     let metadata = std::fs::metadata(path).map_err(|err| format!("cannot open the file: {err}"))?;
     let max_bytes = limits.max_file_mb.saturating_mul(1024 * 1024);
     if metadata.len() > max_bytes {
@@ -86,6 +97,15 @@ pub fn read_file(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, Strin
     if metadata.len() == 0 {
         return Err("the file is empty (0 bytes)".to_string());
     }
+    Ok(())
+}
+
+/// [`read_file`] in this process.
+///
+/// # Errors
+/// As [`read_file`].
+pub fn read_in_process(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
+    check_size(path, limits)?;
     let extension = extension_of(path);
     let outcome = std::panic::catch_unwind(|| match extension.as_str() {
         "xlsx" | "xlsm" => read_xlsx(path, limits),

@@ -12,7 +12,10 @@ use crate::common::*;
 fn register(work: &Workdir) {
     work.xlsx(
         "register.xlsx",
-        &[("Activities", vec![vec![T("activity_id"), T("type"), T("start_date")], vec![T("A"), T("training"), D(2019, 1, 1)]])],
+        &[(
+            "Activities",
+            vec![vec![T("activity_id"), T("type"), T("start_date")], vec![T("A"), T("training"), D(2019, 1, 1)]],
+        )],
     );
 }
 
@@ -72,7 +75,9 @@ fn parts_that_inflate_past_the_limit_are_refused_before_parsing() {
     work.config("[limits]\nmax_decompressed_mb = 2\n");
     work.xlsx("bomb.xlsx", &[("Sheet1", vec![vec![T("x")]])]);
     // A 3 MB shared-strings part that deflates to a few kilobytes.
-    let mut huge = b"<?xml version=\"1.0\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><si><t>".to_vec();
+    let mut huge =
+        b"<?xml version=\"1.0\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><si><t>"
+            .to_vec();
     huge.extend(std::iter::repeat_n(b'a', 3 * 1024 * 1024));
     huge.extend_from_slice(b"</t></si></sst>");
     replace_part(&work.input("bomb.xlsx"), "xl/sharedStrings.xml", &huge);
@@ -176,4 +181,29 @@ fn wait_flag_waits_for_the_lock() {
     drop(lock);
     assert!(child.wait().unwrap().success());
     assert!(work.path().join("output/all/report.html").exists());
+}
+
+/// Fuzzing found this: corpus file 44643.xls with its bytes 381..1236 copied in at
+/// offset 13272 makes calamine allocate and zero about 24 GB. The legacy reader
+/// runs in a capped child process, so the file is reported and the run goes on.
+#[test]
+fn fuzz_regression_xls_that_asks_for_24_gb() {
+    let Some(shared) = shared() else {
+        eprintln!("SKIPPED: ../shared/corpus is absent");
+        return;
+    };
+    let seed = std::fs::read(shared.join("corpus/poi/44643.xls")).unwrap();
+    let mut bytes = seed[..13272].to_vec();
+    bytes.extend_from_slice(&seed[381..381 + 855]);
+    bytes.extend_from_slice(&seed[13272..]);
+    let work = Workdir::new();
+    register(&work);
+    work.write("grown.xls", &bytes);
+    work.config("[limits]\nworker_memory_mb = 1024\n");
+    let started = std::time::Instant::now();
+    let messages = unreadable_messages(&work);
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].contains("limits.worker_memory_mb"), "{}", messages[0]);
+    assert!(started.elapsed().as_secs() < 60);
+    assert_eq!(code(&work.run(&["run"])), 0);
 }

@@ -1,0 +1,101 @@
+//! Legacy `.xls` and `.ods` files are parsed in a child process with a memory
+//! cap and a time limit.
+//!
+//! calamine reads these formats whole, trusting size fields inside the file: a
+//! damaged `.xls` found by fuzzing made it allocate and zero 24 GB. An
+//! allocation failure aborts a process and cannot be caught, so the parse runs in
+//! `peer-eval read-worker FILE`, under `RLIMIT_AS` = `limits.worker_memory_mb`; if
+//! the child dies or overruns `limits.worker_seconds`, the file is reported
+//! unreadable and the run goes on. xlsx/xlsm are streamed in-process (no such
+//! allocation) and csv is plain text.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use super::read::Sheet;
+use crate::config::LimitsConfig;
+
+static WORKER: OnceLock<PathBuf> = OnceLock::new();
+
+/// Use `exe read-worker` for legacy formats (called once by the binary's `main`).
+pub fn enable(exe: PathBuf) {
+    let _ = WORKER.set(exe);
+}
+
+/// Whether legacy files go to a child process.
+pub fn enabled() -> bool {
+    WORKER.get().is_some()
+}
+
+/// The child's side: read `path` and print the result as JSON on stdout.
+pub fn serve(path: &Path, limits: &LimitsConfig) -> i32 {
+    let result = super::read::read_in_process(path, limits);
+    match serde_json::to_writer(std::io::stdout().lock(), &result) {
+        Ok(()) => 0,
+        Err(_) => 1,
+    }
+}
+
+/// The parent's side: read `path` in a capped child process.
+pub fn read(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
+    let exe = WORKER.get().expect("worker enabled");
+    let memory = limits.worker_memory_mb.saturating_mul(1024 * 1024);
+    let mut command = Command::new(exe);
+    command
+        .arg("read-worker")
+        .arg(path)
+        .arg("--max-cells")
+        .arg(limits.max_cells_per_sheet.to_string())
+        .arg("--max-decompressed-mb")
+        .arg(limits.max_decompressed_mb.to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
+    unsafe {
+        use std::os::unix::process::CommandExt;
+        command.pre_exec(move || {
+            let limit = libc::rlimit { rlim_cur: memory as libc::rlim_t, rlim_max: memory as libc::rlim_t };
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = command.spawn().map_err(|err| format!("cannot start the file reader: {err}"))?;
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    let reader = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = stdout.read_to_end(&mut bytes);
+        bytes
+    });
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() > Duration::from_secs(limits.worker_seconds) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                let _ = reader.join();
+                return Err(format!(
+                    "reading it took more than {} s (limits.worker_seconds); it may be damaged or built to stall readers",
+                    limits.worker_seconds
+                ));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(err) => return Err(format!("the file reader failed: {err}")),
+        }
+    };
+    let bytes = reader.join().unwrap_or_default();
+    if !status.success() {
+        return Err(format!(
+            "the spreadsheet reader stopped on this file (it needed more than {} MB of memory, limits.worker_memory_mb, or crashed); it is probably damaged",
+            limits.worker_memory_mb
+        ));
+    }
+    serde_json::from_slice::<Result<Vec<Sheet>, String>>(&bytes)
+        .map_err(|_| "the file reader returned no result; the file is probably damaged".to_string())?
+}
