@@ -94,11 +94,14 @@ pub struct PrivacyConfig {
     pub min_group_size: usize,
     /// Publish free-text comments (with e-mail addresses and phone numbers masked).
     pub publish_comments: bool,
+    /// Also hide the smallest other group when exactly one group of a breakdown is
+    /// suppressed, so it cannot be derived from the total by subtraction.
+    pub secondary_suppression: bool,
 }
 
 impl Default for PrivacyConfig {
     fn default() -> PrivacyConfig {
-        PrivacyConfig { min_group_size: 5, publish_comments: false }
+        PrivacyConfig { min_group_size: 5, publish_comments: false, secondary_suppression: false }
     }
 }
 

@@ -69,6 +69,9 @@ pub struct Group {
     pub value: Option<Figure>,
     pub n: usize,
     pub suppressed: bool,
+    /// Hidden only so that a suppressed neighbour cannot be derived by subtraction.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub secondary: bool,
 }
 
 /// Target status (SPEC §6).
@@ -98,6 +101,9 @@ pub struct Indicator {
     pub ci_high: Option<Option<f64>>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub breakdowns: BTreeMap<&'static str, BTreeMap<String, Group>>,
+    /// Computed from survey answers (subject to the privacy threshold).
+    #[serde(skip)]
+    pub survey: bool,
 }
 
 impl Indicator {
@@ -114,12 +120,14 @@ impl Indicator {
             ci_low: None,
             ci_high: None,
             breakdowns: BTreeMap::new(),
+            survey: false,
         }
     }
 
     /// An indicator from survey answers: suppressed below the privacy threshold.
     pub fn survey(level: &'static str, computed: Computed, absent: &str, min_group: usize) -> Indicator {
         let mut indicator = Indicator::open(level, computed, absent);
+        indicator.survey = true;
         if is_small(computed.n, min_group) && computed.n > 0 {
             indicator.value = None;
             indicator.suppressed = true;
@@ -141,8 +149,10 @@ pub fn suppression_reason(min_group: usize) -> String {
 /// A breakdown group from a computed value, with or without the privacy rule.
 pub fn group(computed: Computed, survey_min_group: Option<usize>) -> Group {
     match survey_min_group {
-        Some(k) if is_small(computed.n, k) && computed.n > 0 => Group { value: None, n: computed.n, suppressed: true },
-        _ => Group { value: computed.value, n: computed.n, suppressed: false },
+        Some(k) if is_small(computed.n, k) && computed.n > 0 => {
+            Group { value: None, n: computed.n, suppressed: true, secondary: false }
+        }
+        _ => Group { value: computed.value, n: computed.n, suppressed: false, secondary: false },
     }
 }
 
@@ -283,6 +293,15 @@ pub fn compute(data: &Dataset, config: &Config, period: &Period) -> Results {
     let (survey_indicators, likert) = survey;
     indicators.extend(survey_indicators);
     indicators.extend(need_indicators);
+    if config.privacy.secondary_suppression {
+        for indicator in indicators.values_mut().filter(|i| i.survey && !i.suppressed) {
+            for (name, groups) in indicator.breakdowns.iter_mut() {
+                if PARTITIONS.contains(name) {
+                    secondary_suppression(groups);
+                }
+            }
+        }
+    }
     apply_targets(&mut indicators, config);
     let activities = facts::activities(&pop);
     Results {
@@ -295,6 +314,30 @@ pub fn compute(data: &Dataset, config: &Config, period: &Period) -> Results {
         needs,
         matches,
         activities,
+    }
+}
+
+/// Breakdowns whose groups split the respondents, so that a published total minus
+/// the published groups would reveal a single hidden group.
+const PARTITIONS: [&str; 5] = ["activity_type", "activity", "quarter", "respondent_experience", "respondent_country"];
+
+/// When exactly one group is suppressed, also hide the smallest published group
+/// (ties by key), so the hidden one cannot be derived from the total.
+pub fn secondary_suppression(groups: &mut BTreeMap<String, Group>) {
+    let hidden = groups.values().filter(|g| g.suppressed).count();
+    if hidden != 1 {
+        return;
+    }
+    let smallest = groups
+        .iter()
+        .filter(|(_, g)| !g.suppressed)
+        .min_by_key(|(key, g)| (g.n, (*key).clone()))
+        .map(|(k, _)| k.clone());
+    if let Some(key) = smallest {
+        let group = groups.get_mut(&key).expect("key exists");
+        group.value = None;
+        group.suppressed = true;
+        group.secondary = true;
     }
 }
 
@@ -343,14 +386,40 @@ mod tests {
     }
 
     #[test]
+    fn secondary_suppression_hides_the_smallest_neighbour_of_a_lone_hidden_group() {
+        let shown = |v: f64, n| Group { value: Some(Figure::Real(v)), n, suppressed: false, secondary: false };
+        let hidden = |n| Group { value: None, n, suppressed: true, secondary: false };
+        // Total 0.6 over 20 = a (0.5 × 10) + b (0.8 × 7) + c (hidden, 3): c = 12 − 5 − 5.6.
+        let mut groups = BTreeMap::from([
+            ("a".to_string(), shown(0.5, 10)),
+            ("b".to_string(), shown(0.8, 7)),
+            ("c".to_string(), hidden(3)),
+        ]);
+        secondary_suppression(&mut groups);
+        assert!(groups["b"].suppressed && groups["b"].secondary && groups["b"].value.is_none());
+        assert!(!groups["a"].suppressed);
+        // Two hidden groups already protect each other.
+        let mut two = BTreeMap::from([
+            ("a".to_string(), shown(0.5, 10)),
+            ("b".to_string(), hidden(2)),
+            ("c".to_string(), hidden(3)),
+        ]);
+        secondary_suppression(&mut two);
+        assert!(!two["a"].suppressed);
+    }
+
+    #[test]
     fn suppression_at_exactly_the_threshold() {
         assert!(is_small(4, 5));
         assert!(!is_small(5, 5));
         assert!(!is_small(1, 0));
-        assert_eq!(group(Computed::real(Some(0.5), 4), Some(5)), Group { value: None, n: 4, suppressed: true });
+        assert_eq!(
+            group(Computed::real(Some(0.5), 4), Some(5)),
+            Group { value: None, n: 4, suppressed: true, secondary: false }
+        );
         assert_eq!(
             group(Computed::real(Some(0.5), 5), Some(5)),
-            Group { value: Some(Figure::Real(0.5)), n: 5, suppressed: false }
+            Group { value: Some(Figure::Real(0.5)), n: 5, suppressed: false, secondary: false }
         );
         assert!(!group(Computed::real(Some(0.5), 4), None).suppressed);
     }

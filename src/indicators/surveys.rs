@@ -195,6 +195,15 @@ pub fn likert_stats(answers: &[u8], points: u8, min_group: usize) -> LikertStats
     }
 }
 
+impl LikertStats {
+    /// Hidden statistics over `n` answers.
+    fn with_n_suppressed(mut self, n: usize) -> LikertStats {
+        self.n = n;
+        self.suppressed = true;
+        self
+    }
+}
+
 fn likert_section(pop: &Population) -> BTreeMap<String, LikertItemResult> {
     let k = pop.min_group();
     let by_type = group_by(&pop.responses, |r| vec![pop.activity_of(&r.activity_id).kind.clone()]);
@@ -206,12 +215,25 @@ fn likert_section(pop: &Population) -> BTreeMap<String, LikertItemResult> {
             let answers = |responses: &[&Response]| -> Vec<u8> {
                 responses.iter().filter_map(|r| r.likert.get(&item.id).copied()).collect()
             };
-            let by_activity_type = by_type
+            let mut by_activity_type: BTreeMap<String, LikertStats> = by_type
                 .iter()
                 .map(|(kind, members)| (kind.clone(), answers(members)))
                 .filter(|(_, a)| !a.is_empty())
                 .map(|(kind, a)| (kind, likert_stats(&a, item.points, k)))
                 .collect();
+            if pop.config.privacy.secondary_suppression
+                && by_activity_type.values().filter(|s| s.suppressed).count() == 1
+            {
+                let smallest = by_activity_type
+                    .iter()
+                    .filter(|(_, s)| !s.suppressed)
+                    .min_by_key(|(kind, s)| (s.n, (*kind).clone()))
+                    .map(|(kind, _)| kind.clone());
+                if let Some(kind) = smallest {
+                    let n = by_activity_type[&kind].n;
+                    by_activity_type.insert(kind, likert_stats(&[], item.points, k).with_n_suppressed(n));
+                }
+            }
             let result = LikertItemResult {
                 label: item.label.clone(),
                 points: item.points,

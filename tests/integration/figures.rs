@@ -363,3 +363,21 @@ fn rows_are_accounted_and_rejections_explained() {
     // Atlantis is kept but reported.
     assert!(keys.iter().any(|k| k.0 == "unknown_value" && k.2 == Some(4)));
 }
+
+#[test]
+fn secondary_suppression_when_configured() {
+    let work = fixture();
+    // Threshold 3: among respondent experience, `experienced` (2 answers) is hidden
+    // and `new` (3 answers: 4, 2, 4) alone would reveal it from the total.
+    work.config("[privacy]\nmin_group_size = 3\n");
+    let plain = run(&work, &["run"], "all");
+    let groups = &plain["indicators"]["satisfaction_top2"]["breakdowns"]["respondent_experience"];
+    assert_eq!(groups["experienced"]["suppressed"], true);
+    assert_close(groups["new"]["value"].as_f64().unwrap(), 2.0 / 3.0, "new");
+    work.config("[privacy]\nmin_group_size = 3\nsecondary_suppression = true\n");
+    let protected = run(&work, &["run"], "all");
+    let groups = &protected["indicators"]["satisfaction_top2"]["breakdowns"]["respondent_experience"];
+    assert_eq!(groups["new"], serde_json::json!({"n": 3, "suppressed": true, "secondary": true, "value": null}));
+    // The total itself stays published.
+    assert_close(value(&protected, "satisfaction_top2"), 0.6, "total");
+}
