@@ -63,6 +63,15 @@ pub struct RunArgs {
     /// Only activities starting in this period: 2019, 2019-Q3, 2019-07 or 2019-07-01..2019-12-31.
     #[arg(long, value_name = "P")]
     pub period: Option<String>,
+    /// Add the previous period's figures and the change (`previous`; needs --period).
+    #[arg(long, value_name = "WHAT", value_parser = ["previous"])]
+    pub compare: Option<String>,
+    /// Add figures from the first activity to the end of the period.
+    #[arg(long)]
+    pub cumulative: bool,
+    /// Also write one report per value of this activity column (`project`) under output/<label>/<value>/.
+    #[arg(long, value_name = "COLUMN", value_parser = ["project"])]
+    pub split_by: Option<String>,
     /// Publish nothing (exit 1) when any row was rejected.
     #[arg(long)]
     pub strict: bool,

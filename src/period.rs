@@ -9,11 +9,104 @@ pub struct Period {
     pub label: String,
     pub start: Option<NaiveDate>,
     pub end: Option<NaiveDate>,
+    /// How the period was given, for the arithmetic of `previous`.
+    #[serde(skip)]
+    pub kind: PeriodKind,
+}
+
+/// The form a period was given in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PeriodKind {
+    #[default]
+    All,
+    Year,
+    Quarter,
+    Month,
+    Range,
+    /// From the first activity to an end date.
+    Cumulative,
 }
 
 impl Period {
     pub fn all() -> Period {
-        Period { label: "all".to_string(), start: None, end: None }
+        Period { label: "all".to_string(), start: None, end: None, kind: PeriodKind::All }
+    }
+
+    /// A calendar year.
+    pub fn year(year: i32) -> Period {
+        Period {
+            label: year.to_string(),
+            start: Some(ymd(year, 1, 1)),
+            end: Some(ymd(year, 12, 31)),
+            kind: PeriodKind::Year,
+        }
+    }
+
+    /// A calendar quarter, 1–4.
+    pub fn quarter(year: i32, q: u32) -> Period {
+        Period {
+            label: format!("{year}-Q{q}"),
+            start: Some(ymd(year, 3 * q - 2, 1)),
+            end: Some(last_day_of_month(year, 3 * q)),
+            kind: PeriodKind::Quarter,
+        }
+    }
+
+    /// A calendar month, 1–12.
+    pub fn month(year: i32, month: u32) -> Period {
+        Period {
+            label: format!("{year}-{month:02}"),
+            start: Some(ymd(year, month, 1)),
+            end: Some(last_day_of_month(year, month)),
+            kind: PeriodKind::Month,
+        }
+    }
+
+    /// Inclusive dates.
+    pub fn range(start: NaiveDate, end: NaiveDate) -> Period {
+        Period { label: format!("{start}_{end}"), start: Some(start), end: Some(end), kind: PeriodKind::Range }
+    }
+
+    /// The period of the same length just before this one: `2019-Q1` → `2018-Q4`,
+    /// `2019` → `2018`, `2019-01` → `2018-12`, a range → as many days just before.
+    /// `None` for all data.
+    pub fn previous(&self) -> Option<Period> {
+        let start = self.start?;
+        Some(match self.kind {
+            PeriodKind::All | PeriodKind::Cumulative => return None,
+            PeriodKind::Year => Period::year(start.year() - 1),
+            PeriodKind::Quarter => {
+                let q = (start.month() - 1) / 3 + 1;
+                if q == 1 {
+                    Period::quarter(start.year() - 1, 4)
+                } else {
+                    Period::quarter(start.year(), q - 1)
+                }
+            }
+            PeriodKind::Month => {
+                if start.month() == 1 {
+                    Period::month(start.year() - 1, 12)
+                } else {
+                    Period::month(start.year(), start.month() - 1)
+                }
+            }
+            PeriodKind::Range => {
+                let end = self.end?;
+                let days = (end - start).num_days() + 1;
+                let new_end = start.pred_opt()?;
+                Period::range(new_end - chrono::Duration::days(days - 1), new_end)
+            }
+        })
+    }
+
+    /// Everything from the first activity up to the end of this period.
+    pub fn cumulative(&self) -> Period {
+        match self.end {
+            Some(end) => {
+                Period { label: format!("up to {end}"), start: None, end: Some(end), kind: PeriodKind::Cumulative }
+            }
+            None => Period::all(),
+        }
     }
 
     /// Parse a period argument.
@@ -29,7 +122,7 @@ impl Period {
             if end < start {
                 return Err(format!("the period `{text}` ends before it starts"));
             }
-            return Ok(Period { label: format!("{start}_{end}"), start: Some(start), end: Some(end) });
+            return Ok(Period::range(start, end));
         }
         let year_of = |s: &str| -> Result<i32, String> {
             if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
@@ -38,11 +131,8 @@ impl Period {
                 Err(bad())
             }
         };
-        let (start, end) = match text.split_once('-') {
-            None => {
-                let year = year_of(text)?;
-                (ymd(year, 1, 1), ymd(year, 12, 31))
-            }
+        match text.split_once('-') {
+            None => Ok(Period::year(year_of(text)?)),
             Some((y, rest)) => {
                 let year = year_of(y)?;
                 if let Some(q) = rest.strip_prefix(['Q', 'q']) {
@@ -50,18 +140,16 @@ impl Period {
                     if !(1..=4).contains(&q) {
                         return Err(bad());
                     }
-                    let first = ymd(year, 3 * q - 2, 1);
-                    (first, last_day_of_month(year, 3 * q))
+                    Ok(Period::quarter(year, q))
                 } else {
                     let month: u32 = if rest.len() == 2 { rest.parse().map_err(|_| bad())? } else { return Err(bad()) };
                     if !(1..=12).contains(&month) {
                         return Err(bad());
                     }
-                    (ymd(year, month, 1), last_day_of_month(year, month))
+                    Ok(Period::month(year, month))
                 }
             }
-        };
-        Ok(Period { label: text.to_uppercase().replace('q', "Q"), start: Some(start), end: Some(end) })
+        }
     }
 
     /// Whether a date falls in the period (bounds included).
@@ -102,6 +190,30 @@ mod tests {
         assert!(Period::parse("19").is_err());
         assert!(Period::parse("2019-13").is_err());
         assert!(Period::parse("2019-12-31..2019-01-01").is_err());
+    }
+
+    #[test]
+    fn previous_periods_of_the_same_length() {
+        let prev = |s: &str| Period::parse(s).unwrap().previous().unwrap().label;
+        assert_eq!(prev("2019-Q1"), "2018-Q4");
+        assert_eq!(prev("2019-Q3"), "2019-Q2");
+        assert_eq!(prev("2019"), "2018");
+        assert_eq!(prev("2019-07"), "2019-06");
+        assert_eq!(prev("2019-01"), "2018-12");
+        // 184 days (1 July – 31 December) → 181 days of 2019 before July plus 29–31 December 2018.
+        let range = Period::parse("2019-07-01..2019-12-31").unwrap().previous().unwrap();
+        assert_eq!((range.start, range.end), (Some(ymd(2018, 12, 29)), Some(ymd(2019, 6, 30))));
+        assert!(Period::all().previous().is_none());
+        let p = Period::parse("2020-03").unwrap().previous().unwrap();
+        assert_eq!(p.end, Some(ymd(2020, 2, 29)));
+    }
+
+    #[test]
+    fn cumulative_runs_to_the_end_of_the_period() {
+        let c = Period::parse("2019-Q2").unwrap().cumulative();
+        assert_eq!((c.start, c.end, c.label.as_str()), (None, Some(ymd(2019, 6, 30)), "up to 2019-06-30"));
+        assert!(c.contains(ymd(2001, 1, 1)));
+        assert!(!c.contains(ymd(2019, 7, 1)));
     }
 
     #[test]

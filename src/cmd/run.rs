@@ -9,7 +9,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{exit, load_config, read_inputs, Failure};
 use crate::cli::RunArgs;
-use crate::indicators;
+use crate::config::Config;
+use crate::indicators::{self, Results};
+use crate::model::Dataset;
 use crate::period::Period;
 use crate::publish::{self, LockError};
 use crate::quality::IssueCounts;
@@ -27,6 +29,9 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
         Some(text) => Period::parse(text).map_err(|m| Failure::new(exit::USAGE, m))?,
         None => Period::all(),
     };
+    if args.compare.is_some() && args.period.is_none() {
+        return Err(Failure::new(exit::USAGE, "--compare previous needs --period (e.g. --period 2019-Q3)"));
+    }
     if let Some(jobs) = args.jobs {
         if jobs == 0 {
             return Err(Failure::new(exit::USAGE, "--jobs must be at least 1"));
@@ -86,14 +91,26 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
     }
 
     let spinner = stage_spinner(interactive, "computing indicators");
+    let compare = args.compare.is_some();
+    let cumulative = args.cumulative;
     let stage = Instant::now();
-    let results = indicators::compute(&ingested.data, &config, &period);
+    let results = evaluate(&ingested.data, &config, &period, compare, cumulative);
     timings.insert("indicators", stage.elapsed().as_secs_f64());
 
     spinner.set_message("writing the workbook and the HTML report");
     let stage = Instant::now();
     let input = ReportInput { results: &results, config: &config, files: &ingested.files, issues: &ingested.issues };
     let mut files = report::render(&input).map_err(|m| Failure::new(exit::USAGE, m))?;
+    let split = args.split_by.is_some() || config.report.split_by.is_some();
+    if split {
+        for (folder, subset) in split_by_project(&ingested.data) {
+            let results = evaluate(&subset, &config, &period, compare, cumulative);
+            let input =
+                ReportInput { results: &results, config: &config, files: &ingested.files, issues: &ingested.issues };
+            let rendered = report::render(&input).map_err(|m| Failure::new(exit::USAGE, m))?;
+            files.extend(rendered.into_iter().map(|(path, bytes)| (PathBuf::from(&folder).join(path), bytes)));
+        }
+    }
     timings.insert("render", stage.elapsed().as_secs_f64());
     timings.insert("total_before_publish", started.elapsed().as_secs_f64());
     let report = RunReport {
@@ -147,4 +164,88 @@ fn stage_spinner(interactive: bool, message: &str) -> ProgressBar {
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
     spinner.set_message(message.to_string());
     spinner
+}
+
+/// The figures of a period, with the previous period, the cumulative figures and
+/// the quarterly trends when asked for.
+fn evaluate(data: &Dataset, config: &Config, period: &Period, compare: bool, cumulative: bool) -> Results {
+    let mut results = indicators::compute(data, config, period);
+    if compare {
+        if let Some(previous) = period.previous() {
+            indicators::attach_previous(&mut results, &indicators::compute(data, config, &previous));
+        }
+    }
+    if cumulative {
+        indicators::attach_cumulative(&mut results, &indicators::compute(data, config, &period.cumulative()));
+    }
+    results.trends = Some(indicators::trends(data, config));
+    results
+}
+
+/// One dataset per value of the activities' `project` (folder name, subset);
+/// responses, attendance and follow-ups follow their activity; needs and country
+/// profiles are shared.
+pub fn split_by_project(data: &Dataset) -> Vec<(String, Dataset)> {
+    let mut projects: BTreeMap<String, Vec<&crate::model::Activity>> = BTreeMap::new();
+    for activity in &data.activities {
+        let name = activity.project.clone().unwrap_or_else(|| "no project".to_string());
+        projects.entry(name).or_default().push(activity);
+    }
+    let mut used = std::collections::BTreeSet::from(["activities".to_string()]);
+    projects
+        .into_iter()
+        .map(|(name, activities)| {
+            let ids: std::collections::HashSet<&str> = activities.iter().map(|a| a.id.as_str()).collect();
+            let subset = Dataset {
+                activities: activities.into_iter().cloned().collect(),
+                responses: data.responses.iter().filter(|r| ids.contains(r.activity_id.as_str())).cloned().collect(),
+                participants: data
+                    .participants
+                    .iter()
+                    .filter(|p| ids.contains(p.activity_id.as_str()))
+                    .cloned()
+                    .collect(),
+                followups: data.followups.iter().filter(|f| ids.contains(f.activity_id.as_str())).cloned().collect(),
+                needs: data.needs.clone(),
+                countries: data.countries.clone(),
+            };
+            let base = folder_name(&name);
+            let mut folder = base.clone();
+            let mut k = 2;
+            while !used.insert(folder.clone()) {
+                folder = format!("{base}_{k}");
+                k += 1;
+            }
+            (folder, subset)
+        })
+        .collect()
+}
+
+/// A file-system-safe folder name: letters, digits, `-`, `_`, `.`; at most 60 characters.
+pub fn folder_name(name: &str) -> String {
+    let cleaned: String = name
+        .trim()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '_' })
+        .take(60)
+        .collect();
+    let cleaned = cleaned.trim_start_matches('.').to_string();
+    if cleaned.is_empty() {
+        "project".to_string()
+    } else {
+        cleaned
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::folder_name;
+
+    #[test]
+    fn project_folders_are_safe() {
+        assert_eq!(folder_name("EU-FRANK"), "EU-FRANK");
+        assert_eq!(folder_name("../../etc"), "_.._etc");
+        assert_eq!(folder_name("Résumé 2019/20"), "R_sum__2019_20");
+        assert_eq!(folder_name(""), "project");
+    }
 }

@@ -47,11 +47,19 @@ pub struct ReportConfig {
     pub title: String,
     /// Folder with `report.hbs`, `activity.hbs` and/or `style.css` replacing the built-in ones.
     pub templates: Option<String>,
+    /// Also write one report per value of this activity column; only `project`.
+    pub split_by: Option<SplitBy>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SplitBy {
+    Project,
 }
 
 impl Default for ReportConfig {
     fn default() -> ReportConfig {
-        ReportConfig { title: "Peer-learning evaluation".to_string(), templates: None }
+        ReportConfig { title: "Peer-learning evaluation".to_string(), templates: None, split_by: None }
     }
 }
 

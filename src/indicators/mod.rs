@@ -104,6 +104,99 @@ pub struct Indicator {
     /// Computed from survey answers (subject to the privacy threshold).
     #[serde(skip)]
     pub survey: bool,
+    /// The same indicator over the previous period (`--compare previous`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Comparison>,
+    /// value − previous value; `Some(None)` when either is null.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<Option<f64>>,
+    /// The same indicator from the first activity to the end of the period (`--cumulative`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cumulative: Option<Comparison>,
+}
+
+/// An indicator's value over another period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    pub label: String,
+    pub value: Option<Figure>,
+    pub n: usize,
+    pub suppressed: bool,
+}
+
+impl Comparison {
+    fn of(label: &str, indicator: &Indicator) -> Comparison {
+        Comparison {
+            label: label.to_string(),
+            value: indicator.value,
+            n: indicator.n,
+            suppressed: indicator.suppressed,
+        }
+    }
+}
+
+/// Add `previous` and `change` to every indicator of `current`.
+pub fn attach_previous(current: &mut Results, previous: &Results) {
+    for (id, indicator) in current.indicators.iter_mut() {
+        let Some(before) = previous.indicators.get(id) else { continue };
+        indicator.change = Some(match (indicator.value, before.value) {
+            (Some(now), Some(then)) => Some(now.as_f64() - then.as_f64()),
+            _ => None,
+        });
+        indicator.previous = Some(Comparison::of(&previous.period.label, before));
+    }
+}
+
+/// Add `cumulative` to every indicator of `current`.
+pub fn attach_cumulative(current: &mut Results, cumulative: &Results) {
+    for (id, indicator) in current.indicators.iter_mut() {
+        if let Some(total) = cumulative.indicators.get(id) {
+            indicator.cumulative = Some(Comparison::of(&cumulative.period.label, total));
+        }
+    }
+}
+
+/// Headline indicators followed quarter by quarter.
+pub const TREND_IDS: [&str; 6] = [
+    "activities_total",
+    "participants_total",
+    "goal_alignment_rate",
+    "satisfaction_top2",
+    "nps",
+    "applied_learning_rate",
+];
+
+/// Headline indicators per quarter over the whole data; suppressed or missing values are gaps.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Trends {
+    pub quarters: Vec<String>,
+    pub series: BTreeMap<&'static str, Vec<Option<f64>>>,
+}
+
+/// Compute [`Trends`] from the first to the last quarter with an activity.
+pub fn trends(data: &Dataset, config: &Config) -> Trends {
+    use chrono::Datelike;
+    let (Some(first), Some(last)) =
+        (data.activities.iter().map(|a| a.start).min(), data.activities.iter().map(|a| a.start).max())
+    else {
+        return Trends::default();
+    };
+    let mut quarters = Vec::new();
+    let (mut year, mut q) = (first.year(), (first.month() - 1) / 3 + 1);
+    let end = (last.year(), (last.month() - 1) / 3 + 1);
+    while (year, q) <= end {
+        quarters.push(Period::quarter(year, q));
+        (year, q) = if q == 4 { (year + 1, 1) } else { (year, q + 1) };
+    }
+    use rayon::prelude::*;
+    let results: Vec<Results> = quarters.par_iter().map(|p| compute(data, config, p)).collect();
+    let series = TREND_IDS
+        .iter()
+        .map(|id| {
+            (*id, results.iter().map(|r| r.indicators.get(id).and_then(|i| i.value).map(Figure::as_f64)).collect())
+        })
+        .collect();
+    Trends { quarters: quarters.into_iter().map(|p| p.label).collect(), series }
 }
 
 impl Indicator {
@@ -121,6 +214,9 @@ impl Indicator {
             ci_high: None,
             breakdowns: BTreeMap::new(),
             survey: false,
+            previous: None,
+            change: None,
+            cumulative: None,
         }
     }
 
@@ -232,6 +328,9 @@ pub struct Results {
     /// Facts per activity of the period, for the reports (not in indicators.json).
     #[serde(skip)]
     pub activities: Vec<facts::ActivityFacts>,
+    /// Headline indicators per quarter over all the data (filled by the run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trends: Option<Trends>,
 }
 
 /// The records of one period, with lookups the families share.
@@ -314,6 +413,7 @@ pub fn compute(data: &Dataset, config: &Config, period: &Period) -> Results {
         needs,
         matches,
         activities,
+        trends: None,
     }
 }
 

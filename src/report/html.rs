@@ -168,6 +168,15 @@ struct ReportPage {
     issues_shown: usize,
     issues_more: usize,
     suppression_rule: String,
+    previous_label: String,
+    cumulative_label: String,
+    trends: Vec<TrendChart>,
+}
+
+#[derive(Serialize)]
+struct TrendChart {
+    label: String,
+    svg: String,
 }
 
 #[derive(Serialize)]
@@ -322,6 +331,9 @@ pub fn render(input: &ReportInput) -> Result<Vec<(String, Vec<u8>)>, String> {
         issues_shown: input.issues.len().min(ISSUES_SHOWN),
         issues_more: input.issues.len().saturating_sub(ISSUES_SHOWN),
         suppression_rule: super::suppression_rule(k),
+        previous_label: comparison_label(results, |i| i.previous.as_ref()),
+        cumulative_label: comparison_label(results, |i| i.cumulative.as_ref()),
+        trends: trend_charts(input),
         indicators: rows,
     };
     let report = hb.render("report", &page).map_err(|err| format!("report template: {err}"))?;
@@ -532,6 +544,36 @@ fn likert_table(input: &ReportInput) -> Vec<LikertView> {
                     _ => String::new(),
                 },
             })
+        })
+        .collect()
+}
+
+/// The label of the comparison period, or "" when there is none.
+fn comparison_label(
+    results: &crate::indicators::Results,
+    pick: impl Fn(&crate::indicators::Indicator) -> Option<&crate::indicators::Comparison>,
+) -> String {
+    results.indicators.values().find_map(|i| pick(i).map(|c| c.label.clone())).unwrap_or_default()
+}
+
+fn trend_charts(input: &ReportInput) -> Vec<TrendChart> {
+    let Some(trends) = &input.results.trends else { return Vec::new() };
+    if trends.quarters.len() < 2 {
+        return Vec::new();
+    }
+    crate::indicators::TREND_IDS
+        .iter()
+        .filter_map(|id| {
+            let values = trends.series.get(id)?;
+            let entry = catalog::entry(id);
+            let svg = svg::line(
+                &format!("trend-{id}"),
+                &format!("{} per quarter", entry.label),
+                &trends.quarters,
+                values,
+                |v| format_figure(v, entry.unit),
+            );
+            Some(TrendChart { label: format!("{} per quarter", entry.label), svg })
         })
         .collect()
 }

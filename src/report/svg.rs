@@ -213,8 +213,93 @@ pub fn heatmap(
     out
 }
 
+/// A line over quarters; `None` values leave a gap (suppressed or no data).
+pub fn line(
+    id: &str,
+    title: &str,
+    labels: &[String],
+    values: &[Option<f64>],
+    format: impl Fn(f64) -> String,
+) -> String {
+    let (left, right, top, bottom, width, height) = (52.0, 30.0, 12.0, 34.0, 460.0, 170.0);
+    let max = values.iter().flatten().copied().fold(0.0f64, f64::max).max(1e-9);
+    let min = values.iter().flatten().copied().fold(0.0f64, f64::min);
+    let span = (max - min).max(1e-9);
+    let step = if labels.len() > 1 { (width - left - right) / (labels.len() - 1) as f64 } else { 0.0 };
+    let x = |i: usize| left + i as f64 * step;
+    let y = |v: f64| top + (1.0 - (v - min) / span) * (height - top - bottom);
+    let desc = labels
+        .iter()
+        .zip(values)
+        .map(|(l, v)| format!("{l}: {}", v.map(&format).unwrap_or_else(|| "not shown".into())))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut out = String::new();
+    open(&mut out, id, title, &desc, width as u32, height as u32);
+    let _ = write!(
+        out,
+        r#"<line x1="{left}" x2="{}" y1="{}" y2="{}" class="axis"/>"#,
+        width - right,
+        height - bottom,
+        height - bottom
+    );
+    let _ = write!(
+        out,
+        r#"<text x="{}" y="{}" text-anchor="end" class="note">{}</text>"#,
+        left - 4.0,
+        top + 4.0,
+        escape(&format(max))
+    );
+    let _ = write!(
+        out,
+        r#"<text x="{}" y="{}" text-anchor="end" class="note">{}</text>"#,
+        left - 4.0,
+        height - bottom,
+        escape(&format(min))
+    );
+    // Segments between consecutive known points; a gap where a value is missing.
+    let mut path = String::new();
+    let mut pen_down = false;
+    for (i, v) in values.iter().enumerate() {
+        match v {
+            Some(v) => {
+                let _ = write!(path, "{}{:.1},{:.1} ", if pen_down { "L" } else { "M" }, x(i), y(*v));
+                pen_down = true;
+            }
+            None => pen_down = false,
+        }
+    }
+    let _ = write!(out, r#"<path d="{}" class="trend"/>"#, path.trim());
+    for (i, v) in values.iter().enumerate() {
+        if let Some(v) = v {
+            let _ = write!(out, r#"<circle cx="{:.1}" cy="{:.1}" r="3" class="dot"/>"#, x(i), y(*v));
+        }
+    }
+    let every = labels.len().div_ceil(8).max(1);
+    for (i, label) in labels.iter().enumerate().filter(|(i, _)| i % every == 0) {
+        let _ = write!(
+            out,
+            r#"<text x="{:.1}" y="{}" text-anchor="middle" class="note">{}</text>"#,
+            x(i),
+            height - bottom + 16.0,
+            escape(label)
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn lines_break_at_missing_values() {
+        let labels: Vec<String> = ["Q1", "Q2", "Q3", "Q4"].iter().map(|s| s.to_string()).collect();
+        let svg = super::line("t", "t", &labels, &[Some(1.0), None, Some(2.0), Some(3.0)], |v| format!("{v}"));
+        let path = svg.split("<path d=\"").nth(1).unwrap().split('"').next().unwrap();
+        assert_eq!(path.matches('M').count(), 2, "{path}");
+        assert_eq!(svg.matches("<circle").count(), 3);
+    }
+
     use super::*;
 
     #[test]

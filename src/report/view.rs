@@ -121,6 +121,10 @@ pub struct IndicatorRow {
     /// CSS class / status key: met, near, not_met, no_data or none.
     pub status_key: String,
     pub definition: String,
+    /// Previous period's value, change with an arrow, cumulative value ("" when not asked).
+    pub previous: String,
+    pub change: String,
+    pub cumulative: String,
 }
 
 pub fn indicator_row(id: &str, indicator: &Indicator, min_group: usize) -> IndicatorRow {
@@ -142,7 +146,37 @@ pub fn indicator_row(id: &str, indicator: &Indicator, min_group: usize) -> Indic
         }
         .to_string(),
         definition: entry.definition.to_string(),
+        previous: indicator
+            .previous
+            .as_ref()
+            .map(|p| value_text(p.value, p.suppressed, entry.unit, min_group))
+            .unwrap_or_default(),
+        change: indicator.change.map(|c| change_text(c, entry.unit)).unwrap_or_default(),
+        cumulative: indicator
+            .cumulative
+            .as_ref()
+            .map(|c| value_text(c.value, c.suppressed, entry.unit, min_group))
+            .unwrap_or_default(),
     }
+}
+
+/// `▲ +3.2 pts`, `▼ −2`, `= 0`, or `–` when either value is missing.
+pub fn change_text(change: Option<f64>, unit: Unit) -> String {
+    let Some(c) = change else { return "–".to_string() };
+    let arrow = if c > 0.0 {
+        "▲"
+    } else if c < 0.0 {
+        "▼"
+    } else {
+        "="
+    };
+    let amount = match unit {
+        Unit::Share => format!("{:+.1} pts", c * 100.0),
+        Unit::Score => format!("{c:+.2}"),
+        Unit::Euro => format!("{}€{}", if c < 0.0 { "−" } else { "+" }, thousands(c.abs().round() as i64)),
+        Unit::Count | Unit::Nps => format!("{c:+.0}"),
+    };
+    format!("{arrow} {amount}")
 }
 
 /// Key findings, written as sentences from the figures.
@@ -282,6 +316,14 @@ mod tests {
         assert_eq!(format_figure(-12.0, Unit::Nps), "-12");
         assert_eq!(value_text(None, true, Unit::Share, 5), "fewer than 5 responses");
         assert_eq!(value_text(None, false, Unit::Share, 5), "no data");
+    }
+
+    #[test]
+    fn changes_carry_an_arrow() {
+        assert_eq!(change_text(Some(0.032), Unit::Share), "▲ +3.2 pts");
+        assert_eq!(change_text(Some(-2.0), Unit::Count), "▼ -2");
+        assert_eq!(change_text(Some(0.0), Unit::Count), "= +0");
+        assert_eq!(change_text(None, Unit::Share), "–");
     }
 
     #[test]

@@ -153,6 +153,7 @@ pub fn workbook(input: &ReportInput) -> Result<Vec<u8>, XlsxError> {
     alignment(wb.add_worksheet().set_name("Alignment")?, input, &labels, &s)?;
     satisfaction(wb.add_worksheet().set_name("Satisfaction")?, input, &labels, &s)?;
     outcomes(wb.add_worksheet().set_name("Outcomes")?, input, &labels, &s)?;
+    trends(wb.add_worksheet().set_name("Trends")?, input, &s)?;
     needs(wb.add_worksheet().set_name("Needs & matching")?, input, &labels, &s)?;
     activities(wb.add_worksheet().set_name("Activities")?, input, &labels, &s)?;
     quality(wb.add_worksheet().set_name("Data quality")?, input, &s)?;
@@ -232,9 +233,85 @@ fn indicators(ws: &mut Worksheet, input: &ReportInput, s: &Styles) -> Result<(),
             ws.write_number_with_format(row, 10, high, &s.share)?;
         }
         ws.write_string_with_format(row, 11, entry.definition, &s.wrap)?;
+        if let Some(previous) = &ind.previous {
+            figure(ws, row, 12, previous.value, previous.suppressed, entry.unit, k, s)?;
+            if let Some(Some(change)) = ind.change {
+                ws.write_number_with_format(row, 13, change, s.unit(entry.unit))?;
+            }
+        }
+        if let Some(cumulative) = &ind.cumulative {
+            figure(ws, row, 14, cumulative.value, cumulative.suppressed, entry.unit, k, s)?;
+        }
     }
     status_formats(ws, 1, row, 8, s)?;
-    finish_table(ws, 0, row, 11)
+    let previous = input.results.indicators.values().find_map(|i| i.previous.as_ref().map(|p| p.label.clone()));
+    let cumulative = input.results.indicators.values().find_map(|i| i.cumulative.as_ref().map(|c| c.label.clone()));
+    let last_col = match (&previous, &cumulative) {
+        (_, Some(_)) => 14,
+        (Some(_), None) => 13,
+        (None, None) => 11,
+    };
+    if let Some(label) = previous {
+        ws.write_string_with_format(0, 12, format!("Previous ({label})"), &s.header)?;
+        ws.write_string_with_format(0, 13, "Change", &s.header)?;
+        ws.set_column_width(12, 16.0)?;
+        ws.set_column_width(13, 12.0)?;
+    }
+    if let Some(label) = cumulative {
+        ws.write_string_with_format(0, 14, format!("Cumulative ({label})"), &s.header)?;
+        ws.set_column_width(14, 20.0)?;
+    }
+    finish_table(ws, 0, row, last_col)
+}
+
+fn trends(ws: &mut Worksheet, input: &ReportInput, s: &Styles) -> Result<(), XlsxError> {
+    let Some(trends) = &input.results.trends else { return Ok(()) };
+    ws.write_string_with_format(0, 0, "Quarter", &s.header)?;
+    ws.set_column_width(0, 10.0)?;
+    for (i, id) in crate::indicators::TREND_IDS.iter().enumerate() {
+        let col = 1 + i as u16;
+        ws.write_string_with_format(0, col, catalog::entry(id).label, &s.header)?;
+        ws.set_column_width(col, 16.0)?;
+    }
+    for (r, quarter) in trends.quarters.iter().enumerate() {
+        let row = 1 + r as u32;
+        text(ws, row, 0, quarter, s)?;
+        for (i, id) in crate::indicators::TREND_IDS.iter().enumerate() {
+            // A suppressed or missing quarter stays blank: the chart shows a gap.
+            if let Some(Some(v)) = trends.series.get(id).and_then(|values| values.get(r)) {
+                ws.write_number_with_format(row, 1 + i as u16, *v, s.unit(catalog::entry(id).unit))?;
+            }
+        }
+    }
+    let last = trends.quarters.len() as u32;
+    ws.set_freeze_panes(1, 1)?;
+    if last < 2 {
+        return Ok(());
+    }
+    for (n, ids) in [
+        ["satisfaction_top2", "goal_alignment_rate", "applied_learning_rate"],
+        ["activities_total", "participants_total", "nps"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut chart = Chart::new(ChartType::Line);
+        chart.title().set_name(if n == 0 { "Shares per quarter" } else { "Counts and NPS per quarter" });
+        for id in ids {
+            let col = 1 + crate::indicators::TREND_IDS.iter().position(|t| t == id).expect("trend id") as u16;
+            chart
+                .add_series()
+                .set_name(("Trends", 0, col))
+                .set_categories(("Trends", 1, 0, last, 0))
+                .set_values(("Trends", 1, col, last, col));
+        }
+        chart.show_empty_cells_as(rust_xlsxwriter::ChartEmptyCells::Gaps);
+        if n == 0 {
+            chart.y_axis().set_num_format("0%");
+        }
+        ws.insert_chart(1 + n as u32 * 18, 8, &chart)?;
+    }
+    Ok(())
 }
 
 fn alignment(ws: &mut Worksheet, input: &ReportInput, labels: &Labels, s: &Styles) -> Result<(), XlsxError> {

@@ -22,7 +22,7 @@ direction = "at_most"
 "#;
 
 /// Four activities, six accepted responses, attendance, follow-ups, needs, profiles.
-fn fixture() -> Workdir {
+pub fn fixture() -> Workdir {
     let work = Workdir::new();
     work.config(CONFIG);
     let activities = vec![

@@ -8,5 +8,6 @@ mod corpus;
 mod figures;
 mod hostile;
 mod ingest;
+mod periodic;
 mod reports;
 mod sample;

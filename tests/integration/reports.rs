@@ -51,6 +51,7 @@ fn workbook_round_trips_through_calamine() {
             "Alignment",
             "Satisfaction",
             "Outcomes",
+            "Trends",
             "Needs & matching",
             "Activities",
             "Data quality",
