@@ -19,6 +19,8 @@ pub enum Command {
     Run(RunArgs),
     /// Check the inputs and list every data issue; publishes nothing.
     Validate(ValidateArgs),
+    /// Write a realistic synthetic input folder (for benchmarks and demonstrations).
+    Synth(SynthArgs),
     /// Internal: parse one legacy file in a capped child process.
     #[command(hide = true)]
     ReadWorker(ReadWorkerArgs),
@@ -96,4 +98,23 @@ pub struct ValidateArgs {
     /// Print the issues and counts as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SynthArgs {
+    /// Folder to write (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Activities in the register.
+    #[arg(long, default_value_t = 200)]
+    pub activities: usize,
+    /// Survey responses in all.
+    #[arg(long, default_value_t = 20_000)]
+    pub responses: usize,
+    /// Files the responses are spread over.
+    #[arg(long, default_value_t = 20)]
+    pub files: usize,
+    /// Random seed: the same seed gives the same files.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }

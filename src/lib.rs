@@ -15,4 +15,5 @@ pub mod period;
 pub mod publish;
 pub mod quality;
 pub mod report;
+pub mod synth;
 pub mod text;

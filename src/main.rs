@@ -21,6 +21,17 @@ fn main() -> ExitCode {
     let outcome = match &cli.command {
         Command::Run(args) => cmd::run::run(args),
         Command::Validate(args) => cmd::validate::validate(args),
+        Command::Synth(args) => {
+            let spec = peer_eval::synth::SynthSpec {
+                activities: args.activities.max(1),
+                responses: args.responses,
+                files: args.files.max(1),
+                seed: args.seed,
+            };
+            peer_eval::synth::write(&args.out, &spec)
+                .map(|()| exit::OK)
+                .map_err(|err| cmd::Failure::new(exit::OUTPUT, format!("cannot write `{}`: {err}", args.out.display())))
+        }
         Command::ReadWorker(args) => {
             let limits = peer_eval::config::LimitsConfig {
                 max_cells_per_sheet: args.max_cells,

@@ -128,6 +128,13 @@ pub struct Activity {
     pub origin: Origin,
 }
 
+impl Response {
+    /// The answer to the Likert item at `index` (config order).
+    pub fn answer(&self, index: usize) -> Option<u8> {
+        self.likert.get(index).copied().flatten()
+    }
+}
+
 impl Activity {
     /// Length in days, counting both ends.
     pub fn days(&self) -> i64 {
@@ -150,8 +157,8 @@ pub struct Response {
     pub org_type: Option<String>,
     pub role_level: Option<String>,
     pub experience: Option<Experience>,
-    /// Valid answers per Likert item id.
-    pub likert: BTreeMap<String, u8>,
+    /// Valid answer per Likert item, in the order of `likert.items` in the config.
+    pub likert: Vec<Option<u8>>,
     pub recommend: Option<u8>,
     pub participation_aim: Vec<String>,
     pub intent_to_apply: Option<YesPartlyNo>,

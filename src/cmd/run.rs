@@ -94,8 +94,11 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
     let compare = args.compare.is_some();
     let cumulative = args.cumulative;
     let stage = Instant::now();
-    let results = evaluate(&ingested.data, &config, &period, compare, cumulative);
+    let mut results = evaluate(&ingested.data, &config, &period, compare, cumulative);
     timings.insert("indicators", stage.elapsed().as_secs_f64());
+    let stage = Instant::now();
+    results.trends = Some(indicators::trends(&ingested.data, &config));
+    timings.insert("trends", stage.elapsed().as_secs_f64());
 
     spinner.set_message("writing the workbook and the HTML report");
     let stage = Instant::now();
@@ -104,7 +107,8 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
     let split = args.split_by.is_some() || config.report.split_by.is_some();
     if split {
         for (folder, subset) in split_by_project(&ingested.data) {
-            let results = evaluate(&subset, &config, &period, compare, cumulative);
+            let mut results = evaluate(&subset, &config, &period, compare, cumulative);
+            results.trends = Some(indicators::trends(&subset, &config));
             let input =
                 ReportInput { results: &results, config: &config, files: &ingested.files, issues: &ingested.issues };
             let rendered = report::render(&input).map_err(|m| Failure::new(exit::USAGE, m))?;
@@ -166,8 +170,8 @@ fn stage_spinner(interactive: bool, message: &str) -> ProgressBar {
     spinner
 }
 
-/// The figures of a period, with the previous period, the cumulative figures and
-/// the quarterly trends when asked for.
+/// The figures of a period, with the previous period and the cumulative figures
+/// when asked for.
 fn evaluate(data: &Dataset, config: &Config, period: &Period, compare: bool, cumulative: bool) -> Results {
     let mut results = indicators::compute(data, config, period);
     if compare {
@@ -178,7 +182,6 @@ fn evaluate(data: &Dataset, config: &Config, period: &Period, compare: bool, cum
     if cumulative {
         indicators::attach_cumulative(&mut results, &indicators::compute(data, config, &period.cumulative()));
     }
-    results.trends = Some(indicators::trends(data, config));
     results
 }
 

@@ -44,11 +44,17 @@ pub fn mask(text: &str) -> String {
 
 pub fn activities(pop: &Population) -> Vec<ActivityFacts> {
     let publish = pop.config.privacy.publish_comments;
+    let mut by_activity: std::collections::HashMap<&str, Vec<&crate::model::Response>> =
+        std::collections::HashMap::new();
+    for response in &pop.responses {
+        by_activity.entry(response.activity_id.as_str()).or_default().push(response);
+    }
+    let none = Vec::new();
     let mut facts: Vec<ActivityFacts> = pop
         .activities
         .iter()
         .map(|a| {
-            let responses: Vec<_> = pop.responses.iter().filter(|r| r.activity_id == a.id).collect();
+            let responses = by_activity.get(a.id.as_str()).unwrap_or(&none);
             ActivityFacts {
                 id: a.id.clone(),
                 title: a.title.clone(),

@@ -12,7 +12,9 @@ pub mod needs;
 pub mod stats;
 pub mod surveys;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use serde::Serialize;
 
@@ -342,14 +344,15 @@ pub struct Population<'a> {
     pub responses: Vec<&'a Response>,
     pub participants: Vec<&'a Participant>,
     pub followups: Vec<&'a Followup>,
-    pub by_id: HashMap<&'a str, &'a Activity>,
+    /// Activity by id (Fx hashing: ids are short trusted keys looked up per response).
+    pub by_id: FxHashMap<&'a str, &'a Activity>,
 }
 
 impl<'a> Population<'a> {
     /// Activities starting in the period; responses, attendance and follow-ups follow them.
     pub fn new(data: &'a Dataset, config: &'a Config, period: &Period) -> Population<'a> {
         let activities: Vec<&Activity> = data.activities.iter().filter(|a| period.contains(a.start)).collect();
-        let by_id: HashMap<&str, &Activity> = activities.iter().map(|a| (a.id.as_str(), *a)).collect();
+        let by_id: FxHashMap<&str, &Activity> = activities.iter().map(|a| (a.id.as_str(), *a)).collect();
         Population {
             config,
             taxonomy: Taxonomy::from_config(config),

@@ -28,11 +28,12 @@ pub fn indicators(pop: &Population) -> (BTreeMap<&'static str, Indicator>, BTree
         ("aim_match_rate", aim_match, "no responses with a participation aim for an activity with goals"),
     ];
     let mut out = BTreeMap::new();
+    let groups = groupings(pop);
     for (id, calc, absent) in specs {
         let level = if id == "aim_match_rate" { "alignment" } else { "outcome" };
         let computed = calc(&pop.responses, pop);
         let mut indicator = Indicator::survey(level, computed, absent, k);
-        indicator.breakdowns = breakdowns(pop, calc);
+        indicator.breakdowns = breakdowns(pop, &groups, calc);
         if id == "satisfaction_top2" {
             let ci =
                 (!indicator.suppressed).then(|| computed.value.and_then(|p| wilson(p.as_f64(), computed.n))).flatten();
@@ -65,10 +66,12 @@ pub fn indicators(pop: &Population) -> (BTreeMap<&'static str, Indicator>, BTree
     (out, likert_section(pop))
 }
 
-/// The six response breakdowns; groups with no answers are left out.
-fn breakdowns(pop: &Population, calc: Calc) -> BTreeMap<&'static str, BTreeMap<String, Group>> {
+/// Responses grouped for each of the six breakdowns, computed once per population.
+type Groupings<'a> = Vec<(&'static str, BTreeMap<String, Vec<&'a Response>>)>;
+
+fn groupings<'a>(pop: &Population<'a>) -> Groupings<'a> {
     let activity = |r: &Response| pop.activity_of(&r.activity_id);
-    let groupings: [Grouping; 6] = [
+    let keys: [Grouping; 6] = [
         ("activity_type", Box::new(move |r| vec![activity(r).kind.clone()])),
         ("phase", Box::new(move |r| activity(r).phases.clone())),
         ("activity", Box::new(|r| vec![r.activity_id.clone()])),
@@ -79,24 +82,30 @@ fn breakdowns(pop: &Population, calc: Calc) -> BTreeMap<&'static str, BTreeMap<S
         ),
         ("quarter", Box::new(move |r| vec![quarter_of(activity(r).start)])),
     ];
+    keys.into_iter().map(|(name, keys)| (name, group_by(&pop.responses, |r| keys(r)))).collect()
+}
+
+/// One indicator's six breakdowns; groups with no answers are left out.
+fn breakdowns(pop: &Population, groupings: &Groupings, calc: Calc) -> BTreeMap<&'static str, BTreeMap<String, Group>> {
     let k = pop.min_group();
-    let mut out = BTreeMap::new();
-    for (name, keys) in groupings {
-        let groups: BTreeMap<String, Group> = group_by(&pop.responses, |r| keys(r))
-            .into_iter()
-            .map(|(key, members)| (key, calc(&members, pop)))
-            .filter(|(_, computed)| computed.n > 0)
-            .map(|(key, computed)| (key, group(computed, Some(k))))
-            .collect();
-        out.insert(name, groups);
-    }
-    out
+    groupings
+        .iter()
+        .map(|(name, groups)| {
+            let groups: BTreeMap<String, Group> = groups
+                .iter()
+                .map(|(key, members)| (key.clone(), calc(members, pop)))
+                .filter(|(_, computed)| computed.n > 0)
+                .map(|(key, computed)| (key, group(computed, Some(k))))
+                .collect();
+            (*name, groups)
+        })
+        .collect()
 }
 
 fn headline(responses: &[&Response], pop: &Population) -> (Vec<u8>, u8) {
-    let item = &pop.config.likert.headline;
-    let points = pop.config.likert.items.iter().find(|i| &i.id == item).map(|i| i.points).unwrap_or(5);
-    (responses.iter().filter_map(|r| r.likert.get(item).copied()).collect(), points)
+    let items = &pop.config.likert.items;
+    let index = items.iter().position(|i| i.id == pop.config.likert.headline).expect("config checks the headline item");
+    (responses.iter().filter_map(|r| r.answer(index)).collect(), items[index].points)
 }
 
 fn satisfaction_top2(responses: &[&Response], pop: &Population) -> Computed {
@@ -211,10 +220,10 @@ fn likert_section(pop: &Population) -> BTreeMap<String, LikertItemResult> {
         .likert
         .items
         .iter()
-        .map(|item| {
-            let answers = |responses: &[&Response]| -> Vec<u8> {
-                responses.iter().filter_map(|r| r.likert.get(&item.id).copied()).collect()
-            };
+        .enumerate()
+        .map(|(index, item)| {
+            let answers =
+                |responses: &[&Response]| -> Vec<u8> { responses.iter().filter_map(|r| r.answer(index)).collect() };
             let mut by_activity_type: BTreeMap<String, LikertStats> = by_type
                 .iter()
                 .map(|(kind, members)| (kind.clone(), answers(members)))

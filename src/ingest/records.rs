@@ -318,12 +318,7 @@ pub fn response(
     items: &[(String, u8)],
 ) -> Option<Response> {
     let activity_id = r.require_activity(known, fixed_activity)?;
-    let mut likert = BTreeMap::new();
-    for (item, points) in items {
-        if let Some(level) = r.likert(item, *points) {
-            likert.insert(item.clone(), level);
-        }
-    }
+    let likert = items.iter().map(|(item, points)| r.likert(item, *points)).collect();
     Some(Response {
         activity_id,
         response_id: r.text("response_id"),
