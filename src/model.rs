@@ -150,6 +150,8 @@ impl Activity {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     pub activity_id: String,
+    /// Index of the activity in [`Dataset::activities`], set when the run links records.
+    pub activity: usize,
     pub response_id: Option<String>,
     pub respondent_id: Option<String>,
     pub submitted_at: Option<NaiveDate>,
@@ -170,6 +172,8 @@ pub struct Response {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Participant {
     pub activity_id: String,
+    /// Index of the activity in [`Dataset::activities`], set when the run links records.
+    pub activity: usize,
     pub participant_id: String,
     pub country: Option<Place>,
     pub org_type: Option<String>,
@@ -191,6 +195,8 @@ pub struct Need {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Followup {
     pub activity_id: String,
+    /// Index of the activity in [`Dataset::activities`], set when the run links records.
+    pub activity: usize,
     pub respondent_id: Option<String>,
     pub country: Option<Place>,
     pub months_after: Option<u32>,

@@ -1,7 +1,7 @@
 //! Locking the output folder and publishing a run's files atomically.
 //!
 //! All files are first written into a staging folder beside the target
-//! (`output/.staging-<label>-<pid>`), flushed to disk, then swapped in with
+//! (`output/.staging-<label>-<pid>`), flushed to disk (one `syncfs`), then swapped in with
 //! renames. A run killed at any moment therefore leaves either the previous
 //! complete `output/<label>/` or the new complete one; stale staging folders of
 //! killed runs are removed by the next run, under the lock.
@@ -96,9 +96,19 @@ fn write_all(staging: &Path, files: &[(PathBuf, Vec<u8>)]) -> std::io::Result<()
         }
         let mut file = File::create(&path)?;
         file.write_all(bytes)?;
-        file.sync_all()?;
     }
-    sync_dir(staging);
+    sync_filesystem(staging)
+}
+
+/// Flush everything written to the staging folder's file system in one call
+/// (one `syncfs` instead of an `fsync` per page).
+fn sync_filesystem(dir: &Path) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let handle = File::open(dir)?;
+    // SAFETY: the descriptor is valid for the duration of the call.
+    if unsafe { libc::syncfs(handle.as_raw_fd()) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
     Ok(())
 }
 

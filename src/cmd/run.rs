@@ -199,7 +199,7 @@ pub fn split_by_project(data: &Dataset) -> Vec<(String, Dataset)> {
         .into_iter()
         .map(|(name, activities)| {
             let ids: std::collections::HashSet<&str> = activities.iter().map(|a| a.id.as_str()).collect();
-            let subset = Dataset {
+            let mut subset = Dataset {
                 activities: activities.into_iter().cloned().collect(),
                 responses: data.responses.iter().filter(|r| ids.contains(r.activity_id.as_str())).cloned().collect(),
                 participants: data
@@ -212,6 +212,7 @@ pub fn split_by_project(data: &Dataset) -> Vec<(String, Dataset)> {
                 needs: data.needs.clone(),
                 countries: data.countries.clone(),
             };
+            crate::ingest::link(&mut subset);
             let base = folder_name(&name);
             let mut folder = base.clone();
             let mut k = 2;

@@ -14,8 +14,6 @@ pub mod surveys;
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashMap;
-
 use serde::Serialize;
 
 use crate::config::{Config, Direction};
@@ -344,29 +342,27 @@ pub struct Population<'a> {
     pub responses: Vec<&'a Response>,
     pub participants: Vec<&'a Participant>,
     pub followups: Vec<&'a Followup>,
-    /// Activity by id (Fx hashing: ids are short trusted keys looked up per response).
-    pub by_id: FxHashMap<&'a str, &'a Activity>,
 }
 
 impl<'a> Population<'a> {
     /// Activities starting in the period; responses, attendance and follow-ups follow them.
     pub fn new(data: &'a Dataset, config: &'a Config, period: &Period) -> Population<'a> {
+        let inside: Vec<bool> = data.activities.iter().map(|a| period.contains(a.start)).collect();
         let activities: Vec<&Activity> = data.activities.iter().filter(|a| period.contains(a.start)).collect();
-        let by_id: FxHashMap<&str, &Activity> = activities.iter().map(|a| (a.id.as_str(), *a)).collect();
         Population {
             config,
             taxonomy: Taxonomy::from_config(config),
             data,
-            responses: data.responses.iter().filter(|r| by_id.contains_key(r.activity_id.as_str())).collect(),
-            participants: data.participants.iter().filter(|p| by_id.contains_key(p.activity_id.as_str())).collect(),
-            followups: data.followups.iter().filter(|f| by_id.contains_key(f.activity_id.as_str())).collect(),
+            responses: data.responses.iter().filter(|r| inside[r.activity]).collect(),
+            participants: data.participants.iter().filter(|p| inside[p.activity]).collect(),
+            followups: data.followups.iter().filter(|f| inside[f.activity]).collect(),
             activities,
-            by_id,
         }
     }
 
-    pub fn activity_of(&self, id: &str) -> &'a Activity {
-        self.by_id[id]
+    /// The activity a linked record (response, attendance, follow-up) belongs to.
+    pub fn activity(&self, index: usize) -> &'a Activity {
+        &self.data.activities[index]
     }
 
     pub fn min_group(&self) -> usize {

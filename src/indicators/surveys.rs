@@ -70,7 +70,7 @@ pub fn indicators(pop: &Population) -> (BTreeMap<&'static str, Indicator>, BTree
 type Groupings<'a> = Vec<(&'static str, BTreeMap<String, Vec<&'a Response>>)>;
 
 fn groupings<'a>(pop: &Population<'a>) -> Groupings<'a> {
-    let activity = |r: &Response| pop.activity_of(&r.activity_id);
+    let activity = |r: &Response| pop.activity(r.activity);
     let keys: [Grouping; 6] = [
         ("activity_type", Box::new(move |r| vec![activity(r).kind.clone()])),
         ("phase", Box::new(move |r| activity(r).phases.clone())),
@@ -142,7 +142,7 @@ fn aim_match(responses: &[&Response], pop: &Population) -> Computed {
     let eligible: Vec<(&Response, &Vec<String>)> = responses
         .iter()
         .filter(|r| !r.participation_aim.is_empty())
-        .map(|r| (*r, &pop.activity_of(&r.activity_id).goals))
+        .map(|r| (*r, &pop.activity(r.activity).goals))
         .filter(|(_, goals)| !goals.is_empty())
         .collect();
     let matched =
@@ -215,7 +215,7 @@ impl LikertStats {
 
 fn likert_section(pop: &Population) -> BTreeMap<String, LikertItemResult> {
     let k = pop.min_group();
-    let by_type = group_by(&pop.responses, |r| vec![pop.activity_of(&r.activity_id).kind.clone()]);
+    let by_type = group_by(&pop.responses, |r| vec![pop.activity(r.activity).kind.clone()]);
     pop.config
         .likert
         .items

@@ -13,6 +13,8 @@ pub mod values;
 pub mod worker;
 
 use std::collections::BTreeSet;
+
+use rustc_hash::FxHashSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -149,9 +151,9 @@ pub fn ingest(input: &Path, config: &Config, on_file: &(dyn Fn(&str) + Sync)) ->
     order.sort_by_key(|&i| {
         (recognised[i].map.as_ref().map(|m| m.dataset != DatasetKind::Activities).unwrap_or(true), i)
     });
-    let mut known_activities = BTreeSet::new();
+    let mut known_activities = FxHashSet::default();
     let mut results: Vec<Option<(SheetCount, Vec<Issue>)>> = vec![None; recognised.len()];
-    let mut seen_response_ids = BTreeSet::new();
+    let mut seen_response_ids = FxHashSet::default();
     let mut seen_countries = BTreeSet::new();
     for &i in &order {
         let item = &recognised[i];
@@ -212,6 +214,7 @@ pub fn ingest(input: &Path, config: &Config, on_file: &(dyn Fn(&str) + Sync)) ->
         files[file].sheets.push(count);
     }
     sort_records(&mut data);
+    link(&mut data);
     issues.sort_by(|a, b| {
         (a.file.as_str(), sheet_order(&recognised, &files, a), a.row, a.column.as_deref(), a.code).cmp(&(
             b.file.as_str(),
@@ -246,7 +249,7 @@ fn forced_dataset(config: &Config, file: &str, sheet: &str) -> Option<DatasetKin
 struct ParseContext<'a> {
     config: &'a Config,
     vocab: &'a Vocab,
-    known: &'a BTreeSet<String>,
+    known: &'a FxHashSet<String>,
 }
 
 /// Required columns per dataset (the header must have them).
@@ -269,7 +272,7 @@ fn parse_sheet(
     context: &ParseContext,
     data: &mut Dataset,
     issues: &mut Vec<Issue>,
-    seen_response_ids: &mut BTreeSet<String>,
+    seen_response_ids: &mut FxHashSet<String>,
     seen_countries: &mut BTreeSet<String>,
 ) -> SheetCount {
     let rows: Vec<&read::Row> = sheet.rows.iter().filter(|r| r.index > map.header_row).collect();
@@ -422,6 +425,22 @@ fn activity_from_name(context: &ParseContext, place: &SheetPlace) -> Option<Stri
         .iter()
         .find_map(|name| regex.captures(name).and_then(|c| c.name("id")).map(|m| m.as_str().to_string()))
         .filter(|id| context.known.contains(id))
+}
+
+/// Point every response, attendance and follow-up at its activity's index, so
+/// indicators never look activities up by id.
+pub fn link(data: &mut Dataset) {
+    let index: rustc_hash::FxHashMap<String, usize> =
+        data.activities.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();
+    for r in &mut data.responses {
+        r.activity = index[&r.activity_id];
+    }
+    for p in &mut data.participants {
+        p.activity = index[&p.activity_id];
+    }
+    for f in &mut data.followups {
+        f.activity = index[&f.activity_id];
+    }
 }
 
 /// Records in a stable order (by origin), whatever order sheets were parsed in.

@@ -5,7 +5,9 @@
 //! unparsable `start_date`, an unknown activity) reject the row; anything else is a
 //! warning and the value is ignored or coerced.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashSet;
 
 use chrono::NaiveDate;
 
@@ -220,7 +222,7 @@ impl<'a> RowReader<'a> {
     }
 
     /// A required column's cell, or `None` after rejecting the row.
-    pub fn require_activity(&mut self, known: &BTreeSet<String>, fixed: Option<&str>) -> Option<String> {
+    pub fn require_activity(&mut self, known: &FxHashSet<String>, fixed: Option<&str>) -> Option<String> {
         let id = match fixed {
             Some(id) => id.to_string(),
             None => self.required_text("activity_id")?,
@@ -313,7 +315,7 @@ pub fn activity(r: &mut RowReader) -> Option<Activity> {
 
 pub fn response(
     r: &mut RowReader,
-    known: &BTreeSet<String>,
+    known: &FxHashSet<String>,
     fixed_activity: Option<&str>,
     items: &[(String, u8)],
 ) -> Option<Response> {
@@ -321,6 +323,7 @@ pub fn response(
     let likert = items.iter().map(|(item, points)| r.likert(item, *points)).collect();
     Some(Response {
         activity_id,
+        activity: usize::MAX,
         response_id: r.text("response_id"),
         respondent_id: r.text("respondent_id"),
         submitted_at: r.date("submitted_at", Severity::Warning),
@@ -338,11 +341,12 @@ pub fn response(
     })
 }
 
-pub fn participant(r: &mut RowReader, known: &BTreeSet<String>) -> Option<Participant> {
+pub fn participant(r: &mut RowReader, known: &FxHashSet<String>) -> Option<Participant> {
     let participant_id = r.required_text("participant_id");
     let activity_id = r.require_activity(known, None)?;
     Some(Participant {
         activity_id,
+        activity: usize::MAX,
         participant_id: participant_id?,
         country: r.place("country"),
         org_type: r.choice("org_type", |v| &v.org_types),
@@ -422,10 +426,11 @@ pub fn needs(r: &mut RowReader, phase_columns: &[(String, String)]) -> Option<Ve
     )
 }
 
-pub fn followup(r: &mut RowReader, known: &BTreeSet<String>) -> Option<Followup> {
+pub fn followup(r: &mut RowReader, known: &FxHashSet<String>) -> Option<Followup> {
     let activity_id = r.require_activity(known, None)?;
     Some(Followup {
         activity_id,
+        activity: usize::MAX,
         respondent_id: r.text("respondent_id"),
         country: r.place("country"),
         months_after: r.integer("months_after", 0, 600).map(|m| m as u32),
