@@ -147,63 +147,72 @@ pub fn ingest(input: &Path, config: &Config, on_file: &(dyn Fn(&str) + Sync)) ->
     let mut data = Dataset::default();
     let mut counts: Vec<SheetCount> = Vec::with_capacity(recognised.len());
     // Activities first: the other datasets refer to them.
-    let mut order: Vec<usize> = (0..recognised.len()).collect();
-    order.sort_by_key(|&i| {
-        (recognised[i].map.as_ref().map(|m| m.dataset != DatasetKind::Activities).unwrap_or(true), i)
-    });
-    let mut known_activities = FxHashSet::default();
+    // Activity registers first, in order: the other datasets refer to them.
+    let is_register = |i: usize| recognised[i].map.as_ref().is_some_and(|m| m.dataset == DatasetKind::Activities);
     let mut results: Vec<Option<(SheetCount, Vec<Issue>)>> = vec![None; recognised.len()];
-    let mut seen_response_ids = FxHashSet::default();
-    let mut seen_countries = BTreeSet::new();
-    for &i in &order {
-        let item = &recognised[i];
-        let file = &files[item.file].path;
-        let place = SheetPlace { file, sheet: &item.sheet.name, index: i };
-        let mut sheet_issues = Vec::new();
-        let count = match &item.map {
-            None => {
-                if !item.sheet.rows.is_empty() {
-                    sheet_issues.push(
-                        Issue::file(
-                            Severity::Info,
-                            "sheet_ignored",
-                            file,
-                            format!(
-                                "sheet `{}` was not recognised as any dataset (no known header row in its top {} rows); it was skipped. \
-                                 Rename its headers to the template's, or map it in config with [[input.map]].",
-                                item.sheet.name,
-                                headers::HEADER_SEARCH_ROWS
-                            ),
-                        )
-                        .in_sheet(&item.sheet.name),
-                    );
-                }
-                SheetCount {
-                    sheet: item.sheet.name.clone(),
-                    dataset: None,
-                    rows_read: 0,
-                    rows_accepted: 0,
-                    rows_rejected: 0,
-                }
+    let no_activities = FxHashSet::default();
+    let (mut no_ids, mut no_countries) = (FxHashSet::default(), BTreeSet::new());
+    for i in (0..recognised.len()).filter(|&i| is_register(i)) {
+        let context = ParseContext { config, vocab: &vocab, known: &no_activities };
+        results[i] = Some(parse_one(&recognised, &files, i, &context, &mut data, &mut no_ids, &mut no_countries));
+    }
+    let known_activities: FxHashSet<String> = data.activities.iter().map(|a| a.id.clone()).collect();
+    // Every other sheet in parallel, each into its own records…
+    let context = ParseContext { config, vocab: &vocab, known: &known_activities };
+    let parsed: Vec<(usize, SheetCount, Vec<Issue>, Dataset)> = (0..recognised.len())
+        .filter(|&i| !is_register(i))
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|i| {
+            let mut local = Dataset::default();
+            let (mut ids, mut countries) = (FxHashSet::default(), BTreeSet::new());
+            let (count, sheet_issues) =
+                parse_one(&recognised, &files, i, &context, &mut local, &mut ids, &mut countries);
+            (i, count, sheet_issues, local)
+        })
+        .collect();
+    // …then merged in file and sheet order, where a response id or country profile
+    // repeated from an earlier sheet is rejected like a repeat within a sheet.
+    let (mut seen_ids, mut seen_countries) = (FxHashSet::default(), BTreeSet::new());
+    for (i, mut count, mut sheet_issues, local) in parsed {
+        let place = |row: u32, column: &str, value: &str, what: &str| {
+            let mut issue = Issue::file(
+                Severity::Error,
+                "duplicate_id",
+                &files[recognised[i].file].path,
+                duplicate_message(value, what),
+            )
+            .in_sheet(&recognised[i].sheet.name)
+            .at_row(row)
+            .with_value(value);
+            if let Some((col, header)) = recognised[i].map.as_ref().and_then(|m| m.columns.get(column)) {
+                issue = issue.at_column(*col, header);
             }
-            Some(map) => {
-                let context = ParseContext { config, vocab: &vocab, known: &known_activities };
-                let count = parse_sheet(
-                    &place,
-                    &item.sheet,
-                    map,
-                    &context,
-                    &mut data,
-                    &mut sheet_issues,
-                    &mut seen_response_ids,
-                    &mut seen_countries,
-                );
-                if map.dataset == DatasetKind::Activities {
-                    known_activities = data.activities.iter().map(|a| a.id.clone()).collect();
-                }
-                count
-            }
+            issue
         };
+        for response in local.responses {
+            if let Some(id) = &response.response_id {
+                if !seen_ids.insert(id.clone()) {
+                    sheet_issues.push(place(response.origin.row, "response_id", id, "response"));
+                    count.rows_accepted -= 1;
+                    count.rows_rejected += 1;
+                    continue;
+                }
+            }
+            data.responses.push(response);
+        }
+        for profile in local.countries {
+            if !seen_countries.insert(profile.country.key().to_string()) {
+                sheet_issues.push(place(profile.origin.row, "country", profile.country.key(), "country profile"));
+                count.rows_accepted -= 1;
+                count.rows_rejected += 1;
+                continue;
+            }
+            data.countries.push(profile);
+        }
+        data.participants.extend(local.participants);
+        data.needs.extend(local.needs);
+        data.followups.extend(local.followups);
         results[i] = Some((count, sheet_issues));
     }
     for (i, result) in results.into_iter().enumerate() {
@@ -225,6 +234,54 @@ pub fn ingest(input: &Path, config: &Config, on_file: &(dyn Fn(&str) + Sync)) ->
         ))
     });
     Ok(Ingested { files, data, issues })
+}
+
+/// Parse one recognised sheet (or explain why it was skipped).
+#[allow(clippy::too_many_arguments)]
+fn parse_one(
+    recognised: &[Recognised],
+    files: &[InputFile],
+    i: usize,
+    context: &ParseContext,
+    data: &mut Dataset,
+    seen_response_ids: &mut FxHashSet<String>,
+    seen_countries: &mut BTreeSet<String>,
+) -> (SheetCount, Vec<Issue>) {
+    let item = &recognised[i];
+    let file = &files[item.file].path;
+    let place = SheetPlace { file, sheet: &item.sheet.name, index: i };
+    let mut sheet_issues = Vec::new();
+    let count = match &item.map {
+        None => {
+            if !item.sheet.rows.is_empty() {
+                sheet_issues.push(
+                    Issue::file(
+                        Severity::Info,
+                        "sheet_ignored",
+                        file,
+                        format!(
+                            "sheet `{}` was not recognised as any dataset (no known header row in its top {} rows); it was skipped. \
+                             Rename its headers to the template's, or map it in config with [[input.map]].",
+                            item.sheet.name,
+                            headers::HEADER_SEARCH_ROWS
+                        ),
+                    )
+                    .in_sheet(&item.sheet.name),
+                );
+            }
+            SheetCount {
+                sheet: item.sheet.name.clone(),
+                dataset: None,
+                rows_read: 0,
+                rows_accepted: 0,
+                rows_rejected: 0,
+            }
+        }
+        Some(map) => {
+            parse_sheet(&place, &item.sheet, map, context, data, &mut sheet_issues, seen_response_ids, seen_countries)
+        }
+    };
+    (count, sheet_issues)
 }
 
 /// Position of an issue's sheet within its file, for a stable issue order.
@@ -403,12 +460,11 @@ fn parse_sheet(
 }
 
 fn duplicate(r: &mut RowReader, column: &str, id: &str, what: &str) {
-    r.reject(
-        "duplicate_id",
-        column,
-        id,
-        format!("`{id}` appears again: an earlier row already has this {what}; this row was not used. Give it its own id or delete the copy."),
-    );
+    r.reject("duplicate_id", column, id, duplicate_message(id, what));
+}
+
+fn duplicate_message(id: &str, what: &str) -> String {
+    format!("`{id}` appears again: an earlier row already has this {what}; this row was not used. Give it its own id or delete the copy.")
 }
 
 /// The activity a responses sheet without `activity_id` belongs to (SPEC §4.2).

@@ -382,3 +382,42 @@ fn a_corrupt_file_beside_valid_ones_changes_nothing_else() {
     let unreadable = run["issues"].as_array().unwrap().iter().filter(|i| i["code"] == "unreadable_file").count();
     assert_eq!(unreadable, 5);
 }
+
+#[test]
+fn repeats_across_files_are_rejected_in_file_order() {
+    let work = Workdir::new();
+    work.xlsx(
+        "a_register.xlsx",
+        &[("Activities", vec![register_header(), vec![T("A"), T("training"), D(2019, 1, 1)]])],
+    );
+    let answers = |ids: &[&'static str]| {
+        let mut rows = vec![vec![T("response_id"), T("activity_id"), T("recommend")]];
+        rows.extend(ids.iter().map(|id| vec![T(id), T("A"), N(9.0)]));
+        rows
+    };
+    work.xlsx("b_first.xlsx", &[("Responses", answers(&["R1", "R2"]))]);
+    work.xlsx("c_second.xlsx", &[("Responses", answers(&["R3", "R1"]))]);
+    work.xlsx(
+        "d_profiles.xlsx",
+        &[("Countries", vec![vec![T("country"), T("experience")], vec![T("NL"), T("experienced")]])],
+    );
+    work.xlsx(
+        "e_profiles.xlsx",
+        &[("Countries", vec![vec![T("country"), T("experience")], vec![T("Netherlands"), T("new")]])],
+    );
+    let (_, v) = work.validate();
+    assert_rows_accounted(&v["inputs"]);
+    let duplicates: Vec<_> = issue_keys(&v).into_iter().filter(|k| k.0 == "duplicate_id").collect();
+    assert_eq!(
+        duplicates,
+        vec![
+            ("duplicate_id".to_string(), "c_second.xlsx".to_string(), Some(3), Some("A (response_id)".to_string())),
+            ("duplicate_id".to_string(), "e_profiles.xlsx".to_string(), Some(2), Some("A (country)".to_string())),
+        ]
+    );
+    let second = v["inputs"].as_array().unwrap().iter().find(|f| f["path"] == "c_second.xlsx").unwrap();
+    assert_eq!(
+        (second["sheets"][0]["rows_accepted"].as_u64(), second["sheets"][0]["rows_rejected"].as_u64()),
+        (Some(1), Some(1))
+    );
+}
