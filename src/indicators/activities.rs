@@ -25,12 +25,12 @@ pub fn indicators(pop: &Population) -> BTreeMap<&'static str, Indicator> {
     let mut out = BTreeMap::new();
     for (id, level, calc, absent) in with_breakdowns {
         let mut indicator = Indicator::open(level, calc(&pop.activities, pop), absent);
-        if id != "response_rate" {
+        if id != "response_rate" && !pop.headline_only {
             indicator.breakdowns = breakdowns(pop, calc);
         }
         out.insert(id, indicator);
     }
-    if let Some(indicator) = out.get_mut("goal_alignment_rate") {
+    if let Some(indicator) = out.get_mut("goal_alignment_rate").filter(|_| !pop.headline_only) {
         indicator.breakdowns.insert("goal", by_goal(pop));
     }
     out.insert("countries_reached", Indicator::open("output", countries_reached(&pop.activities), "no activities"));

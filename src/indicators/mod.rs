@@ -342,6 +342,8 @@ pub struct Population<'a> {
     pub responses: Vec<&'a Response>,
     pub participants: Vec<&'a Participant>,
     pub followups: Vec<&'a Followup>,
+    /// Skip breakdowns and the Likert section (for trends).
+    pub headline_only: bool,
 }
 
 impl<'a> Population<'a> {
@@ -357,6 +359,7 @@ impl<'a> Population<'a> {
             participants: data.participants.iter().filter(|p| inside[p.activity]).collect(),
             followups: data.followups.iter().filter(|f| inside[f.activity]).collect(),
             activities,
+            headline_only: false,
         }
     }
 

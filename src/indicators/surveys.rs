@@ -28,7 +28,7 @@ pub fn indicators(pop: &Population) -> (BTreeMap<&'static str, Indicator>, BTree
         ("aim_match_rate", aim_match, "no responses with a participation aim for an activity with goals"),
     ];
     let mut out = BTreeMap::new();
-    let groups = groupings(pop);
+    let groups = if pop.headline_only { Vec::new() } else { groupings(pop) };
     for (id, calc, absent) in specs {
         let level = if id == "aim_match_rate" { "alignment" } else { "outcome" };
         let computed = calc(&pop.responses, pop);
@@ -63,7 +63,8 @@ pub fn indicators(pop: &Population) -> (BTreeMap<&'static str, Indicator>, BTree
     let (unique, repeat) = attendance(pop);
     out.insert("unique_participants", Indicator::open("output", unique, "no attendance records"));
     out.insert("repeat_participation_rate", Indicator::open("outcome", repeat, "no attendance records"));
-    (out, likert_section(pop))
+    let likert = if pop.headline_only { BTreeMap::new() } else { likert_section(pop) };
+    (out, likert)
 }
 
 /// Responses grouped for each of the six breakdowns, computed once per population.
