@@ -58,6 +58,30 @@ const ALIASES: &[(&str, &str)] = &[
     ("Taiwan", "TW"),
 ];
 
+/// Names exactly as commonly written → place: ISO codes, ISO short names and the
+/// aliases above, as spelt, where they mean the same as their normalised form.
+pub fn exact_table(config: &Config) -> HashMap<String, Place> {
+    let normalised = table(config);
+    let mut exact = HashMap::new();
+    let spellings = config
+        .countries
+        .organisations
+        .iter()
+        .map(String::as_str)
+        .chain(config.countries.aliases.keys().map(String::as_str))
+        .chain(ALIASES.iter().map(|(name, _)| *name))
+        .chain(
+            isocountry::CountryCode::iter()
+                .flat_map(|c| [c.alpha2(), c.alpha3(), c.name(), c.name().split(" (").next().unwrap_or("")]),
+        );
+    for spelling in spellings {
+        if let Some(place) = normalised.get(&normalise(spelling)) {
+            exact.entry(spelling.to_string()).or_insert_with(|| place.clone());
+        }
+    }
+    exact
+}
+
 /// Normalised name → place. Organisations first, so `IOM` is never a country code.
 pub fn table(config: &Config) -> HashMap<String, Place> {
     let mut table = HashMap::new();

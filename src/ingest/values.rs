@@ -32,24 +32,35 @@ pub struct Enumeration {
     pub what: &'static str,
     pub ids: Vec<String>,
     lookup: HashMap<String, String>,
+    /// Spellings exactly as listed (ids, labels, aliases): the common case, found
+    /// without normalising.
+    exact: HashMap<String, String>,
 }
 
 impl Enumeration {
     pub fn new<'a>(what: &'static str, entries: impl IntoIterator<Item = (&'a str, Vec<&'a str>)>) -> Enumeration {
         let mut ids = Vec::new();
         let mut lookup = HashMap::new();
+        let mut exact = HashMap::new();
         for (id, aliases) in entries {
             ids.push(id.to_string());
             lookup.insert(normalise(id), id.to_string());
+            exact.insert(id.to_string(), id.to_string());
             for alias in aliases {
                 lookup.entry(normalise(alias)).or_insert_with(|| id.to_string());
+                exact.entry(alias.to_string()).or_insert_with(|| id.to_string());
             }
         }
-        Enumeration { what, ids, lookup }
+        // An exact spelling must mean what its normalised form means.
+        exact.retain(|spelling, id| lookup.get(&normalise(spelling)) == Some(id));
+        Enumeration { what, ids, lookup, exact }
     }
 
     /// The id for `text`, or a message with the closest valid id.
     pub fn resolve(&self, text: &str) -> Result<String, Problem> {
+        if let Some(id) = self.exact.get(text) {
+            return Ok(id.clone());
+        }
         if let Some(id) = self.lookup.get(&normalise(text)) {
             return Ok(id.clone());
         }
@@ -78,6 +89,8 @@ pub struct Vocab {
     likert_labels: HashMap<String, u8>,
     missing: HashSet<String>,
     countries: HashMap<String, Place>,
+    /// Country and organisation names as commonly written (`Netherlands`, `NL`, `UNHCR`).
+    exact_places: HashMap<String, Place>,
     date_order: DateOrder,
     range: Regex,
     phase_prefix: Regex,
@@ -210,6 +223,7 @@ impl Vocab {
             methods,
             likert_labels,
             missing,
+            exact_places: super::countries::exact_table(config),
             countries: super::countries::table(config),
             date_order: config.input.date_order,
             range: Regex::new(r"^(?i)(?:phases?\s*)?(\d{1,2})\s*(?:-|–|—|to)\s*(\d{1,2})$").expect("valid regex"),
@@ -383,7 +397,9 @@ impl Vocab {
         if self.is_missing(&text) {
             return Ok(None);
         }
-        match normalise(&text).as_str() {
+        let lower = text.trim().to_ascii_lowercase();
+        let key = if lower.bytes().all(|b| b.is_ascii_alphanumeric()) { lower } else { normalise(&text) };
+        match key.as_str() {
             "yes" | "y" | "true" | "1" | "x" | "oui" | "ja" | "si" => Ok(Some(YesPartlyNo::Yes)),
             "no" | "n" | "false" | "0" | "non" | "nein" => Ok(Some(YesPartlyNo::No)),
             "partly" | "partially" | "in part" | "somewhat" if allow_partly => Ok(Some(YesPartlyNo::Partly)),
@@ -436,6 +452,9 @@ impl Vocab {
     /// A country, organisation, or unknown name (with a warning).
     pub fn place(&self, text: &str) -> (Place, Option<Problem>) {
         let trimmed = text.trim();
+        if let Some(place) = self.exact_places.get(trimmed) {
+            return (place.clone(), None);
+        }
         let key = normalise(trimmed);
         let key = key.strip_prefix("the ").unwrap_or(&key);
         if let Some(place) = self.countries.get(key) {
