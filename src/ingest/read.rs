@@ -162,6 +162,44 @@ fn check_zip_directory(path: &Path, limits: &LimitsConfig) -> Result<(), String>
             limits.max_decompressed_mb
         ));
     }
+    check_shared_string_count(&mut archive)
+}
+
+/// calamine reserves memory for the `uniqueCount` a shared-strings part declares,
+/// before reading it; a forged count (fuzzing found 10¹²) aborts the process. Each
+/// string takes at least 5 bytes of XML (`<si/>`), so a count
+/// above the part's size / 5 cannot be genuine.
+fn check_shared_string_count<R: Read + Seek>(archive: &mut zip::ZipArchive<R>) -> Result<(), String> {
+    let names: Vec<String> = archive
+        .file_names()
+        .filter_map(Result::ok)
+        .filter(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
+        .map(|n| n.to_string())
+        .collect();
+    for name in names {
+        let mut entry =
+            archive.by_name(&name).map_err(|_| "the workbook's shared strings cannot be read".to_string())?;
+        let size = entry.size();
+        let mut head = Vec::with_capacity(4096);
+        let _ = (&mut entry).take(4096).read_to_end(&mut head);
+        let head = String::from_utf8_lossy(&head);
+        let Some(sst) = head.find("<sst").or_else(|| head.find(":sst")) else { continue };
+        let tag_end = head[sst..].find('>').map(|e| sst + e).unwrap_or(head.len());
+        let tag = &head[sst..tag_end];
+        // Only `uniqueCount` is reserved; `count` (references) may rightly be larger.
+        for attribute in ["uniqueCount=\""] {
+            if let Some(at) = tag.find(attribute) {
+                let digits: String = tag[at + attribute.len()..].chars().take_while(char::is_ascii_digit).collect();
+                let declared: u64 = digits.parse().unwrap_or(u64::MAX);
+                if declared > size / 5 + 1 {
+                    return Err(format!(
+                        "the workbook declares {digits} shared strings but its strings part holds at most {}; it is damaged or forged",
+                        size / 5 + 1
+                    ));
+                }
+            }
+        }
+    }
     Ok(())
 }
 
@@ -317,6 +355,15 @@ impl RowBuilder {
     }
 }
 
+/// A number; NaN and infinities (only damaged files hold them) read as `#NUM!`.
+fn number_cell(value: f64) -> Cell {
+    if value.is_finite() {
+        Cell::Number(value)
+    } else {
+        Cell::Error("#NUM!".to_string())
+    }
+}
+
 fn text_cell(text: &str) -> Option<Cell> {
     (!text.trim().is_empty()).then(|| Cell::Text(text.to_string()))
 }
@@ -335,7 +382,7 @@ fn date_cell(dt: &calamine::ExcelDateTime) -> Option<Cell> {
 fn convert_ref(value: &DataRef<'_>) -> Option<Cell> {
     match value {
         DataRef::Int(i) => Some(Cell::Number(*i as f64)),
-        DataRef::Float(f) => Some(Cell::Number(*f)),
+        DataRef::Float(f) => Some(number_cell(*f)),
         DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => text_cell(s),
         DataRef::SharedString(s) => text_cell(s),
         DataRef::Bool(b) => Some(Cell::Bool(*b)),
@@ -348,7 +395,7 @@ fn convert_ref(value: &DataRef<'_>) -> Option<Cell> {
 fn convert(value: &Data) -> Option<Cell> {
     match value {
         Data::Int(i) => Some(Cell::Number(*i as f64)),
-        Data::Float(f) => Some(Cell::Number(*f)),
+        Data::Float(f) => Some(number_cell(*f)),
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => text_cell(s),
         Data::Bool(b) => Some(Cell::Bool(*b)),
         Data::DateTime(dt) => date_cell(dt),
@@ -393,6 +440,14 @@ mod tests {
         assert_eq!(rows[0].get(5), Some(&Cell::Text("b".into())));
         assert_eq!(rows[0].get(3), None);
         assert_eq!(rows[1].index, 3);
+    }
+
+    #[test]
+    fn non_finite_numbers_read_as_errors() {
+        // A damaged .xls held a NaN, which JSON (the worker's channel) cannot carry.
+        assert_eq!(number_cell(f64::NAN), Cell::Error("#NUM!".into()));
+        assert_eq!(number_cell(f64::INFINITY), Cell::Error("#NUM!".into()));
+        assert_eq!(number_cell(2.5), Cell::Number(2.5));
     }
 
     #[test]

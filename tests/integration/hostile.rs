@@ -207,3 +207,23 @@ fn fuzz_regression_xls_that_asks_for_24_gb() {
     assert!(started.elapsed().as_secs() < 60);
     assert_eq!(code(&work.run(&["run"])), 0);
 }
+
+/// Fuzzing found this: a shared-strings part declaring uniqueCount="999999999993"
+/// made calamine reserve 24 TB and abort. The count is checked against the part's
+/// size before calamine sees the file.
+#[test]
+fn fuzz_regression_forged_shared_string_count() {
+    let work = Workdir::new();
+    register(&work);
+    work.xlsx("forged.xlsx", &[("Sheet1", vec![vec![T("inner")], vec![T("expanded")]])]);
+    let sst = br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2" uniqueCount="999999999993"><si><t>inner</t></si><si><t>expanded</t></si></sst>"#;
+    replace_part(&work.input("forged.xlsx"), "xl/sharedStrings.xml", sst);
+    let messages = unreadable_messages(&work);
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].contains("999999999993 shared strings"), "{}", messages[0]);
+    // A genuine count far above the unique strings (many references) is fine.
+    work.xlsx("many.xlsx", &[("Sheet1", vec![vec![T("x")]; 50])]);
+    assert_eq!(unreadable_messages(&work).len(), 1);
+    assert_eq!(code(&work.run(&["run"])), 0);
+}
