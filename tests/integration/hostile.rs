@@ -20,7 +20,7 @@ fn register(work: &Workdir) {
 }
 
 /// Rewrite one part of a zip (xlsx) file.
-fn replace_part(path: &Path, part: &str, content: &[u8]) {
+pub fn replace_part(path: &Path, part: &str, content: &[u8]) {
     let bytes = std::fs::read(path).unwrap();
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));

@@ -421,3 +421,35 @@ fn repeats_across_files_are_rejected_in_file_order() {
         (Some(1), Some(1))
     );
 }
+
+#[test]
+fn dates_in_a_1904_workbook() {
+    let work = Workdir::new();
+    let path = work.input("mac.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Activities").unwrap();
+    let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    for (c, h) in ["activity_id", "type", "start_date"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "M-1").unwrap();
+    ws.write_string(1, 1, "training").unwrap();
+    // 2019-03-11 is serial 42073 in the 1904 system (43535 − 1462).
+    ws.write_number_with_format(1, 2, 42073.0, &date).unwrap();
+    wb.save(&path).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("xl/workbook.xml").unwrap(), &mut xml).unwrap();
+    let xml = if xml.contains("<workbookPr") {
+        xml.replacen("<workbookPr", "<workbookPr date1904=\"1\"", 1)
+    } else {
+        xml.replacen("<bookViews>", "<workbookPr date1904=\"1\"/><bookViews>", 1)
+    };
+    crate::hostile::replace_part(&path, "xl/workbook.xml", xml.as_bytes());
+    let out = work.run(&["run", "--period", "2019-03"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let j = work.indicators("2019-03");
+    assert_eq!(value(&j, "activities_total"), 1.0, "the 1904 serial lands on 11 March 2019");
+}
