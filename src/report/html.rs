@@ -465,8 +465,7 @@ fn likert_chart(input: &ReportInput, labels: &Labels) -> String {
             let o = &result.overall;
             let label = labels.items.get(&item.id).cloned().unwrap_or_else(|| item.id.clone());
             if o.suppressed || o.n == 0 {
-                let note = if o.suppressed { format!("fewer than {k} responses") } else { "no answers".into() };
-                return Some(LikertRow { label, shares: vec![], note });
+                return Some(LikertRow { label, shares: vec![], note: hidden_note(o, k) });
             }
             let dist = o.distribution.as_ref()?;
             let shares =
@@ -519,6 +518,15 @@ fn outcomes_chart(input: &ReportInput) -> String {
     svg::bars("outcomes", "Indicators measured as shares", &rows, 1.0, None)
 }
 
+/// Why an item's statistics are not shown.
+fn hidden_note(stats: &crate::indicators::LikertStats, min_group: usize) -> String {
+    if stats.suppressed {
+        format!("fewer than {min_group} responses")
+    } else {
+        "no answers".to_string()
+    }
+}
+
 fn likert_table(input: &ReportInput) -> Vec<LikertView> {
     let k = input.config.privacy.min_group_size;
     input
@@ -529,7 +537,7 @@ fn likert_table(input: &ReportInput) -> Vec<LikertView> {
         .filter_map(|item| {
             let result = input.results.likert.get(&item.id)?;
             let o = &result.overall;
-            let hidden = if o.suppressed { format!("fewer than {k} responses") } else { "no answers".to_string() };
+            let hidden = hidden_note(o, k);
             let fmt = |v: Option<f64>, unit| v.map(|v| format_figure(v, unit)).unwrap_or_else(|| hidden.clone());
             Some(LikertView {
                 label: result.label.clone(),

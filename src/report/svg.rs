@@ -30,6 +30,17 @@ fn open(out: &mut String, id: &str, title: &str, desc: &str, width: u32, height:
     );
 }
 
+/// A row's label, right-aligned before the plot area.
+fn row_label(out: &mut String, label_w: f64, y: f64, label: &str) {
+    let _ = write!(
+        out,
+        r#"<text x="{}" y="{}" text-anchor="end" class="lbl">{}</text>"#,
+        label_w - 8.0,
+        y + 15.0,
+        escape(label)
+    );
+}
+
 /// One bar: label, value on the chart's scale (None = not shown), optional
 /// interval, and the text printed after the bar.
 pub struct Bar {
@@ -50,13 +61,7 @@ pub fn bars(id: &str, title: &str, rows: &[Bar], max: f64, target: Option<f64>) 
     let scale = |v: f64| label_w + (v / max).clamp(0.0, 1.0) * bar_w;
     for (i, row) in rows.iter().enumerate() {
         let y = 8.0 + i as f64 * row_h;
-        let _ = write!(
-            out,
-            r#"<text x="{}" y="{}" text-anchor="end" class="lbl">{}</text>"#,
-            label_w - 8.0,
-            y + 15.0,
-            escape(&row.label)
-        );
+        row_label(&mut out, label_w, y, &row.label);
         let _ = write!(out, r#"<rect x="{label_w}" y="{}" width="{bar_w}" height="16" class="track"/>"#, y + 2.0);
         if let Some(v) = row.value {
             let _ = write!(
@@ -110,13 +115,7 @@ pub fn likert(id: &str, title: &str, rows: &[LikertRow]) -> String {
     open(&mut out, id, title, &desc, width, height);
     for (i, row) in rows.iter().enumerate() {
         let y = 8.0 + i as f64 * row_h;
-        let _ = write!(
-            out,
-            r#"<text x="{}" y="{}" text-anchor="end" class="lbl">{}</text>"#,
-            label_w - 8.0,
-            y + 15.0,
-            escape(&row.label)
-        );
+        row_label(&mut out, label_w, y, &row.label);
         let s = |l: usize| row.shares.get(l).copied().unwrap_or(0.0);
         let left = s(0) + s(1) + s(2) / 2.0;
         let mut x = centre - left * half_w;
