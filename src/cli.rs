@@ -19,6 +19,8 @@ pub enum Command {
     Run(RunArgs),
     /// Check the inputs and list every data issue; publishes nothing.
     Validate(ValidateArgs),
+    /// Start a new evaluation folder: commented config, empty input/, one template per dataset.
+    Init(InitArgs),
     /// Write a realistic synthetic input folder (for benchmarks and demonstrations).
     Synth(SynthArgs),
     /// Internal: parse one legacy file in a capped child process.
@@ -117,4 +119,10 @@ pub struct SynthArgs {
     /// Random seed: the same seed gives the same files.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct InitArgs {
+    /// Folder to set up (created if missing); existing files are kept.
+    pub dir: PathBuf,
 }

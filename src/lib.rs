@@ -10,6 +10,7 @@ pub mod cmd;
 pub mod config;
 pub mod indicators;
 pub mod ingest;
+pub mod init;
 pub mod model;
 pub mod period;
 pub mod publish;

@@ -21,6 +21,22 @@ fn main() -> ExitCode {
     let outcome = match &cli.command {
         Command::Run(args) => cmd::run::run(args),
         Command::Validate(args) => cmd::validate::validate(args),
+        Command::Init(args) => match peer_eval::init::init(&args.dir) {
+            Ok((written, kept)) => {
+                for path in &written {
+                    println!("wrote {}", path.display());
+                }
+                for path in &kept {
+                    println!("kept  {} (already there; not overwritten)", path.display());
+                }
+                println!(
+                    "Next: fill in the templates (or put your own spreadsheets) in {}, then run `peer-eval validate` there.",
+                    args.dir.join("input").display()
+                );
+                Ok(exit::OK)
+            }
+            Err(err) => Err(cmd::Failure::new(exit::OUTPUT, format!("cannot set up `{}`: {err}", args.dir.display()))),
+        },
         Command::Synth(args) => {
             let spec = peer_eval::synth::SynthSpec {
                 activities: args.activities.max(1),

@@ -136,6 +136,11 @@ pub fn ingest(input: &Path, config: &Config, on_file: &(dyn Fn(&str) + Sync)) ->
             Ok(sheets) => {
                 for sheet in sheets {
                     let forced = forced_dataset(config, &file.path, &sheet.name);
+                    // The Instructions and Lists sheets of `peer-eval init` templates.
+                    let helper = crate::init::HELPER_SHEETS.iter().any(|h| h.eq_ignore_ascii_case(sheet.name.trim()));
+                    if helper && forced.is_none() {
+                        continue;
+                    }
                     let map = tables.recognise(&sheet, forced);
                     recognised.push(Recognised { file: file_index, sheet, map });
                 }

@@ -8,6 +8,7 @@ mod corpus;
 mod figures;
 mod hostile;
 mod ingest;
+mod init;
 mod periodic;
 mod reports;
 mod sample;
