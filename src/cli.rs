@@ -100,6 +100,9 @@ pub struct ValidateArgs {
     /// Print the issues and counts as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Write, for every input file with issues, a copy with the problem cells marked into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub annotate: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]

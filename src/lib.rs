@@ -5,6 +5,7 @@
 //! [`model`] records and [`quality`] issues; [`indicators`] computes the figures
 //! of one [`period`]; [`report`] writes them; [`publish`] swaps them in atomically.
 
+pub mod annotate;
 pub mod cli;
 pub mod cmd;
 pub mod config;

@@ -16,8 +16,28 @@ use crate::quality::{Issue, IssueCounts, Severity};
 /// Configuration (2) or unreadable input folder (3).
 pub fn validate(args: &ValidateArgs) -> Result<u8, Failure> {
     let config = load_config(&args.common)?;
+    if let Some(dir) = &args.annotate {
+        let same = |a: &std::path::Path, b: &std::path::Path| match (a.canonicalize(), b.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        if same(dir, &args.common.input) {
+            return Err(Failure::new(
+                exit::USAGE,
+                "--annotate needs a folder other than the input folder (the copies would be read as inputs)",
+            ));
+        }
+    }
     let ingested = read_inputs(&args.common.input, &config, &|_| {})?;
     let counts = IssueCounts::of(&ingested.issues);
+    if let Some(dir) = &args.annotate {
+        let written = crate::annotate::annotate(&args.common.input, dir, &ingested.issues, &config).map_err(|err| {
+            Failure::new(exit::OUTPUT, format!("cannot write the annotated copies to `{}`: {err}", dir.display()))
+        })?;
+        for path in written {
+            eprintln!("wrote {}", path.display());
+        }
+    }
     if args.json {
         #[derive(Serialize)]
         struct Out<'a> {

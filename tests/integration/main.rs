@@ -3,6 +3,7 @@
 mod common;
 
 mod acceptance;
+mod annotate;
 mod cli;
 mod corpus;
 mod figures;
