@@ -65,7 +65,7 @@ fn builtin_columns(dataset: DatasetKind) -> Vec<(&'static str, &'static [&'stati
         ],
         DatasetKind::Responses => vec![
             ("activity_id", &["activity", "activity code", "activity ref"]),
-            ("response_id", &["id", "response", "response no", "response number", "_id", "_uuid"]),
+            ("response_id", &["id", "response", "response no", "response number", "_id"]),
             ("respondent_id", &["respondent", "participant id", "participant"]),
             (
                 "submitted_at",
@@ -102,7 +102,7 @@ fn builtin_columns(dataset: DatasetKind) -> Vec<(&'static str, &'static [&'stati
         ],
         DatasetKind::Participants => vec![
             ("activity_id", &["activity", "activity code"]),
-            ("participant_id", &["participant", "person id", "attendee id", "pseudonym", "id"]),
+            ("participant_id", &["participant", "person id", "attendee id", "pseudonym"]),
             ("country", &["member state", "state"]),
             ("org_type", &["organisation type", "organization type", "type of organisation"]),
             ("role_level", &["role level", "level"]),
@@ -239,12 +239,18 @@ impl HeaderTables {
             return Some(canonical.clone());
         }
         match dataset {
-            DatasetKind::Needs => self.phase_names.get(&key).map(|id| format!("phase:{id}")),
-            DatasetKind::Countries => {
-                let rest = key.strip_prefix("experience ")?;
-                self.phase_names.get(rest).map(|id| format!("experience:{id}"))
+            DatasetKind::Needs if self.phase_names.contains_key(&key) => {
+                self.phase_names.get(&key).map(|id| format!("phase:{id}"))
             }
-            _ => None,
+            DatasetKind::Countries
+                if key.strip_prefix("experience ").is_some_and(|r| self.phase_names.contains_key(r)) =>
+            {
+                key.strip_prefix("experience ")
+                    .and_then(|rest| self.phase_names.get(rest))
+                    .map(|id| format!("experience:{id}"))
+            }
+            // KoboToolbox names questions `group/question`: try the last part.
+            _ => header.rsplit_once('/').and_then(|(_, last)| self.canonical(dataset, last)),
         }
     }
 
@@ -300,7 +306,8 @@ impl HeaderTables {
     /// Recognise a sheet: forced dataset (config map) or sheet name, else header
     /// signatures in the top rows.
     pub fn recognise(&self, sheet: &Sheet, forced: Option<DatasetKind>) -> Option<ColumnMap> {
-        let top = || sheet.rows.iter().take(HEADER_SEARCH_ROWS);
+        let candidates = header_candidates(sheet);
+        let top = || candidates.iter();
         if let Some(dataset) = forced.or_else(|| self.dataset_for_sheet_name(&sheet.name)) {
             // The header row is the top row that maps the most columns.
             let best = top()
@@ -346,6 +353,61 @@ pub struct ColumnMap {
     pub ignored: Vec<(u32, String)>,
     /// Headers that map to a column already mapped: (column, header, canonical).
     pub duplicates: Vec<(u32, String, String)>,
+}
+
+/// The rows that may be a sheet's header: the top rows, where a row followed by a
+/// SurveyMonkey-style second header row (`Response`, `Open-Ended Response` or an
+/// answer option under each question) is merged with it into one row.
+fn header_candidates(sheet: &Sheet) -> Vec<Row> {
+    let top: Vec<&Row> = sheet.rows.iter().take(HEADER_SEARCH_ROWS).collect();
+    let is_sub_header = |row: &Row| {
+        row.cells.iter().any(|(_, c)| {
+            let text = c.display();
+            let text = text.trim();
+            text.eq_ignore_ascii_case("response") || text.eq_ignore_ascii_case("open-ended response")
+        })
+    };
+    let mut out = Vec::with_capacity(top.len());
+    for (i, row) in top.iter().enumerate() {
+        match top.get(i + 1).filter(|next| next.index == row.index + 1 && is_sub_header(next)) {
+            Some(next) => out.push(merge_header_rows(row, next)),
+            None => out.push((*row).clone()),
+        }
+    }
+    out
+}
+
+/// `Question` over `Response` → `Question`; `Question` (carried right across a
+/// merged range) over `Option` → `Question - Option`. The merged row takes the
+/// second row's index, so data starts below both.
+fn merge_header_rows(first: &Row, second: &Row) -> Row {
+    let last_col = first.cells.iter().chain(&second.cells).map(|(c, _)| *c).max().unwrap_or(0);
+    let mut carried = String::new();
+    let mut cells = Vec::new();
+    for col in 0..=last_col {
+        if let Some(top) = first.get(col) {
+            carried = top.display().trim().to_string();
+        }
+        let below = second.get(col).map(|c| c.display().trim().to_string()).unwrap_or_default();
+        let header = if below.is_empty()
+            || below.eq_ignore_ascii_case("response")
+            || below.eq_ignore_ascii_case("open-ended response")
+        {
+            if first.get(col).is_some() {
+                carried.clone()
+            } else {
+                String::new()
+            }
+        } else if carried.is_empty() {
+            below
+        } else {
+            format!("{carried} - {below}")
+        };
+        if !header.is_empty() {
+            cells.push((col, Cell::Text(header)));
+        }
+    }
+    Row { index: second.index, cells }
 }
 
 /// Glob match with `*` and `?`, case-insensitive.
