@@ -254,6 +254,15 @@ impl HeaderTables {
         }
     }
 
+    /// The canonical column of `dataset` closest to an unmapped header, when close
+    /// enough to be a typo (`Strat date` → `start_date`).
+    pub fn suggest(&self, dataset: DatasetKind, header: &str) -> Option<String> {
+        let mut names: Vec<&str> = self.tables[&dataset].values().map(String::as_str).collect();
+        names.sort_unstable();
+        names.dedup();
+        crate::text::closest(header, names.iter().copied()).map(str::to_string)
+    }
+
     /// The dataset a sheet name stands for.
     pub fn dataset_for_sheet_name(&self, name: &str) -> Option<DatasetKind> {
         self.sheet_labels.get(&normalise(name)).copied()
@@ -465,6 +474,13 @@ mod tests {
             Some("experience:reception".into())
         );
         assert_eq!(tables.canonical(a, "Colour"), None);
+    }
+
+    #[test]
+    fn unmapped_headers_get_the_closest_column() {
+        let tables = HeaderTables::new(&Config::default());
+        assert_eq!(tables.suggest(DatasetKind::Activities, "Strat date"), Some("start_date".into()));
+        assert_eq!(tables.suggest(DatasetKind::Activities, "Colour of the room"), None);
     }
 
     #[test]

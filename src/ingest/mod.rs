@@ -158,12 +158,12 @@ pub fn ingest(input: &Path, config: &Config, on_file: &(dyn Fn(&str) + Sync)) ->
     let no_activities = FxHashSet::default();
     let (mut no_ids, mut no_countries) = (FxHashSet::default(), BTreeSet::new());
     for i in (0..recognised.len()).filter(|&i| is_register(i)) {
-        let context = ParseContext { config, vocab: &vocab, known: &no_activities };
+        let context = ParseContext { config, tables: &tables, vocab: &vocab, known: &no_activities };
         results[i] = Some(parse_one(&recognised, &files, i, &context, &mut data, &mut no_ids, &mut no_countries));
     }
     let known_activities: FxHashSet<String> = data.activities.iter().map(|a| a.id.clone()).collect();
     // Every other sheet in parallel, each into its own records…
-    let context = ParseContext { config, vocab: &vocab, known: &known_activities };
+    let context = ParseContext { config, tables: &tables, vocab: &vocab, known: &known_activities };
     let parsed: Vec<(usize, SheetCount, Vec<Issue>, Dataset)> = (0..recognised.len())
         .filter(|&i| !is_register(i))
         .collect::<Vec<_>>()
@@ -310,6 +310,7 @@ fn forced_dataset(config: &Config, file: &str, sheet: &str) -> Option<DatasetKin
 
 struct ParseContext<'a> {
     config: &'a Config,
+    tables: &'a HeaderTables,
     vocab: &'a Vocab,
     known: &'a FxHashSet<String>,
 }
@@ -353,7 +354,14 @@ fn parse_sheet(
                 sheet_issue(
                     Severity::Info,
                     "column_ignored",
-                    format!("column `{header}` maps to no {} column and was ignored", map.dataset.as_str()),
+                    match context.tables.suggest(map.dataset, header) {
+                        Some(column) => format!(
+                            "column `{header}` maps to no {} column and was ignored; did you mean `{column}`? Rename the header, or add it under [columns.{}] in the config.",
+                            map.dataset.as_str(),
+                            map.dataset.as_str()
+                        ),
+                        None => format!("column `{header}` maps to no {} column and was ignored", map.dataset.as_str()),
+                    },
                 )
                 .at_row(map.header_row)
                 .at_column(*col, header),
