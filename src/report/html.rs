@@ -393,7 +393,7 @@ fn activity_page(input: &ReportInput, a: &ActivityFacts, labels: &Labels, css: &
         })
         .collect();
     let alignment = match align.and_then(|x| x.score) {
-        Some(score) if score == 1.0 => "Every declared goal is supported by this type of activity.".to_string(),
+        Some(1.0) => "Every declared goal is supported by this type of activity.".to_string(),
         Some(score) => format!(
             "{} of the declared goals are supported by this type of activity.",
             format_figure(score, Unit::Share)

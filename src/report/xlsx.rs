@@ -91,6 +91,7 @@ fn header(ws: &mut Worksheet, row: u32, headers: &[&str], widths: &[f64], s: &St
 }
 
 /// A figure as a number in its unit, or the reason it is missing.
+#[allow(clippy::too_many_arguments)]
 fn figure(
     ws: &mut Worksheet,
     row: u32,
@@ -800,7 +801,7 @@ fn about(ws: &mut Worksheet, input: &ReportInput, s: &Styles) -> Result<(), Xlsx
     }
     r += 2;
     ws.write_string_with_format(r, 0, "Suppression rule", &Format::new().set_bold())?;
-    ws.write_string_with_format(r, 1, &super::suppression_rule(input.config.privacy.min_group_size), &s.wrap)?;
+    ws.write_string_with_format(r, 1, super::suppression_rule(input.config.privacy.min_group_size), &s.wrap)?;
     Ok(())
 }
 
