@@ -14,7 +14,7 @@ pub mod worker;
 
 use std::collections::BTreeSet;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -96,207 +96,276 @@ pub fn discover(input: &Path) -> std::io::Result<(Vec<PathBuf>, Vec<Issue>)> {
     Ok((files, issues))
 }
 
-/// A sheet that was read and recognised, waiting to be parsed.
-struct Recognised {
-    file: usize,
-    sheet: Sheet,
+/// One sheet, parsed on its own: activity ids are checked when the sheets are merged.
+struct SheetResult {
+    name: String,
     map: Option<ColumnMap>,
+    count: SheetCount,
+    issues: Vec<Issue>,
+    records: Dataset,
+    /// For a responses sheet without `activity_id`: the names that may be its activity.
+    candidates: Option<Vec<String>>,
+}
+
+/// One file: its accounting, or why it could not be read, and its sheets.
+struct FileResult {
+    file: InputFile,
+    error: Option<String>,
+    sheets: Vec<SheetResult>,
 }
 
 /// Read and parse every input file.
 ///
+/// Each file is read, recognised and parsed in one parallel task, so its raw cells
+/// are dropped as soon as it is done; the results are then merged in file and
+/// sheet order, where unknown activities and ids repeated across sheets are
+/// rejected.
+///
 /// # Errors
 /// The input folder cannot be listed.
 pub fn ingest(input: &Path, config: &Config, on_file: &(dyn Fn(&str) + Sync)) -> std::io::Result<Ingested> {
-    let (paths, mut issues) = discover(input)?;
+    let (paths, issues) = discover(input)?;
     let tables = HeaderTables::new(config);
     let vocab = Vocab::new(config);
+    let context = ParseContext { config, tables: &tables, vocab: &vocab, known: None };
+    let results: Vec<FileResult> =
+        paths.par_iter().enumerate().map(|(index, path)| read_and_parse(index, path, &context, on_file)).collect();
+    Ok(merge(results, issues))
+}
 
-    let read: Vec<(InputFile, Result<Vec<Sheet>, String>)> = paths
-        .par_iter()
-        .map(|path| {
-            let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-            let sha256 = std::fs::read(path).map(|bytes| hex(&Sha256::digest(&bytes))).unwrap_or_default();
-            let sheets = read::read_file(path, &config.limits);
-            on_file(&name);
-            (InputFile { path: name, sha256, readable: sheets.is_ok(), sheets: Vec::new() }, sheets)
-        })
-        .collect();
+fn read_and_parse(index: usize, path: &Path, context: &ParseContext, on_file: &(dyn Fn(&str) + Sync)) -> FileResult {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let sha256 = std::fs::read(path).map(|bytes| hex(&Sha256::digest(&bytes))).unwrap_or_default();
+    let sheets = read::read_file(path, &context.config.limits);
+    on_file(&name);
+    let mut result = FileResult {
+        file: InputFile { path: name.clone(), sha256, readable: sheets.is_ok(), sheets: Vec::new() },
+        error: None,
+        sheets: Vec::new(),
+    };
+    let sheets = match sheets {
+        Ok(sheets) => sheets,
+        Err(reason) => {
+            result.error = Some(reason);
+            return result;
+        }
+    };
+    for (sheet_index, sheet) in sheets.into_iter().enumerate() {
+        let forced = forced_dataset(context.config, &name, &sheet.name);
+        // The Instructions and Lists sheets of `peer-eval init` templates.
+        let helper = crate::init::HELPER_SHEETS.iter().any(|h| h.eq_ignore_ascii_case(sheet.name.trim()));
+        if helper && forced.is_none() {
+            continue;
+        }
+        let map = context.tables.recognise(&sheet, forced);
+        // Origins sort by file, then sheet.
+        let place = SheetPlace { file: &name, sheet: &sheet.name, index: (index << 16) | sheet_index };
+        let mut records = Dataset::default();
+        let (mut ids, mut countries) = (FxHashSet::default(), BTreeSet::new());
+        let mut sheet_issues = Vec::new();
+        let count = match &map {
+            None => {
+                if !sheet.rows.is_empty() {
+                    sheet_issues.push(
+                        Issue::file(
+                            Severity::Info,
+                            "sheet_ignored",
+                            &name,
+                            format!(
+                                "sheet `{}` was not recognised as any dataset (no known header row in its top {} rows); it was skipped. \
+                                 Rename its headers to the template's, or map it in config with [[input.map]].",
+                                sheet.name,
+                                headers::HEADER_SEARCH_ROWS
+                            ),
+                        )
+                        .in_sheet(&sheet.name),
+                    );
+                }
+                SheetCount {
+                    sheet: sheet.name.clone(),
+                    dataset: None,
+                    rows_read: 0,
+                    rows_accepted: 0,
+                    rows_rejected: 0,
+                }
+            }
+            Some(map) => {
+                parse_sheet(&place, &sheet, map, context, &mut records, &mut sheet_issues, &mut ids, &mut countries)
+            }
+        };
+        let candidates = map
+            .as_ref()
+            .filter(|m| m.dataset == DatasetKind::Responses && !m.columns.contains_key("activity_id"))
+            .map(|_| activity_candidates(context.config, &place));
+        result.sheets.push(SheetResult {
+            name: sheet.name.clone(),
+            map,
+            count,
+            issues: sheet_issues,
+            records,
+            candidates,
+        });
+    }
+    result
+}
 
-    let mut files = Vec::new();
-    let mut recognised = Vec::new();
-    for (file_index, (file, sheets)) in read.into_iter().enumerate() {
-        match sheets {
-            Err(reason) => issues.push(Issue::file(
+/// Merge the files in order: registers first (a repeated activity id is rejected),
+/// then every other sheet, rejecting rows whose activity is unknown and ids or
+/// country profiles repeated from an earlier sheet.
+fn merge(mut results: Vec<FileResult>, mut issues: Vec<Issue>) -> Ingested {
+    let mut data = Dataset::default();
+    let is_register = |s: &SheetResult| s.map.as_ref().is_some_and(|m| m.dataset == DatasetKind::Activities);
+    let mut known: FxHashSet<String> = FxHashSet::default();
+    for file in &mut results {
+        let path = file.file.path.clone();
+        for sheet in file.sheets.iter_mut().filter(|s| is_register(s)) {
+            for activity in std::mem::take(&mut sheet.records.activities) {
+                if known.insert(activity.id.clone()) {
+                    data.activities.push(activity);
+                } else {
+                    let message = duplicate_message(&activity.id, "activity");
+                    let issue = row_issue(&path, sheet, activity.origin.row, "activity_id", &activity.id, message);
+                    reject_row(sheet, issue);
+                }
+            }
+        }
+    }
+    let (mut seen_ids, mut seen_countries) = (FxHashSet::default(), BTreeSet::new());
+    for file in &mut results {
+        let path = file.file.path.clone();
+        for sheet in file.sheets.iter_mut().filter(|s| !is_register(s)) {
+            if let Some(candidates) = sheet.candidates.take() {
+                match candidates.into_iter().find(|c| known.contains(c)) {
+                    Some(id) => sheet.records.responses.iter_mut().for_each(|r| r.activity_id = id.clone()),
+                    None if sheet.count.rows_read > 0 => reject_sheet_without_activity(&path, sheet),
+                    None => {}
+                }
+            }
+            let records = std::mem::take(&mut sheet.records);
+            for response in records.responses {
+                let row = response.origin.row;
+                if !known.contains(&response.activity_id) {
+                    reject_unknown(&path, sheet, row, &response.activity_id);
+                } else if let Some(id) = response.response_id.as_ref().filter(|id| !seen_ids.insert((*id).clone())) {
+                    let issue = row_issue(&path, sheet, row, "response_id", id, duplicate_message(id, "response"));
+                    reject_row(sheet, issue);
+                } else {
+                    data.responses.push(response);
+                }
+            }
+            for participant in records.participants {
+                if known.contains(&participant.activity_id) {
+                    data.participants.push(participant);
+                } else {
+                    reject_unknown(&path, sheet, participant.origin.row, &participant.activity_id);
+                }
+            }
+            for followup in records.followups {
+                if known.contains(&followup.activity_id) {
+                    data.followups.push(followup);
+                } else {
+                    reject_unknown(&path, sheet, followup.origin.row, &followup.activity_id);
+                }
+            }
+            for profile in records.countries {
+                let key = profile.country.key().to_string();
+                if seen_countries.insert(key.clone()) {
+                    data.countries.push(profile);
+                } else {
+                    let message = duplicate_message(&key, "country profile");
+                    let issue = row_issue(&path, sheet, profile.origin.row, "country", &key, message);
+                    reject_row(sheet, issue);
+                }
+            }
+            data.needs.extend(records.needs);
+        }
+    }
+    let mut files = Vec::with_capacity(results.len());
+    let mut order: FxHashMap<(String, String), usize> = FxHashMap::default();
+    for mut file in results {
+        if let Some(reason) = &file.error {
+            issues.push(Issue::file(
                 Severity::Error,
                 "unreadable_file",
-                &file.path,
-                format!("`{}` could not be read: {reason}. The other files were processed.", file.path),
-            )),
-            Ok(sheets) => {
-                for sheet in sheets {
-                    let forced = forced_dataset(config, &file.path, &sheet.name);
-                    // The Instructions and Lists sheets of `peer-eval init` templates.
-                    let helper = crate::init::HELPER_SHEETS.iter().any(|h| h.eq_ignore_ascii_case(sheet.name.trim()));
-                    if helper && forced.is_none() {
-                        continue;
-                    }
-                    let map = tables.recognise(&sheet, forced);
-                    recognised.push(Recognised { file: file_index, sheet, map });
-                }
-            }
+                &file.file.path,
+                format!("`{}` could not be read: {reason}. The other files were processed.", file.file.path),
+            ));
         }
-        files.push(file);
-    }
-
-    let mut data = Dataset::default();
-    let mut counts: Vec<SheetCount> = Vec::with_capacity(recognised.len());
-    // Activities first: the other datasets refer to them.
-    // Activity registers first, in order: the other datasets refer to them.
-    let is_register = |i: usize| recognised[i].map.as_ref().is_some_and(|m| m.dataset == DatasetKind::Activities);
-    let mut results: Vec<Option<(SheetCount, Vec<Issue>)>> = vec![None; recognised.len()];
-    let no_activities = FxHashSet::default();
-    let (mut no_ids, mut no_countries) = (FxHashSet::default(), BTreeSet::new());
-    for i in (0..recognised.len()).filter(|&i| is_register(i)) {
-        let context = ParseContext { config, tables: &tables, vocab: &vocab, known: &no_activities };
-        results[i] = Some(parse_one(&recognised, &files, i, &context, &mut data, &mut no_ids, &mut no_countries));
-    }
-    let known_activities: FxHashSet<String> = data.activities.iter().map(|a| a.id.clone()).collect();
-    // Every other sheet in parallel, each into its own records…
-    let context = ParseContext { config, tables: &tables, vocab: &vocab, known: &known_activities };
-    let parsed: Vec<(usize, SheetCount, Vec<Issue>, Dataset)> = (0..recognised.len())
-        .filter(|&i| !is_register(i))
-        .collect::<Vec<_>>()
-        .into_par_iter()
-        .map(|i| {
-            let mut local = Dataset::default();
-            let (mut ids, mut countries) = (FxHashSet::default(), BTreeSet::new());
-            let (count, sheet_issues) =
-                parse_one(&recognised, &files, i, &context, &mut local, &mut ids, &mut countries);
-            (i, count, sheet_issues, local)
-        })
-        .collect();
-    // …then merged in file and sheet order, where a response id or country profile
-    // repeated from an earlier sheet is rejected like a repeat within a sheet.
-    let (mut seen_ids, mut seen_countries) = (FxHashSet::default(), BTreeSet::new());
-    for (i, mut count, mut sheet_issues, local) in parsed {
-        let place = |row: u32, column: &str, value: &str, what: &str| {
-            let mut issue = Issue::file(
-                Severity::Error,
-                "duplicate_id",
-                &files[recognised[i].file].path,
-                duplicate_message(value, what),
-            )
-            .in_sheet(&recognised[i].sheet.name)
-            .at_row(row)
-            .with_value(value);
-            if let Some((col, header)) = recognised[i].map.as_ref().and_then(|m| m.columns.get(column)) {
-                issue = issue.at_column(*col, header);
-            }
-            issue
-        };
-        for response in local.responses {
-            if let Some(id) = &response.response_id {
-                if !seen_ids.insert(id.clone()) {
-                    sheet_issues.push(place(response.origin.row, "response_id", id, "response"));
-                    count.rows_accepted -= 1;
-                    count.rows_rejected += 1;
-                    continue;
-                }
-            }
-            data.responses.push(response);
+        for sheet in file.sheets {
+            let position = order.len() + 1;
+            order.insert((file.file.path.clone(), sheet.name.clone()), position);
+            issues.extend(sheet.issues);
+            file.file.sheets.push(sheet.count);
         }
-        for profile in local.countries {
-            if !seen_countries.insert(profile.country.key().to_string()) {
-                sheet_issues.push(place(profile.origin.row, "country", profile.country.key(), "country profile"));
-                count.rows_accepted -= 1;
-                count.rows_rejected += 1;
-                continue;
-            }
-            data.countries.push(profile);
-        }
-        data.participants.extend(local.participants);
-        data.needs.extend(local.needs);
-        data.followups.extend(local.followups);
-        results[i] = Some((count, sheet_issues));
-    }
-    for (i, result) in results.into_iter().enumerate() {
-        let (count, sheet_issues) = result.expect("every sheet parsed");
-        issues.extend(sheet_issues);
-        let file = recognised[i].file;
-        counts.push(count.clone());
-        files[file].sheets.push(count);
+        files.push(file.file);
     }
     sort_records(&mut data);
     link(&mut data);
+    let position = |issue: &Issue| match &issue.sheet {
+        None => 0,
+        Some(sheet) => order.get(&(issue.file.clone(), sheet.clone())).copied().unwrap_or(usize::MAX),
+    };
     issues.sort_by(|a, b| {
-        (a.file.as_str(), sheet_order(&recognised, &files, a), a.row, a.column.as_deref(), a.code).cmp(&(
+        (a.file.as_str(), position(a), a.row, a.column.as_deref(), a.code).cmp(&(
             b.file.as_str(),
-            sheet_order(&recognised, &files, b),
+            position(b),
             b.row,
             b.column.as_deref(),
             b.code,
         ))
     });
-    Ok(Ingested { files, data, issues })
+    Ingested { files, data, issues }
 }
 
-/// Parse one recognised sheet (or explain why it was skipped).
-#[allow(clippy::too_many_arguments)]
-fn parse_one(
-    recognised: &[Recognised],
-    files: &[InputFile],
-    i: usize,
-    context: &ParseContext,
-    data: &mut Dataset,
-    seen_response_ids: &mut FxHashSet<String>,
-    seen_countries: &mut BTreeSet<String>,
-) -> (SheetCount, Vec<Issue>) {
-    let item = &recognised[i];
-    let file = &files[item.file].path;
-    let place = SheetPlace { file, sheet: &item.sheet.name, index: i };
-    let mut sheet_issues = Vec::new();
-    let count = match &item.map {
-        None => {
-            if !item.sheet.rows.is_empty() {
-                sheet_issues.push(
-                    Issue::file(
-                        Severity::Info,
-                        "sheet_ignored",
-                        file,
-                        format!(
-                            "sheet `{}` was not recognised as any dataset (no known header row in its top {} rows); it was skipped. \
-                             Rename its headers to the template's, or map it in config with [[input.map]].",
-                            item.sheet.name,
-                            headers::HEADER_SEARCH_ROWS
-                        ),
-                    )
-                    .in_sheet(&item.sheet.name),
-                );
-            }
-            SheetCount {
-                sheet: item.sheet.name.clone(),
-                dataset: None,
-                rows_read: 0,
-                rows_accepted: 0,
-                rows_rejected: 0,
-            }
-        }
-        Some(map) => {
-            parse_sheet(&place, &item.sheet, map, context, data, &mut sheet_issues, seen_response_ids, seen_countries)
-        }
-    };
-    (count, sheet_issues)
+/// A `duplicate_id` error on a data row (0-based `row`), at `column` when the sheet has it.
+fn row_issue(file: &str, sheet: &SheetResult, row: u32, column: &str, value: &str, message: String) -> Issue {
+    let mut issue =
+        Issue::file(Severity::Error, "duplicate_id", file, message).in_sheet(&sheet.name).at_row(row).with_value(value);
+    if let Some((col, header)) = sheet.map.as_ref().and_then(|m| m.columns.get(column)) {
+        issue = issue.at_column(*col, header);
+    }
+    issue
 }
 
-/// Position of an issue's sheet within its file, for a stable issue order.
-fn sheet_order(recognised: &[Recognised], files: &[InputFile], issue: &Issue) -> usize {
-    let Some(sheet) = &issue.sheet else { return 0 };
-    recognised
-        .iter()
-        .position(|r| files[r.file].path == issue.file && &r.sheet.name == sheet)
-        .map(|p| p + 1)
-        .unwrap_or(usize::MAX)
+/// Count an accepted row as rejected, with `issue` as the reason.
+fn reject_row(sheet: &mut SheetResult, issue: Issue) {
+    sheet.count.rows_accepted -= 1;
+    sheet.count.rows_rejected += 1;
+    sheet.issues.push(issue);
+}
+
+/// Reject a row whose activity is not in the register; its other issues are
+/// dropped, as the row is not used at all.
+fn reject_unknown(file: &str, sheet: &mut SheetResult, row: u32, id: &str) {
+    sheet.issues.retain(|i| i.row != Some(row + 1));
+    let mut issue = row_issue(file, sheet, row, "activity_id", id, records::unknown_activity_message(id));
+    issue.code = "unknown_activity";
+    reject_row(sheet, issue);
+}
+
+/// A responses sheet whose name names no known activity: every row is rejected
+/// with one issue.
+fn reject_sheet_without_activity(file: &str, sheet: &mut SheetResult) {
+    let header_row = sheet.map.as_ref().map(|m| m.header_row + 1);
+    sheet.issues.retain(|i| i.row.is_none() || i.row == header_row);
+    sheet.records = Dataset::default();
+    let rows = sheet.count.rows_read;
+    sheet.count.rows_accepted = 0;
+    sheet.count.rows_rejected = rows;
+    sheet.issues.push(
+        Issue::file(
+            Severity::Error,
+            "no_activity",
+            file,
+            format!(
+                "sheet `{}` has no `activity_id` column and neither its name nor the file name names a known activity; \
+                 add an activity_id column, name the file or sheet after the activity, or set input.activity_from. \
+                 Its {rows} rows were not used.",
+                sheet.name
+            ),
+        )
+        .in_sheet(&sheet.name),
+    );
 }
 
 fn forced_dataset(config: &Config, file: &str, sheet: &str) -> Option<DatasetKind> {
@@ -312,7 +381,8 @@ struct ParseContext<'a> {
     config: &'a Config,
     tables: &'a HeaderTables,
     vocab: &'a Vocab,
-    known: &'a FxHashSet<String>,
+    /// Known activity ids; `None` while sheets are parsed on their own.
+    known: Option<&'a FxHashSet<String>>,
 }
 
 /// Required columns per dataset (the header must have them).
@@ -382,25 +452,10 @@ fn parse_sheet(
     // A missing required column rejects every row with one issue.
     let missing: Vec<&str> =
         required_columns(map.dataset).iter().copied().filter(|c| !map.columns.contains_key(*c)).collect();
-    let mut fixed_activity = None;
-    if map.dataset == DatasetKind::Responses && !map.columns.contains_key("activity_id") {
-        fixed_activity = activity_from_name(context, place);
-        if fixed_activity.is_none() && !rows.is_empty() {
-            issues.push(sheet_issue(
-                Severity::Error,
-                "no_activity",
-                format!(
-                    "sheet `{}` has no `activity_id` column and neither its name nor the file name names a known activity; \
-                     add an activity_id column, name the file or sheet after the activity, or set input.activity_from. \
-                     Its {} rows were not used.",
-                    place.sheet,
-                    rows.len()
-                ),
-            ));
-            count.rows_rejected = rows.len();
-            return count;
-        }
-    }
+    // A responses sheet without `activity_id` gets its activity when the sheets
+    // are merged (see `activity_candidates`); until then the id is left empty.
+    let fixed_activity =
+        (map.dataset == DatasetKind::Responses && !map.columns.contains_key("activity_id")).then(String::new);
     if !missing.is_empty() && !rows.is_empty() {
         issues.push(
             sheet_issue(
@@ -480,20 +535,20 @@ fn duplicate_message(id: &str, what: &str) -> String {
     format!("`{id}` appears again: an earlier row already has this {what}; this row was not used. Give it its own id or delete the copy.")
 }
 
-/// The activity a responses sheet without `activity_id` belongs to (SPEC §4.2).
-fn activity_from_name(context: &ParseContext, place: &SheetPlace) -> Option<String> {
+/// The names a responses sheet without `activity_id` may take its activity from,
+/// in the order of SPEC §4.2: the sheet name, the file stem, then the `id` group of
+/// `input.activity_from` searched in the file stem, then in the sheet name. The
+/// first one that is a known activity wins.
+fn activity_candidates(config: &Config, place: &SheetPlace) -> Vec<String> {
     let stem = Path::new(place.file).file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
-    for name in [place.sheet, stem.as_str()] {
-        if context.known.contains(name.trim()) {
-            return Some(name.trim().to_string());
-        }
+    let mut candidates = vec![place.sheet.trim().to_string(), stem.trim().to_string()];
+    if let Some(regex) = config.input.activity_from.as_ref().and_then(|p| Regex::new(p).ok()) {
+        let found = [stem.as_str(), place.sheet]
+            .iter()
+            .find_map(|name| regex.captures(name).and_then(|c| c.name("id")).map(|m| m.as_str().to_string()));
+        candidates.extend(found);
     }
-    let pattern = context.config.input.activity_from.as_ref()?;
-    let regex = Regex::new(pattern).ok()?;
-    [stem.as_str(), place.sheet]
-        .iter()
-        .find_map(|name| regex.captures(name).and_then(|c| c.name("id")).map(|m| m.as_str().to_string()))
-        .filter(|id| context.known.contains(id))
+    candidates
 }
 
 /// Point every response, attendance and follow-up at its activity's index, so

@@ -210,30 +210,30 @@ impl<'a> RowReader<'a> {
 
     /// Reject the row because its activity is unknown.
     pub fn unknown_activity(&mut self, id: &str) {
-        self.issue(
-            Severity::Error,
-            "unknown_activity",
-            "activity_id",
-            Some(id),
-            format!(
-                "`{id}` is not an activity in the activity register; correct the id or add the activity to the register. The row was not used."
-            ),
-        );
+        self.issue(Severity::Error, "unknown_activity", "activity_id", Some(id), unknown_activity_message(id));
     }
 
     /// A required column's cell, or `None` after rejecting the row.
-    pub fn require_activity(&mut self, known: &FxHashSet<String>, fixed: Option<&str>) -> Option<String> {
+    /// The row's activity id; rejected when `known` is given and lacks it.
+    pub fn require_activity(&mut self, known: Option<&FxHashSet<String>>, fixed: Option<&str>) -> Option<String> {
         let id = match fixed {
             Some(id) => id.to_string(),
             None => self.required_text("activity_id")?,
         };
-        if known.contains(&id) {
+        if known.is_none_or(|k| k.contains(&id)) {
             Some(id)
         } else {
             self.unknown_activity(&id);
             None
         }
     }
+}
+
+/// Why a row naming an activity missing from the register was not used.
+pub fn unknown_activity_message(id: &str) -> String {
+    format!(
+        "`{id}` is not an activity in the activity register; correct the id or add the activity to the register. The row was not used."
+    )
 }
 
 /// Join two sentences, ending the first with a full stop unless it has one.
@@ -315,7 +315,7 @@ pub fn activity(r: &mut RowReader) -> Option<Activity> {
 
 pub fn response(
     r: &mut RowReader,
-    known: &FxHashSet<String>,
+    known: Option<&FxHashSet<String>>,
     fixed_activity: Option<&str>,
     items: &[(String, u8)],
 ) -> Option<Response> {
@@ -341,7 +341,7 @@ pub fn response(
     })
 }
 
-pub fn participant(r: &mut RowReader, known: &FxHashSet<String>) -> Option<Participant> {
+pub fn participant(r: &mut RowReader, known: Option<&FxHashSet<String>>) -> Option<Participant> {
     let participant_id = r.required_text("participant_id");
     let activity_id = r.require_activity(known, None)?;
     Some(Participant {
@@ -426,7 +426,7 @@ pub fn needs(r: &mut RowReader, phase_columns: &[(String, String)]) -> Option<Ve
     )
 }
 
-pub fn followup(r: &mut RowReader, known: &FxHashSet<String>) -> Option<Followup> {
+pub fn followup(r: &mut RowReader, known: Option<&FxHashSet<String>>) -> Option<Followup> {
     let activity_id = r.require_activity(known, None)?;
     Some(Followup {
         activity_id,
