@@ -188,13 +188,50 @@ pub fn trends(data: &Dataset, config: &Config) -> Trends {
         quarters.push(Period::quarter(year, q));
         (year, q) = if q == 4 { (year + 1, 1) } else { (year, q + 1) };
     }
+    // Records bucketed by the quarter of their activity in one pass, then only the
+    // headline figures per quarter: no breakdowns, Likert section or matching.
+    let quarter_index = |date: chrono::NaiveDate| {
+        ((date.year() - first.year()) * 4 + ((date.month() - 1) / 3 + 1) as i32 - ((first.month() - 1) / 3 + 1) as i32)
+            as usize
+    };
+    let of_activity: Vec<usize> = data.activities.iter().map(|a| quarter_index(a.start)).collect();
+    let mut buckets: Vec<Population> = quarters
+        .iter()
+        .map(|_| Population {
+            config,
+            taxonomy: Taxonomy::from_config(config),
+            data,
+            activities: Vec::new(),
+            responses: Vec::new(),
+            participants: Vec::new(),
+            followups: Vec::new(),
+            headline_only: true,
+        })
+        .collect();
+    for (activity, &q) in data.activities.iter().zip(&of_activity) {
+        buckets[q].activities.push(activity);
+    }
+    for response in &data.responses {
+        buckets[of_activity[response.activity]].responses.push(response);
+    }
+    for participant in &data.participants {
+        buckets[of_activity[participant.activity]].participants.push(participant);
+    }
+    for followup in &data.followups {
+        buckets[of_activity[followup.activity]].followups.push(followup);
+    }
     use rayon::prelude::*;
-    let results: Vec<Results> = quarters.par_iter().map(|p| compute(data, config, p)).collect();
+    let results: Vec<BTreeMap<&'static str, Indicator>> = buckets
+        .par_iter()
+        .map(|pop| {
+            let mut indicators = activities::indicators(pop);
+            indicators.extend(surveys::indicators(pop).0);
+            indicators
+        })
+        .collect();
     let series = TREND_IDS
         .iter()
-        .map(|id| {
-            (*id, results.iter().map(|r| r.indicators.get(id).and_then(|i| i.value).map(Figure::as_f64)).collect())
-        })
+        .map(|id| (*id, results.iter().map(|r| r.get(id).and_then(|i| i.value).map(Figure::as_f64)).collect()))
         .collect();
     Trends { quarters: quarters.into_iter().map(|p| p.label).collect(), series }
 }
