@@ -3,7 +3,9 @@
 //! All files are first written into a staging folder beside the target
 //! (`output/.staging-<label>-<pid>`), flushed to disk (one `syncfs`), then swapped in with
 //! renames. A run killed at any moment therefore leaves either the previous
-//! complete `output/<label>/` or the new complete one; stale staging folders of
+//! complete `output/<label>/` or the new complete one (on Linux the two folders
+//! are exchanged in one `renameat2` call, so the folder never goes missing, even
+//! for an instant); stale staging folders of
 //! killed runs are removed by the next run, under the lock.
 
 use std::fs::{self, File, OpenOptions};
@@ -68,6 +70,12 @@ pub fn publish(output: &Path, label: &str, files: &[(PathBuf, Vec<u8>)]) -> std:
         return Err(err);
     }
     let target = output.join(label);
+    if target.exists() && exchange(&staging, &target).is_ok() {
+        // The new folder is in place in one step; the staging name now holds the old one.
+        let _ = fs::remove_dir_all(&staging);
+        sync_dir(output);
+        return Ok(target);
+    }
     let old = output.join(format!(".old-{label}-{pid}"));
     let had_previous = target.exists();
     if had_previous {
@@ -85,6 +93,23 @@ pub fn publish(output: &Path, label: &str, files: &[(PathBuf, Vec<u8>)]) -> std:
     }
     sync_dir(output);
     Ok(target)
+}
+
+/// Swap two paths atomically (Linux `renameat2` with `RENAME_EXCHANGE`), so that
+/// readers see the old folder or the new one, never no folder.
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
+    let b = CString::new(b.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
+    // SAFETY: both paths are valid NUL-terminated strings for the duration of the call.
+    let status =
+        unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
+    if status == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
 }
 
 fn write_all(staging: &Path, files: &[(PathBuf, Vec<u8>)]) -> std::io::Result<()> {
