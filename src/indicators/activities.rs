@@ -1,7 +1,9 @@
 //! Indicators over the activity register: outputs (counts, participants, cost,
 //! follow-up) and the alignment rates, with breakdowns by activity type and phase.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap;
 
 use super::stats::share;
 use super::{group, group_by, Computed, Indicator, Population};
@@ -132,7 +134,7 @@ fn by_goal(pop: &Population) -> BTreeMap<String, super::Group> {
 
 /// Σ responses / Σ participants over activities with participants > 0.
 fn response_rate(activities: &[&Activity], pop: &Population) -> Computed {
-    let mut responses: HashMap<&str, usize> = HashMap::new();
+    let mut responses: FxHashMap<&str, usize> = FxHashMap::default();
     for response in &pop.responses {
         *responses.entry(response.activity_id.as_str()).or_default() += 1;
     }

@@ -44,8 +44,7 @@ pub fn mask(text: &str) -> String {
 
 pub fn activities(pop: &Population) -> Vec<ActivityFacts> {
     let publish = pop.config.privacy.publish_comments;
-    let mut by_activity: std::collections::HashMap<&str, Vec<&crate::model::Response>> =
-        std::collections::HashMap::new();
+    let mut by_activity: rustc_hash::FxHashMap<&str, Vec<&crate::model::Response>> = Default::default();
     for response in &pop.responses {
         by_activity.entry(response.activity_id.as_str()).or_default().push(response);
     }

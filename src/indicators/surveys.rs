@@ -13,9 +13,6 @@ use crate::period::quarter_of;
 
 type Calc = fn(&[&Response], &Population) -> Computed;
 
-/// A breakdown's name and the group keys of one response.
-type Grouping<'p> = (&'static str, Box<dyn Fn(&Response) -> Vec<String> + 'p>);
-
 /// Survey, follow-up and attendance indicators, and the Likert section.
 pub fn indicators(pop: &Population) -> (BTreeMap<&'static str, Indicator>, BTreeMap<String, LikertItemResult>) {
     let k = pop.min_group();
@@ -71,19 +68,32 @@ pub fn indicators(pop: &Population) -> (BTreeMap<&'static str, Indicator>, BTree
 type Groupings<'a> = Vec<(&'static str, BTreeMap<String, Vec<&'a Response>>)>;
 
 fn groupings<'a>(pop: &Population<'a>) -> Groupings<'a> {
-    let activity = |r: &Response| pop.activity(r.activity);
-    let keys: [Grouping; 6] = [
-        ("activity_type", Box::new(move |r| vec![activity(r).kind.clone()])),
-        ("phase", Box::new(move |r| activity(r).phases.clone())),
-        ("activity", Box::new(|r| vec![r.activity_id.clone()])),
-        ("respondent_experience", Box::new(|r| r.experience.map(|e| e.as_str().to_string()).into_iter().collect())),
-        (
-            "respondent_country",
-            Box::new(|r| r.country.as_ref().and_then(|c| c.code()).map(str::to_string).into_iter().collect()),
-        ),
-        ("quarter", Box::new(move |r| vec![quarter_of(activity(r).start)])),
-    ];
-    keys.into_iter().map(|(name, keys)| (name, group_by(&pop.responses, |r| keys(r)))).collect()
+    // Keys are borrowed from the records (and one quarter label per activity), so
+    // grouping allocates per group, not per response; members keep population order.
+    let quarters: rustc_hash::FxHashMap<usize, String> =
+        pop.responses.iter().map(|r| (r.activity, quarter_of(pop.activity(r.activity).start))).collect();
+    let mut maps: [rustc_hash::FxHashMap<&str, Vec<&'a Response>>; 6] = Default::default();
+    for r in &pop.responses {
+        let activity = pop.activity(r.activity);
+        maps[0].entry(activity.kind.as_str()).or_default().push(r);
+        for phase in &activity.phases {
+            maps[1].entry(phase.as_str()).or_default().push(r);
+        }
+        maps[2].entry(r.activity_id.as_str()).or_default().push(r);
+        if let Some(experience) = r.experience {
+            maps[3].entry(experience.as_str()).or_default().push(r);
+        }
+        if let Some(code) = r.country.as_ref().and_then(|c| c.code()) {
+            maps[4].entry(code).or_default().push(r);
+        }
+        maps[5].entry(quarters[&r.activity].as_str()).or_default().push(r);
+    }
+    let names = ["activity_type", "phase", "activity", "respondent_experience", "respondent_country", "quarter"];
+    names
+        .into_iter()
+        .zip(maps)
+        .map(|(name, map)| (name, map.into_iter().map(|(key, members)| (key.to_string(), members)).collect()))
+        .collect()
 }
 
 /// One indicator's six breakdowns; groups with no answers are left out.

@@ -4,7 +4,7 @@
 //! actually write (`the Netherlands`, `UK`, `Czech Republic`, `Luxemburg`) are listed
 //! here, and more can be added in `[countries.aliases]`.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::config::Config;
 use crate::model::Place;
@@ -62,7 +62,7 @@ const ALIASES: &[(&str, &str)] = &[
 /// aliases above, as spelt, where they mean the same as their normalised form.
 pub fn exact_table(config: &Config) -> HashMap<String, Place> {
     let normalised = table(config);
-    let mut exact = HashMap::new();
+    let mut exact = HashMap::default();
     let spellings = config
         .countries
         .organisations
@@ -84,7 +84,7 @@ pub fn exact_table(config: &Config) -> HashMap<String, Place> {
 
 /// Normalised name → place. Organisations first, so `IOM` is never a country code.
 pub fn table(config: &Config) -> HashMap<String, Place> {
-    let mut table = HashMap::new();
+    let mut table = HashMap::default();
     for organisation in &config.countries.organisations {
         table.insert(normalise(organisation), Place::Organisation(organisation.clone()));
     }

@@ -2,7 +2,9 @@
 //! Likert answers and enumerations, each returning a typed value or a
 //! [`Problem`] whose message tells staff what to write instead.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use regex::Regex;
@@ -40,8 +42,8 @@ pub struct Enumeration {
 impl Enumeration {
     pub fn new<'a>(what: &'static str, entries: impl IntoIterator<Item = (&'a str, Vec<&'a str>)>) -> Enumeration {
         let mut ids = Vec::new();
-        let mut lookup = HashMap::new();
-        let mut exact = HashMap::new();
+        let mut lookup = HashMap::default();
+        let mut exact = HashMap::default();
         for (id, aliases) in entries {
             ids.push(id.to_string());
             lookup.insert(normalise(id), id.to_string());
@@ -195,7 +197,7 @@ impl Vocab {
             ],
         );
 
-        let mut likert_labels = HashMap::new();
+        let mut likert_labels = HashMap::default();
         let mut sets = crate::config::defaults::likert_label_sets();
         sets.extend(config.likert.label_sets.iter().cloned());
         for set in &sets {
