@@ -455,13 +455,8 @@ fn heatmap(input: &ReportInput, labels: &Labels) -> String {
 
 fn likert_chart(input: &ReportInput, labels: &Labels) -> String {
     let k = input.config.privacy.min_group_size;
-    let rows: Vec<LikertRow> = input
-        .config
-        .likert
-        .items
-        .iter()
-        .filter_map(|item| {
-            let result = input.results.likert.get(&item.id)?;
+    let rows: Vec<LikertRow> = likert_items(input)
+        .filter_map(|(item, result)| {
             let o = &result.overall;
             let label = labels.items.get(&item.id).cloned().unwrap_or_else(|| item.id.clone());
             if o.suppressed || o.n == 0 {
@@ -518,6 +513,13 @@ fn outcomes_chart(input: &ReportInput) -> String {
     svg::bars("outcomes", "Indicators measured as shares", &rows, 1.0, None)
 }
 
+/// The configured Likert items with their results, in config order.
+fn likert_items<'a>(
+    input: &'a ReportInput,
+) -> impl Iterator<Item = (&'a crate::config::LikertItem, &'a crate::indicators::LikertItemResult)> {
+    input.config.likert.items.iter().filter_map(|item| input.results.likert.get(&item.id).map(|r| (item, r)))
+}
+
 /// Why an item's statistics are not shown.
 fn hidden_note(stats: &crate::indicators::LikertStats, min_group: usize) -> String {
     if stats.suppressed {
@@ -529,17 +531,12 @@ fn hidden_note(stats: &crate::indicators::LikertStats, min_group: usize) -> Stri
 
 fn likert_table(input: &ReportInput) -> Vec<LikertView> {
     let k = input.config.privacy.min_group_size;
-    input
-        .config
-        .likert
-        .items
-        .iter()
-        .filter_map(|item| {
-            let result = input.results.likert.get(&item.id)?;
+    likert_items(input)
+        .map(|(_, result)| {
             let o = &result.overall;
             let hidden = hidden_note(o, k);
             let fmt = |v: Option<f64>, unit| v.map(|v| format_figure(v, unit)).unwrap_or_else(|| hidden.clone());
-            Some(LikertView {
+            LikertView {
                 label: result.label.clone(),
                 n: o.n,
                 mean: fmt(o.mean, Unit::Score),
@@ -551,7 +548,7 @@ fn likert_table(input: &ReportInput) -> Vec<LikertView> {
                     }
                     _ => String::new(),
                 },
-            })
+            }
         })
         .collect()
 }

@@ -31,12 +31,12 @@ fn open(out: &mut String, id: &str, title: &str, desc: &str, width: u32, height:
 }
 
 /// A row's label, right-aligned before the plot area.
-fn row_label(out: &mut String, label_w: f64, y: f64, label: &str) {
+fn row_label(out: &mut String, label_w: f64, baseline: f64, label: &str) {
     let _ = write!(
         out,
         r#"<text x="{}" y="{}" text-anchor="end" class="lbl">{}</text>"#,
         label_w - 8.0,
-        y + 15.0,
+        baseline,
         escape(label)
     );
 }
@@ -61,7 +61,7 @@ pub fn bars(id: &str, title: &str, rows: &[Bar], max: f64, target: Option<f64>) 
     let scale = |v: f64| label_w + (v / max).clamp(0.0, 1.0) * bar_w;
     for (i, row) in rows.iter().enumerate() {
         let y = 8.0 + i as f64 * row_h;
-        row_label(&mut out, label_w, y, &row.label);
+        row_label(&mut out, label_w, y + 15.0, &row.label);
         let _ = write!(out, r#"<rect x="{label_w}" y="{}" width="{bar_w}" height="16" class="track"/>"#, y + 2.0);
         if let Some(v) = row.value {
             let _ = write!(
@@ -115,7 +115,7 @@ pub fn likert(id: &str, title: &str, rows: &[LikertRow]) -> String {
     open(&mut out, id, title, &desc, width, height);
     for (i, row) in rows.iter().enumerate() {
         let y = 8.0 + i as f64 * row_h;
-        row_label(&mut out, label_w, y, &row.label);
+        row_label(&mut out, label_w, y + 15.0, &row.label);
         let s = |l: usize| row.shares.get(l).copied().unwrap_or(0.0);
         let left = s(0) + s(1) + s(2) / 2.0;
         let mut x = centre - left * half_w;
@@ -177,13 +177,7 @@ pub fn heatmap(
     }
     for (i, row) in rows.iter().enumerate() {
         let y = head_h + i as f64 * cell_h;
-        let _ = write!(
-            body,
-            r#"<text x="{}" y="{}" text-anchor="end" class="lbl">{}</text>"#,
-            label_w - 8.0,
-            y + 21.0,
-            escape(row)
-        );
+        row_label(&mut body, label_w, y + 21.0, row);
         for (j, column) in columns.iter().enumerate() {
             let count = counts[i][j];
             let ok = supported[i][j];
