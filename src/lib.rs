@@ -6,6 +6,7 @@
 //! of one [`period`]; [`report`] writes them; [`publish`] swaps them in atomically.
 
 pub mod annotate;
+pub mod answers;
 pub mod cli;
 pub mod cmd;
 pub mod config;

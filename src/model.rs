@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::answers::Survey;
 use crate::config::Config;
 
 /// The six input datasets (SPEC §4).
@@ -125,14 +126,9 @@ pub struct Activity {
     pub project: Option<String>,
     pub component: Option<String>,
     pub expected_outcome: Option<String>,
+    /// The survey responses to this activity, counted when the inputs are merged.
+    pub survey: Survey,
     pub origin: Origin,
-}
-
-impl Response {
-    /// The answer to the Likert item at `index` (config order).
-    pub fn answer(&self, index: usize) -> Option<u8> {
-        self.likert.get(index).copied().flatten()
-    }
 }
 
 impl Activity {
@@ -145,28 +141,6 @@ impl Activity {
     pub fn countries_involved(&self) -> BTreeSet<&str> {
         self.participating.iter().chain(self.host_country.iter()).filter_map(Place::code).collect()
     }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Response {
-    pub activity_id: String,
-    /// Index of the activity in [`Dataset::activities`], set when the run links records.
-    pub activity: usize,
-    pub response_id: Option<String>,
-    pub respondent_id: Option<String>,
-    pub submitted_at: Option<NaiveDate>,
-    pub country: Option<Place>,
-    pub org_type: Option<String>,
-    pub role_level: Option<String>,
-    pub experience: Option<Experience>,
-    /// Valid answer per Likert item, in the order of `likert.items` in the config.
-    pub likert: Vec<Option<u8>>,
-    pub recommend: Option<u8>,
-    pub participation_aim: Vec<String>,
-    pub intent_to_apply: Option<YesPartlyNo>,
-    pub new_contacts: Option<u64>,
-    pub comments: Option<String>,
-    pub origin: Origin,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -229,8 +203,8 @@ impl CountryProfile {
 /// Every accepted record of a run.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Dataset {
+    /// Activities, each with its survey responses counted (see [`crate::answers`]).
     pub activities: Vec<Activity>,
-    pub responses: Vec<Response>,
     pub participants: Vec<Participant>,
     pub needs: Vec<Need>,
     pub followups: Vec<Followup>,

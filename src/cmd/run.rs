@@ -201,7 +201,6 @@ pub fn split_by_project(data: &Dataset) -> Vec<(String, Dataset)> {
             let ids: std::collections::HashSet<&str> = activities.iter().map(|a| a.id.as_str()).collect();
             let mut subset = Dataset {
                 activities: activities.into_iter().cloned().collect(),
-                responses: data.responses.iter().filter(|r| ids.contains(r.activity_id.as_str())).cloned().collect(),
                 participants: data
                     .participants
                     .iter()

@@ -351,6 +351,16 @@ impl Config {
         let tax = &self.taxonomy;
         let categories: Vec<&str> = tax.categories.iter().map(|c| c.id.as_str()).collect();
         let goals: Vec<&str> = tax.goals.iter().map(|g| g.id.as_str()).collect();
+        if goals.len() > crate::ingest::responses::MAX_GOALS {
+            return Err((
+                "goals".into(),
+                format!(
+                    "{} goals are defined; peer-eval handles at most {}",
+                    goals.len(),
+                    crate::ingest::responses::MAX_GOALS
+                ),
+            ));
+        }
         for def in &tax.activity_types {
             for category in &def.categories {
                 if !categories.contains(&category.as_str()) {

@@ -3,8 +3,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rustc_hash::FxHashMap;
-
 use super::stats::share;
 use super::{group, group_by, Computed, Indicator, Population};
 use crate::model::Activity;
@@ -133,16 +131,12 @@ fn by_goal(pop: &Population) -> BTreeMap<String, super::Group> {
 }
 
 /// Σ responses / Σ participants over activities with participants > 0.
-fn response_rate(activities: &[&Activity], pop: &Population) -> Computed {
-    let mut responses: FxHashMap<&str, usize> = FxHashMap::default();
-    for response in &pop.responses {
-        *responses.entry(response.activity_id.as_str()).or_default() += 1;
-    }
+fn response_rate(activities: &[&Activity], _: &Population) -> Computed {
     let counted: Vec<(&Activity, u64)> = with_participants(activities).into_iter().filter(|(_, p)| *p > 0).collect();
     if counted.is_empty() {
         return Computed::none(0);
     }
-    let answered: usize = counted.iter().map(|(a, _)| responses.get(a.id.as_str()).copied().unwrap_or(0)).sum();
+    let answered: u64 = counted.iter().map(|(a, _)| a.survey.all.responses).sum();
     let people: u64 = counted.iter().map(|(_, p)| p).sum();
     Computed::real(Some(answered as f64 / people as f64), counted.len())
 }

@@ -44,40 +44,28 @@ pub fn mask(text: &str) -> String {
 
 pub fn activities(pop: &Population) -> Vec<ActivityFacts> {
     let publish = pop.config.privacy.publish_comments;
-    let mut by_activity: rustc_hash::FxHashMap<&str, Vec<&crate::model::Response>> = Default::default();
-    for response in &pop.responses {
-        by_activity.entry(response.activity_id.as_str()).or_default().push(response);
-    }
-    let none = Vec::new();
     let mut facts: Vec<ActivityFacts> = pop
         .activities
         .iter()
-        .map(|a| {
-            let responses = by_activity.get(a.id.as_str()).unwrap_or(&none);
-            ActivityFacts {
-                id: a.id.clone(),
-                title: a.title.clone(),
-                kind: a.kind.clone(),
-                start: a.start,
-                end: a.end,
-                days: a.days(),
-                format: a.format.clone(),
-                host: a.host_country.as_ref().map(|p| p.key().to_string()),
-                location: a.location.clone(),
-                participating: a.participating.iter().map(|p| p.key().to_string()).collect(),
-                phases: a.phases.clone(),
-                goals: a.goals.clone(),
-                participants: a.participants,
-                cost_eur: a.cost_eur,
-                follow_up: a.follow_up,
-                project: a.project.clone(),
-                responses: responses.len(),
-                comments: if publish {
-                    responses.iter().filter_map(|r| r.comments.as_deref()).map(mask).collect()
-                } else {
-                    Vec::new()
-                },
-            }
+        .map(|a| ActivityFacts {
+            id: a.id.clone(),
+            title: a.title.clone(),
+            kind: a.kind.clone(),
+            start: a.start,
+            end: a.end,
+            days: a.days(),
+            format: a.format.clone(),
+            host: a.host_country.as_ref().map(|p| p.key().to_string()),
+            location: a.location.clone(),
+            participating: a.participating.iter().map(|p| p.key().to_string()).collect(),
+            phases: a.phases.clone(),
+            goals: a.goals.clone(),
+            participants: a.participants,
+            cost_eur: a.cost_eur,
+            follow_up: a.follow_up,
+            project: a.project.clone(),
+            responses: a.survey.all.responses as usize,
+            comments: if publish { a.survey.comments.iter().map(|c| mask(c)).collect() } else { Vec::new() },
         })
         .collect();
     facts.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));

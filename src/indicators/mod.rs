@@ -16,8 +16,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::answers::Answers;
 use crate::config::{Config, Direction};
-use crate::model::{Activity, Dataset, Followup, Participant, Response, Taxonomy};
+use crate::model::{Activity, Dataset, Followup, Participant, Taxonomy};
 use crate::period::Period;
 
 /// Every indicator id, in the order of the SPEC §6 table.
@@ -202,7 +203,7 @@ pub fn trends(data: &Dataset, config: &Config) -> Trends {
             taxonomy: Taxonomy::from_config(config),
             data,
             activities: Vec::new(),
-            responses: Vec::new(),
+            answers: Answers::default(),
             participants: Vec::new(),
             followups: Vec::new(),
             headline_only: true,
@@ -211,8 +212,8 @@ pub fn trends(data: &Dataset, config: &Config) -> Trends {
     for (activity, &q) in data.activities.iter().zip(&of_activity) {
         buckets[q].activities.push(activity);
     }
-    for response in &data.responses {
-        buckets[of_activity[response.activity]].responses.push(response);
+    for bucket in &mut buckets {
+        bucket.answers = Answers::total(bucket.activities.iter().map(|a| &a.survey.all));
     }
     for participant in &data.participants {
         buckets[of_activity[participant.activity]].participants.push(participant);
@@ -376,7 +377,8 @@ pub struct Population<'a> {
     pub taxonomy: Taxonomy,
     pub data: &'a Dataset,
     pub activities: Vec<&'a Activity>,
-    pub responses: Vec<&'a Response>,
+    /// The survey responses to those activities, counted.
+    pub answers: Answers,
     pub participants: Vec<&'a Participant>,
     pub followups: Vec<&'a Followup>,
     /// Skip breakdowns and the Likert section (for trends).
@@ -392,7 +394,7 @@ impl<'a> Population<'a> {
             config,
             taxonomy: Taxonomy::from_config(config),
             data,
-            responses: data.responses.iter().filter(|r| inside[r.activity]).collect(),
+            answers: Answers::total(activities.iter().map(|a| &a.survey.all)),
             participants: data.participants.iter().filter(|p| inside[p.activity]).collect(),
             followups: data.followups.iter().filter(|f| inside[f.activity]).collect(),
             activities,

@@ -6,12 +6,13 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::stats::{mean, median, nps, sample_sd, share, wilson};
-use super::{group, group_by, Computed, Group, Indicator, LikertItemResult, LikertStats, Population};
-use crate::model::{Response, YesPartlyNo};
+use super::stats::{answered, mean, median, nps, sample_sd, share, wilson};
+use super::{group, Computed, Group, Indicator, LikertItemResult, LikertStats, Population};
+use crate::answers::{Answers, LIKERT_LEVELS};
+use crate::model::YesPartlyNo;
 use crate::period::quarter_of;
 
-type Calc = fn(&[&Response], &Population) -> Computed;
+type Calc = fn(&Answers, &Population) -> Computed;
 
 /// Survey, follow-up and attendance indicators, and the Likert section.
 pub fn indicators(pop: &Population) -> (BTreeMap<&'static str, Indicator>, BTreeMap<String, LikertItemResult>) {
@@ -28,7 +29,7 @@ pub fn indicators(pop: &Population) -> (BTreeMap<&'static str, Indicator>, BTree
     let groups = if pop.headline_only { Vec::new() } else { groupings(pop) };
     for (id, calc, absent) in specs {
         let level = if id == "aim_match_rate" { "alignment" } else { "outcome" };
-        let computed = calc(&pop.responses, pop);
+        let computed = calc(&pop.answers, pop);
         let mut indicator = Indicator::survey(level, computed, absent, k);
         indicator.breakdowns = breakdowns(pop, &groups, calc);
         if id == "satisfaction_top2" {
@@ -64,36 +65,37 @@ pub fn indicators(pop: &Population) -> (BTreeMap<&'static str, Indicator>, BTree
     (out, likert)
 }
 
-/// Responses grouped for each of the six breakdowns, computed once per population.
-type Groupings<'a> = Vec<(&'static str, BTreeMap<String, Vec<&'a Response>>)>;
+/// The population's responses counted for each of the six breakdowns, once per population.
+type Groupings = Vec<(&'static str, BTreeMap<String, Answers>)>;
 
-fn groupings<'a>(pop: &Population<'a>) -> Groupings<'a> {
-    // Keys are borrowed from the records (and one quarter label per activity), so
-    // grouping allocates per group, not per response; members keep population order.
-    let quarters: rustc_hash::FxHashMap<usize, String> =
-        pop.responses.iter().map(|r| (r.activity, quarter_of(pop.activity(r.activity).start))).collect();
-    let mut maps: [rustc_hash::FxHashMap<&str, Vec<&'a Response>>; 6] = Default::default();
-    for r in &pop.responses {
-        let activity = pop.activity(r.activity);
-        maps[0].entry(activity.kind.as_str()).or_default().push(r);
+fn groupings(pop: &Population) -> Groupings {
+    let mut maps: [BTreeMap<String, Answers>; 6] = Default::default();
+    let mut add = |map: usize, key: &str, answers: &Answers| match maps[map].get_mut(key) {
+        Some(total) => total.add(answers),
+        None => {
+            maps[map].insert(key.to_string(), answers.clone());
+        }
+    };
+    for activity in &pop.activities {
+        let survey = &activity.survey;
+        if survey.all.responses == 0 {
+            continue;
+        }
+        add(0, &activity.kind, &survey.all);
         for phase in &activity.phases {
-            maps[1].entry(phase.as_str()).or_default().push(r);
+            add(1, phase, &survey.all);
         }
-        maps[2].entry(r.activity_id.as_str()).or_default().push(r);
-        if let Some(experience) = r.experience {
-            maps[3].entry(experience.as_str()).or_default().push(r);
+        add(2, &activity.id, &survey.all);
+        for (experience, answers) in &survey.by_experience {
+            add(3, experience.as_str(), answers);
         }
-        if let Some(code) = r.country.as_ref().and_then(|c| c.code()) {
-            maps[4].entry(code).or_default().push(r);
+        for (code, answers) in &survey.by_country {
+            add(4, code, answers);
         }
-        maps[5].entry(quarters[&r.activity].as_str()).or_default().push(r);
+        add(5, &quarter_of(activity.start), &survey.all);
     }
     let names = ["activity_type", "phase", "activity", "respondent_experience", "respondent_country", "quarter"];
-    names
-        .into_iter()
-        .zip(maps)
-        .map(|(name, map)| (name, map.into_iter().map(|(key, members)| (key.to_string(), members)).collect()))
-        .collect()
+    names.into_iter().zip(maps).collect()
 }
 
 /// One indicator's six breakdowns; groups with no answers are left out.
@@ -104,7 +106,7 @@ fn breakdowns(pop: &Population, groupings: &Groupings, calc: Calc) -> BTreeMap<&
         .map(|(name, groups)| {
             let groups: BTreeMap<String, Group> = groups
                 .iter()
-                .map(|(key, members)| (key.clone(), calc(members, pop)))
+                .map(|(key, answers)| (key.clone(), calc(answers, pop)))
                 .filter(|(_, computed)| computed.n > 0)
                 .map(|(key, computed)| (key, group(computed, Some(k))))
                 .collect();
@@ -113,52 +115,49 @@ fn breakdowns(pop: &Population, groupings: &Groupings, calc: Calc) -> BTreeMap<&
         .collect()
 }
 
-fn headline(responses: &[&Response], pop: &Population) -> (Vec<u8>, u8) {
+/// Answer counts of the headline Likert item, and its number of points.
+fn headline(answers: &Answers, pop: &Population) -> ([u64; LIKERT_LEVELS], u8) {
     let items = &pop.config.likert.items;
     let index = items.iter().position(|i| i.id == pop.config.likert.headline).expect("config checks the headline item");
-    (responses.iter().filter_map(|r| r.answer(index)).collect(), items[index].points)
+    (answers.item(index), items[index].points)
 }
 
-fn satisfaction_top2(responses: &[&Response], pop: &Population) -> Computed {
-    let (answers, points) = headline(responses, pop);
-    let top = answers.iter().filter(|&&a| a >= points - 1).count();
-    Computed::real(share(top, answers.len()), answers.len())
+/// Answers of `points − 1` or `points` among `counts`.
+fn top_two(counts: &[u64; LIKERT_LEVELS], points: u8) -> usize {
+    counts[usize::from(points) - 1..=usize::from(points)].iter().sum::<u64>() as usize
 }
 
-fn satisfaction_mean(responses: &[&Response], pop: &Population) -> Computed {
-    let (answers, _) = headline(responses, pop);
-    let values: Vec<f64> = answers.iter().map(|&a| a as f64).collect();
-    Computed::real(mean(&values), values.len())
+fn satisfaction_top2(answers: &Answers, pop: &Population) -> Computed {
+    let (counts, points) = headline(answers, pop);
+    let n = answered(&counts);
+    Computed::real(share(top_two(&counts, points), n), n)
 }
 
-fn net_promoter(responses: &[&Response], _: &Population) -> Computed {
-    let scores: Vec<u8> = responses.iter().filter_map(|r| r.recommend).collect();
-    Computed::real(nps(&scores), scores.len())
+fn satisfaction_mean(answers: &Answers, pop: &Population) -> Computed {
+    let (counts, _) = headline(answers, pop);
+    Computed::real(mean(&counts), answered(&counts))
 }
 
-fn intent_to_apply(responses: &[&Response], _: &Population) -> Computed {
-    let answers: Vec<YesPartlyNo> = responses.iter().filter_map(|r| r.intent_to_apply).collect();
-    let yes = answers.iter().filter(|a| **a != YesPartlyNo::No).count();
-    Computed::real(share(yes, answers.len()), answers.len())
+fn net_promoter(answers: &Answers, _: &Population) -> Computed {
+    Computed::real(nps(&answers.recommend), answered(&answers.recommend))
 }
 
-fn new_contacts(responses: &[&Response], _: &Population) -> Computed {
-    let answers: Vec<u64> = responses.iter().filter_map(|r| r.new_contacts).collect();
-    let some = answers.iter().filter(|&&n| n >= 1).count();
-    Computed::real(share(some, answers.len()), answers.len())
+fn intent_to_apply(answers: &Answers, _: &Population) -> Computed {
+    let [yes, partly, no] = answers.intent;
+    let n = (yes + partly + no) as usize;
+    Computed::real(share((yes + partly) as usize, n), n)
+}
+
+fn new_contacts(answers: &Answers, _: &Population) -> Computed {
+    let [none, some] = answers.contacts;
+    let n = (none + some) as usize;
+    Computed::real(share(some as usize, n), n)
 }
 
 /// Among responses with aims whose activity has goals: share whose aims meet the goals.
-fn aim_match(responses: &[&Response], pop: &Population) -> Computed {
-    let eligible: Vec<(&Response, &Vec<String>)> = responses
-        .iter()
-        .filter(|r| !r.participation_aim.is_empty())
-        .map(|r| (*r, &pop.activity(r.activity).goals))
-        .filter(|(_, goals)| !goals.is_empty())
-        .collect();
-    let matched =
-        eligible.iter().filter(|(r, goals)| r.participation_aim.iter().any(|aim| goals.contains(aim))).count();
-    Computed::real(share(matched, eligible.len()), eligible.len())
+fn aim_match(answers: &Answers, _: &Population) -> Computed {
+    let [eligible, matched] = answers.aims;
+    Computed::real(share(matched as usize, eligible as usize), eligible as usize)
 }
 
 fn followup_rate(pop: &Population, answer: fn(&crate::model::Followup) -> Option<bool>) -> Computed {
@@ -181,9 +180,9 @@ fn attendance(pop: &Population) -> (Computed, Computed) {
     (Computed::count(unique as u64, pop.participants.len()), Computed::real(share(repeat, unique), unique))
 }
 
-/// Statistics of one item's answers, suppressed below the threshold.
-pub fn likert_stats(answers: &[u8], points: u8, min_group: usize) -> LikertStats {
-    let n = answers.len();
+/// Statistics of one item's answers (counts per level), suppressed below the threshold.
+pub fn likert_stats(counts: &[u64; LIKERT_LEVELS], points: u8, min_group: usize) -> LikertStats {
+    let n = answered(counts);
     if n == 0 || super::is_small(n, min_group) {
         return LikertStats {
             n,
@@ -197,17 +196,15 @@ pub fn likert_stats(answers: &[u8], points: u8, min_group: usize) -> LikertStats
             ci_high: None,
         };
     }
-    let values: Vec<f64> = answers.iter().map(|&a| a as f64).collect();
-    let distribution =
-        (1..=points).map(|level| (level.to_string(), answers.iter().filter(|&&a| a == level).count())).collect();
-    let top2 = share(answers.iter().filter(|&&a| a >= points - 1).count(), n);
+    let distribution = (1..=points).map(|level| (level.to_string(), counts[usize::from(level)] as usize)).collect();
+    let top2 = share(top_two(counts, points), n);
     let ci = top2.and_then(|p| wilson(p, n));
     LikertStats {
         n,
         suppressed: false,
-        mean: mean(&values),
-        sd: sample_sd(&values),
-        median: median(&values),
+        mean: mean(counts),
+        sd: sample_sd(counts),
+        median: median(counts),
         distribution: Some(distribution),
         top2,
         ci_low: ci.map(|c| c.0),
@@ -226,20 +223,21 @@ impl LikertStats {
 
 fn likert_section(pop: &Population) -> BTreeMap<String, LikertItemResult> {
     let k = pop.min_group();
-    let by_type = group_by(&pop.responses, |r| vec![pop.activity(r.activity).kind.clone()]);
+    let mut by_type: BTreeMap<&str, Answers> = BTreeMap::new();
+    for activity in &pop.activities {
+        by_type.entry(activity.kind.as_str()).or_default().add(&activity.survey.all);
+    }
     pop.config
         .likert
         .items
         .iter()
         .enumerate()
         .map(|(index, item)| {
-            let answers =
-                |responses: &[&Response]| -> Vec<u8> { responses.iter().filter_map(|r| r.answer(index)).collect() };
             let mut by_activity_type: BTreeMap<String, LikertStats> = by_type
                 .iter()
-                .map(|(kind, members)| (kind.clone(), answers(members)))
-                .filter(|(_, a)| !a.is_empty())
-                .map(|(kind, a)| (kind, likert_stats(&a, item.points, k)))
+                .map(|(kind, answers)| (kind.to_string(), answers.item(index)))
+                .filter(|(_, counts)| answered(counts) > 0)
+                .map(|(kind, counts)| (kind, likert_stats(&counts, item.points, k)))
                 .collect();
             if pop.config.privacy.secondary_suppression
                 && by_activity_type.values().filter(|s| s.suppressed).count() == 1
@@ -251,13 +249,14 @@ fn likert_section(pop: &Population) -> BTreeMap<String, LikertItemResult> {
                     .map(|(kind, _)| kind.clone());
                 if let Some(kind) = smallest {
                     let n = by_activity_type[&kind].n;
-                    by_activity_type.insert(kind, likert_stats(&[], item.points, k).with_n_suppressed(n));
+                    let none = [0; LIKERT_LEVELS];
+                    by_activity_type.insert(kind, likert_stats(&none, item.points, k).with_n_suppressed(n));
                 }
             }
             let result = LikertItemResult {
                 label: item.label.clone(),
                 points: item.points,
-                overall: likert_stats(&answers(&pop.responses), item.points, k),
+                overall: likert_stats(&pop.answers.item(index), item.points, k),
                 by_activity_type,
             };
             (item.id.clone(), result)
@@ -269,11 +268,18 @@ fn likert_section(pop: &Population) -> BTreeMap<String, LikertItemResult> {
 mod tests {
     use super::*;
 
+    /// Counts per level of `values`.
+    fn counts(values: &[u8]) -> [u64; LIKERT_LEVELS] {
+        let mut counts = [0; LIKERT_LEVELS];
+        values.iter().for_each(|&v| counts[usize::from(v)] += 1);
+        counts
+    }
+
     #[test]
     fn likert_stats_by_hand() {
         // Answers 5, 4, 4, 2: n 4, mean 15/4, median (4+4)/2 = 4, top2 3/4.
         // Deviations 1.25, .25, .25, −1.75: squares sum 4.75, sd = √(4.75/3).
-        let s = likert_stats(&[5, 4, 4, 2], 5, 0);
+        let s = likert_stats(&counts(&[5, 4, 4, 2]), 5, 0);
         assert_eq!(s.n, 4);
         assert_eq!(s.mean, Some(3.75));
         assert_eq!(s.median, Some(4.0));
@@ -285,12 +291,12 @@ mod tests {
 
     #[test]
     fn likert_stats_single_answer_and_suppression() {
-        let one = likert_stats(&[3], 5, 0);
+        let one = likert_stats(&counts(&[3]), 5, 0);
         assert_eq!((one.mean, one.sd, one.median), (Some(3.0), None, Some(3.0)));
-        let hidden = likert_stats(&[5, 5, 5, 5], 5, 5);
+        let hidden = likert_stats(&counts(&[5, 5, 5, 5]), 5, 5);
         assert!(hidden.suppressed);
         assert_eq!((hidden.n, hidden.mean, hidden.top2), (4, None, None));
-        let shown = likert_stats(&[5, 5, 5, 5, 5], 5, 5);
+        let shown = likert_stats(&counts(&[5, 5, 5, 5, 5]), 5, 5);
         assert_eq!(shown.top2, Some(1.0));
         assert_eq!(shown.ci_high.map(|h| (h - 1.0).abs() < 1e-12), Some(true));
     }

@@ -9,6 +9,7 @@ pub mod countries;
 pub mod headers;
 pub mod read;
 pub mod records;
+pub mod responses;
 pub mod values;
 pub mod worker;
 
@@ -28,6 +29,7 @@ use crate::quality::{Issue, Severity};
 use headers::{glob_match, ColumnMap, HeaderTables};
 use read::Sheet;
 use records::{RowReader, SheetPlace};
+use responses::{Counter, Rejection, SheetResponses};
 use values::Vocab;
 
 /// Extensions read as spreadsheets.
@@ -103,6 +105,7 @@ struct SheetResult {
     count: SheetCount,
     issues: Vec<Issue>,
     records: Dataset,
+    responses: SheetResponses,
     /// For a responses sheet without `activity_id`: the names that may be its activity.
     candidates: Option<Vec<String>>,
 }
@@ -130,7 +133,7 @@ pub fn ingest(input: &Path, config: &Config, on_file: &(dyn Fn(&str) + Sync)) ->
     let context = ParseContext { config, tables: &tables, vocab: &vocab, known: None };
     let results: Vec<FileResult> =
         paths.par_iter().enumerate().map(|(index, path)| read_and_parse(index, path, &context, on_file)).collect();
-    Ok(merge(results, issues))
+    Ok(merge(results, issues, config))
 }
 
 fn read_and_parse(index: usize, path: &Path, context: &ParseContext, on_file: &(dyn Fn(&str) + Sync)) -> FileResult {
@@ -161,7 +164,8 @@ fn read_and_parse(index: usize, path: &Path, context: &ParseContext, on_file: &(
         // Origins sort by file, then sheet.
         let place = SheetPlace { file: &name, sheet: &sheet.name, index: (index << 16) | sheet_index };
         let mut records = Dataset::default();
-        let (mut ids, mut countries) = (FxHashSet::default(), BTreeSet::new());
+        let mut responses = SheetResponses::new(context.config.likert.items.len());
+        let mut countries = BTreeSet::new();
         let mut sheet_issues = Vec::new();
         let count = match &map {
             None => {
@@ -190,7 +194,9 @@ fn read_and_parse(index: usize, path: &Path, context: &ParseContext, on_file: &(
                 }
             }
             Some(map) => {
-                parse_sheet(&place, &sheet, map, context, &mut records, &mut sheet_issues, &mut ids, &mut countries)
+                let mut parsed =
+                    SheetOutput { records: &mut records, responses: &mut responses, countries: &mut countries };
+                parse_sheet(&place, &sheet, map, context, &mut parsed, &mut sheet_issues)
             }
         };
         let candidates = map
@@ -203,6 +209,7 @@ fn read_and_parse(index: usize, path: &Path, context: &ParseContext, on_file: &(
             count,
             issues: sheet_issues,
             records,
+            responses,
             candidates,
         });
     }
@@ -212,7 +219,7 @@ fn read_and_parse(index: usize, path: &Path, context: &ParseContext, on_file: &(
 /// Merge the files in order: registers first (a repeated activity id is rejected),
 /// then every other sheet, rejecting rows whose activity is unknown and ids or
 /// country profiles repeated from an earlier sheet.
-fn merge(mut results: Vec<FileResult>, mut issues: Vec<Issue>) -> Ingested {
+fn merge(mut results: Vec<FileResult>, mut issues: Vec<Issue>, config: &Config) -> Ingested {
     let mut data = Dataset::default();
     let is_register = |s: &SheetResult| s.map.as_ref().is_some_and(|m| m.dataset == DatasetKind::Activities);
     let mut known: FxHashSet<String> = FxHashSet::default();
@@ -230,29 +237,29 @@ fn merge(mut results: Vec<FileResult>, mut issues: Vec<Issue>) -> Ingested {
             }
         }
     }
-    let (mut seen_ids, mut seen_countries) = (FxHashSet::default(), BTreeSet::new());
+    data.activities.sort_by_key(|a| a.origin);
+    let mut counter = Counter::new(&data, config);
+    let mut seen_countries = BTreeSet::new();
     for file in &mut results {
         let path = file.file.path.clone();
         for sheet in file.sheets.iter_mut().filter(|s| !is_register(s)) {
             if let Some(candidates) = sheet.candidates.take() {
                 match candidates.into_iter().find(|c| known.contains(c)) {
-                    Some(id) => sheet.records.responses.iter_mut().for_each(|r| r.activity_id = id.clone()),
+                    Some(id) => sheet.responses.set_activity(&id),
                     None if sheet.count.rows_read > 0 => reject_sheet_without_activity(&path, sheet),
                     None => {}
                 }
             }
-            let records = std::mem::take(&mut sheet.records);
-            for response in records.responses {
-                let row = response.origin.row;
-                if !known.contains(&response.activity_id) {
-                    reject_unknown(&path, sheet, row, &response.activity_id);
-                } else if let Some(id) = response.response_id.as_ref().filter(|id| !seen_ids.insert((*id).clone())) {
+            let responses = std::mem::take(&mut sheet.responses);
+            counter.count(&mut data, &responses, |rejection| match rejection {
+                Rejection::UnknownActivity(row, id) => reject_unknown(&path, sheet, row, id),
+                Rejection::Duplicate(row, id) => {
                     let issue = row_issue(&path, sheet, row, "response_id", id, duplicate_message(id, "response"));
                     reject_row(sheet, issue);
-                } else {
-                    data.responses.push(response);
                 }
-            }
+            });
+            drop(responses);
+            let records = std::mem::take(&mut sheet.records);
             for participant in records.participants {
                 if known.contains(&participant.activity_id) {
                     data.participants.push(participant);
@@ -397,17 +404,24 @@ fn required_columns(dataset: DatasetKind) -> &'static [&'static str] {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Where one sheet's parsed rows go.
+struct SheetOutput<'a> {
+    records: &'a mut Dataset,
+    responses: &'a mut SheetResponses,
+    /// Countries with a profile in this sheet.
+    countries: &'a mut BTreeSet<String>,
+}
+
 fn parse_sheet(
     place: &SheetPlace,
     sheet: &Sheet,
     map: &ColumnMap,
     context: &ParseContext,
-    data: &mut Dataset,
+    out: &mut SheetOutput,
     issues: &mut Vec<Issue>,
-    seen_response_ids: &mut FxHashSet<String>,
-    seen_countries: &mut BTreeSet<String>,
 ) -> SheetCount {
+    let mut seen_response_ids = responses::TextSet::default();
+    let keep_comments = context.config.privacy.publish_comments;
     let rows: Vec<&read::Row> = sheet.rows.iter().filter(|r| r.index > map.header_row).collect();
     let mut count = SheetCount {
         sheet: sheet.name.clone(),
@@ -484,34 +498,33 @@ fn parse_sheet(
         let mut r = RowReader::new(place, map, row, context.vocab);
         let accepted = match map.dataset {
             DatasetKind::Activities => records::activity(&mut r).and_then(|a| {
-                if data.activities.iter().any(|b| b.id == a.id) {
+                if out.records.activities.iter().any(|b| b.id == a.id) {
                     duplicate(&mut r, "activity_id", &a.id, "activity");
                     None
                 } else {
-                    data.activities.push(a);
+                    out.records.activities.push(a);
                     Some(())
                 }
             }),
-            DatasetKind::Responses => records::response(&mut r, context.known, fixed_activity.as_deref(), &items)
+            DatasetKind::Responses => records::response(&mut r, fixed_activity.as_deref(), &items, keep_comments)
                 .and_then(|resp| {
-                    if let Some(id) = &resp.response_id {
-                        if !seen_response_ids.insert(id.clone()) {
-                            duplicate(&mut r, "response_id", id, "response");
-                            return None;
-                        }
+                    if let Some(id) = resp.response_id.as_deref().filter(|id| !seen_response_ids.insert(id)) {
+                        duplicate(&mut r, "response_id", id, "response");
+                        return None;
                     }
-                    data.responses.push(resp);
-                    Some(())
+                    (!r.rejected).then(|| out.responses.push(row.index, resp))
                 }),
-            DatasetKind::Participants => records::participant(&mut r, context.known).map(|p| data.participants.push(p)),
-            DatasetKind::Needs => records::needs(&mut r, &phase_columns).map(|n| data.needs.extend(n)),
-            DatasetKind::Followups => records::followup(&mut r, context.known).map(|f| data.followups.push(f)),
+            DatasetKind::Participants => {
+                records::participant(&mut r, context.known).map(|p| out.records.participants.push(p))
+            }
+            DatasetKind::Needs => records::needs(&mut r, &phase_columns).map(|n| out.records.needs.extend(n)),
+            DatasetKind::Followups => records::followup(&mut r, context.known).map(|f| out.records.followups.push(f)),
             DatasetKind::Countries => records::country_profile(&mut r, &experience_columns).and_then(|p| {
-                if !seen_countries.insert(p.country.key().to_string()) {
+                if !out.countries.insert(p.country.key().to_string()) {
                     duplicate(&mut r, "country", p.country.key(), "country profile");
                     None
                 } else {
-                    data.countries.push(p);
+                    out.records.countries.push(p);
                     Some(())
                 }
             }),
@@ -551,14 +564,11 @@ fn activity_candidates(config: &Config, place: &SheetPlace) -> Vec<String> {
     candidates
 }
 
-/// Point every response, attendance and follow-up at its activity's index, so
+/// Point every attendance and follow-up record at its activity's index, so
 /// indicators never look activities up by id.
 pub fn link(data: &mut Dataset) {
     let index: rustc_hash::FxHashMap<String, usize> =
         data.activities.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();
-    for r in &mut data.responses {
-        r.activity = index[&r.activity_id];
-    }
     for p in &mut data.participants {
         p.activity = index[&p.activity_id];
     }
@@ -570,7 +580,6 @@ pub fn link(data: &mut Dataset) {
 /// Records in a stable order (by origin), whatever order sheets were parsed in.
 fn sort_records(data: &mut Dataset) {
     data.activities.sort_by_key(|a| a.origin);
-    data.responses.sort_by_key(|r| r.origin);
     data.participants.sort_by_key(|p| p.origin);
     data.needs.sort_by_key(|n| n.origin);
     data.followups.sort_by_key(|f| f.origin);

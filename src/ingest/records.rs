@@ -13,10 +13,9 @@ use chrono::NaiveDate;
 
 use super::headers::ColumnMap;
 use super::read::{Cell, Row};
+use super::responses::{goal_bits, Parsed};
 use super::values::{Problem, Vocab};
-use crate::model::{
-    Activity, CountryProfile, Experience, Followup, Need, Origin, Participant, Place, Response, YesPartlyNo,
-};
+use crate::model::{Activity, CountryProfile, Experience, Followup, Need, Origin, Participant, Place, YesPartlyNo};
 use crate::quality::{Issue, Severity};
 
 /// Where a sheet is, for issues and origins.
@@ -309,35 +308,37 @@ pub fn activity(r: &mut RowReader) -> Option<Activity> {
         project: r.text("project"),
         component: r.text("component"),
         expected_outcome: r.text("expected_outcome"),
+        survey: Default::default(),
         origin: r.origin(),
     })
 }
 
+/// A survey response. Columns the indicators do not use (`respondent_id`,
+/// `submitted_at`, `org_type`, `role_level`) are still checked, so their problems
+/// are reported, but not kept.
 pub fn response(
     r: &mut RowReader,
-    known: Option<&FxHashSet<String>>,
     fixed_activity: Option<&str>,
     items: &[(String, u8)],
-) -> Option<Response> {
-    let activity_id = r.require_activity(known, fixed_activity)?;
-    let likert = items.iter().map(|(item, points)| r.likert(item, *points)).collect();
-    Some(Response {
+    keep_comment: bool,
+) -> Option<Parsed> {
+    let activity_id = r.require_activity(None, fixed_activity)?;
+    let likert = items.iter().map(|(item, points)| r.likert(item, *points).unwrap_or(0)).collect();
+    r.date("submitted_at", Severity::Warning);
+    r.choice("org_type", |v| &v.org_types);
+    r.choice("role_level", |v| &v.role_levels);
+    let aims = r.choices("participation_aim", |v| &v.goals);
+    Some(Parsed {
         activity_id,
-        activity: usize::MAX,
         response_id: r.text("response_id"),
-        respondent_id: r.text("respondent_id"),
-        submitted_at: r.date("submitted_at", Severity::Warning),
-        country: r.place("country"),
-        org_type: r.choice("org_type", |v| &v.org_types),
-        role_level: r.choice("role_level", |v| &v.role_levels),
+        country: r.place("country").and_then(|p| p.code().map(str::to_string)),
         experience: r.experience("experience"),
         likert,
         recommend: r.score_0_10("recommend"),
-        participation_aim: r.choices("participation_aim", |v| &v.goals),
-        intent_to_apply: r.yes_partly_no("intent_to_apply"),
-        new_contacts: r.integer("new_contacts", 0, i64::MAX).map(|n| n as u64),
-        comments: r.text("comments"),
-        origin: r.origin(),
+        intent: r.yes_partly_no("intent_to_apply"),
+        contacts: r.integer("new_contacts", 0, i64::MAX).map(|n| n >= 1),
+        aims: goal_bits(&aims, &r.vocab.goals.ids),
+        comment: if keep_comment { r.text("comments") } else { None },
     })
 }
 
