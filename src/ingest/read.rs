@@ -70,18 +70,76 @@ pub struct Sheet {
     pub rows: Vec<Row>,
 }
 
-/// Read every sheet of `path`. The error is a plain-language reason for the user.
+/// Receives a file's sheets row by row as they are read, so a sheet never has
+/// to be held whole.
+pub trait RowSink {
+    /// A sheet begins: the rows that follow are its own.
+    fn begin(&mut self, name: &str);
+    /// The sheet's next non-blank row; rows come in ascending order.
+    fn row(&mut self, row: &Row);
+    /// Forget the rows sent for the current sheet: it is sent again from its start.
+    /// (A sheet whose cells are stored out of order is collected and sorted first.)
+    fn restart(&mut self);
+    /// The current sheet is complete.
+    fn end(&mut self);
+}
+
+/// A [`RowSink`] that keeps every sheet whole.
+#[derive(Debug, Default)]
+pub struct Collect {
+    pub sheets: Vec<Sheet>,
+}
+
+impl RowSink for Collect {
+    fn begin(&mut self, name: &str) {
+        self.sheets.push(Sheet { name: name.to_string(), rows: Vec::new() });
+    }
+    fn row(&mut self, row: &Row) {
+        if let Some(sheet) = self.sheets.last_mut() {
+            sheet.rows.push(row.clone());
+        }
+    }
+    fn restart(&mut self) {
+        if let Some(sheet) = self.sheets.last_mut() {
+            sheet.rows.clear();
+        }
+    }
+    fn end(&mut self) {}
+}
+
+/// Send whole sheets to a sink.
+pub fn send(sheets: Vec<Sheet>, sink: &mut dyn RowSink) {
+    for sheet in sheets {
+        sink.begin(&sheet.name);
+        sheet.rows.iter().for_each(|row| sink.row(row));
+        sink.end();
+    }
+}
+
+/// Read every sheet of `path`, whole. The error is a plain-language reason for the user.
 /// Legacy `.xls`/`.ods` go to a capped child process when the binary enabled it
 /// (see [`super::worker`]).
 ///
 /// # Errors
 /// Too large, corrupt, encrypted, not a spreadsheet, or over a configured limit.
 pub fn read_file(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
+    let mut collect = Collect::default();
+    read_rows(path, limits, &mut collect)?;
+    Ok(collect.sheets)
+}
+
+/// Read every sheet of `path` into `sink`, row by row. On an error the sink may
+/// have received part of the file, which should then be discarded.
+///
+/// # Errors
+/// As [`read_file`].
+pub fn read_rows(path: &Path, limits: &LimitsConfig, sink: &mut dyn RowSink) -> Result<(), String> {
     if matches!(extension_of(path).as_str(), "xls" | "ods") && super::worker::enabled() {
         check_size(path, limits)?;
-        return super::worker::read(path, limits);
+        send(super::worker::read(path, limits)?, sink);
+        return Ok(());
     }
-    read_in_process(path, limits)
+    read_rows_in_process(path, limits, sink)
 }
 
 fn check_size(path: &Path, limits: &LimitsConfig) -> Result<(), String> {
@@ -105,14 +163,20 @@ fn check_size(path: &Path, limits: &LimitsConfig) -> Result<(), String> {
 /// # Errors
 /// As [`read_file`].
 pub fn read_in_process(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
+    let mut collect = Collect::default();
+    read_rows_in_process(path, limits, &mut collect)?;
+    Ok(collect.sheets)
+}
+
+fn read_rows_in_process(path: &Path, limits: &LimitsConfig, sink: &mut dyn RowSink) -> Result<(), String> {
     check_size(path, limits)?;
     let extension = extension_of(path);
-    let outcome = std::panic::catch_unwind(|| match extension.as_str() {
-        "xlsx" | "xlsm" => read_xlsx(path, limits),
-        "xls" | "ods" => read_with_range(path, &extension, limits),
-        "csv" => read_csv(path, limits),
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match extension.as_str() {
+        "xlsx" | "xlsm" => read_xlsx(path, limits, sink),
+        "xls" | "ods" => read_with_range(path, &extension, limits).map(|sheets| send(sheets, sink)),
+        "csv" => read_csv(path, limits).map(|sheets| send(sheets, sink)),
         other => Err(format!("`.{other}` files are not read")),
-    });
+    }));
     match outcome {
         Ok(result) => result,
         Err(panic) => {
@@ -211,7 +275,7 @@ fn encrypted_or_wrong(path: &Path) -> Option<String> {
     })
 }
 
-fn read_xlsx(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
+fn read_xlsx(path: &Path, limits: &LimitsConfig, sink: &mut dyn RowSink) -> Result<(), String> {
     if let Some(reason) = encrypted_or_wrong(path) {
         return Err(reason);
     }
@@ -219,30 +283,82 @@ fn read_xlsx(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
     let file = File::open(path).map_err(|err| format!("cannot open the file: {err}"))?;
     let mut workbook: Xlsx<_> = Xlsx::new(BufReader::new(file)).map_err(|err| describe_calamine(&err.to_string()))?;
     let names = workbook.sheet_names().to_vec();
-    let mut sheets = Vec::with_capacity(names.len());
     for name in names {
-        let rows = read_xlsx_sheet(&mut workbook, &name, limits)?;
-        sheets.push(Sheet { name, rows });
+        sink.begin(&name);
+        if !stream_xlsx_sheet(&mut workbook, &name, limits, sink)? {
+            sink.restart();
+            let rows = collect_xlsx_sheet(&mut workbook, &name, limits)?;
+            rows.iter().for_each(|row| sink.row(row));
+        }
+        sink.end();
     }
-    Ok(sheets)
+    Ok(())
 }
 
-fn read_xlsx_sheet<RS: Read + Seek>(
+/// The cells of a sheet, or `None` for a sheet without cells (a chart or dialog sheet).
+fn cells_reader<'a, RS: Read + Seek>(
+    workbook: &'a mut Xlsx<RS>,
+    name: &str,
+) -> Result<Option<calamine::XlsxCellReader<'a, RS>>, String> {
+    match workbook.worksheet_cells_reader(name) {
+        Ok(reader) => Ok(Some(reader)),
+        Err(calamine::XlsxError::NotAWorksheet(_)) => Ok(None),
+        Err(err) => Err(format!("sheet `{name}`: {}", describe_calamine(&err.to_string()))),
+    }
+}
+
+/// Send a sheet's rows to `sink` as its cells are read. Returns false, having sent
+/// part of the sheet, when a cell comes before one already read: the sheet must then
+/// be collected and sorted ([`collect_xlsx_sheet`]).
+fn stream_xlsx_sheet<RS: Read + Seek>(
+    workbook: &mut Xlsx<RS>,
+    name: &str,
+    limits: &LimitsConfig,
+    sink: &mut dyn RowSink,
+) -> Result<bool, String> {
+    let Some(mut reader) = cells_reader(workbook, name)? else { return Ok(true) };
+    let mut count = CellCount::new(name, limits);
+    let mut row = Row { index: 0, cells: Vec::new() };
+    while let Some(cell) =
+        reader.next_cell().map_err(|err| format!("sheet `{name}`: {}", describe_calamine(&err.to_string())))?
+    {
+        let (r, c) = cell.get_position();
+        let Some(value) = convert_ref(cell.get_value()) else { continue };
+        count.add()?;
+        if row.cells.is_empty() {
+            row.index = r;
+        } else if r != row.index {
+            if r < row.index {
+                return Ok(false);
+            }
+            sink.row(&row);
+            row.cells.clear();
+            row.index = r;
+        }
+        match row.cells.last() {
+            Some((last, _)) if c < *last => return Ok(false),
+            // A duplicate cell reference keeps the first value.
+            Some((last, _)) if c == *last => {}
+            _ => row.cells.push((c, value)),
+        }
+    }
+    if !row.cells.is_empty() {
+        sink.row(&row);
+    }
+    Ok(true)
+}
+
+/// A sheet's rows, collected whole and sorted.
+fn collect_xlsx_sheet<RS: Read + Seek>(
     workbook: &mut Xlsx<RS>,
     name: &str,
     limits: &LimitsConfig,
 ) -> Result<Vec<Row>, String> {
-    let mut reader = match workbook.worksheet_cells_reader(name) {
-        Ok(reader) => reader,
-        // Chart sheets and dialog sheets have no cells: an empty sheet.
-        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Vec::new()),
-        Err(err) => return Err(format!("sheet `{name}`: {}", describe_calamine(&err.to_string()))),
-    };
+    let Some(mut reader) = cells_reader(workbook, name)? else { return Ok(Vec::new()) };
     let mut builder = RowBuilder::new(name, limits);
-    loop {
-        let cell =
-            reader.next_cell().map_err(|err| format!("sheet `{name}`: {}", describe_calamine(&err.to_string())))?;
-        let Some(cell) = cell else { break };
+    while let Some(cell) =
+        reader.next_cell().map_err(|err| format!("sheet `{name}`: {}", describe_calamine(&err.to_string())))?
+    {
         let (row, col) = cell.get_position();
         if let Some(value) = convert_ref(cell.get_value()) {
             builder.push(row, col, value)?;
@@ -276,7 +392,8 @@ fn read_with_range(path: &Path, extension: &str, limits: &LimitsConfig) -> Resul
                 builder.push(row0 + r as u32, col0 + c as u32, value)?;
             }
         }
-        sheets.push(Sheet { name, rows: builder.finish() });
+        let rows = builder.finish();
+        sheets.push(Sheet { name, rows });
     }
     Ok(sheets)
 }
@@ -312,27 +429,43 @@ fn read_csv(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
     Ok(vec![Sheet { name, rows: builder.finish() }])
 }
 
-/// Collects cells (in any order) into sorted sparse rows, enforcing the cell cap.
-struct RowBuilder {
-    sheet: String,
-    max_cells: u64,
+/// Counts a sheet's filled cells against `limits.max_cells_per_sheet`.
+struct CellCount<'a> {
+    sheet: &'a str,
+    max: u64,
     count: u64,
+}
+
+impl CellCount<'_> {
+    fn new<'a>(sheet: &'a str, limits: &LimitsConfig) -> CellCount<'a> {
+        CellCount { sheet, max: limits.max_cells_per_sheet, count: 0 }
+    }
+
+    fn add(&mut self) -> Result<(), String> {
+        self.count += 1;
+        if self.count > self.max {
+            return Err(format!(
+                "sheet `{}` has more than {} filled cells (limits.max_cells_per_sheet)",
+                self.sheet, self.max
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Collects cells (in any order) into sorted sparse rows, enforcing the cell cap.
+struct RowBuilder<'a> {
+    count: CellCount<'a>,
     cells: Vec<(u32, u32, Cell)>,
 }
 
-impl RowBuilder {
-    fn new(sheet: &str, limits: &LimitsConfig) -> RowBuilder {
-        RowBuilder { sheet: sheet.to_string(), max_cells: limits.max_cells_per_sheet, count: 0, cells: Vec::new() }
+impl RowBuilder<'_> {
+    fn new<'a>(sheet: &'a str, limits: &LimitsConfig) -> RowBuilder<'a> {
+        RowBuilder { count: CellCount::new(sheet, limits), cells: Vec::new() }
     }
 
     fn push(&mut self, row: u32, col: u32, value: Cell) -> Result<(), String> {
-        self.count += 1;
-        if self.count > self.max_cells {
-            return Err(format!(
-                "sheet `{}` has more than {} filled cells (limits.max_cells_per_sheet)",
-                self.sheet, self.max_cells
-            ));
-        }
+        self.count.add()?;
         self.cells.push((row, col, value));
         Ok(())
     }

@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::model::{Dataset, Experience, YesPartlyNo};
 
 /// Goals a participation aim is recorded against (one bit each).
-pub const MAX_GOALS: usize = 64;
+pub const MAX_GOALS: usize = 32;
 
 /// Marks "no value" in the compact fields.
 const NONE: u32 = u32::MAX;
@@ -35,7 +35,7 @@ pub struct Parsed {
     /// Whether `new_contacts` was one or more.
     pub contacts: Option<bool>,
     /// The participation aims, one bit per goal in config order.
-    pub aims: u64,
+    pub aims: u32,
     /// The comment, when comments are published.
     pub comment: Option<String>,
 }
@@ -47,7 +47,7 @@ struct Compact {
     country: u32,
     /// End of this response's id in `ids` (it starts where the previous one ends).
     id_end: u32,
-    aims: u64,
+    aims: u32,
     experience: Option<Experience>,
     recommend: Option<u8>,
     intent: Option<YesPartlyNo>,
@@ -63,7 +63,7 @@ pub struct Stored<'a> {
     pub response_id: Option<&'a str>,
     pub comment: Option<&'a str>,
     /// Participation aims, one bit per goal.
-    pub aims: u64,
+    pub aims: u32,
     /// The answers; `aim_met` is filled in once the activity's goals are known.
     pub answers: answers::Response<'a>,
 }
@@ -132,9 +132,23 @@ impl SheetResponses {
         });
     }
 
+    /// Release the room kept for growth, once the sheet is complete.
+    pub fn shrink(&mut self) {
+        self.rows.shrink_to_fit();
+        self.likert.shrink_to_fit();
+        self.ids.shrink_to_fit();
+        self.lookup = FxHashMap::default();
+    }
+
+    /// The length of all response ids together.
+    pub fn ids_len(&self) -> usize {
+        self.ids.len()
+    }
+
     /// Give every response the activity `id` (a sheet without `activity_id`).
     pub fn set_activity(&mut self, id: &str) {
-        let index = self.name(id);
+        let index = self.names.len() as u32;
+        self.names.push(id.to_string());
         self.rows.iter_mut().for_each(|r| r.activity = index);
     }
 
@@ -173,6 +187,11 @@ pub struct TextSet {
 }
 
 impl TextSet {
+    /// Room for `count` strings of `bytes` bytes in all.
+    pub fn with_capacity(count: usize, bytes: usize) -> TextSet {
+        TextSet { text: String::with_capacity(bytes), table: HashTable::with_capacity(count) }
+    }
+
     /// Add `value`; false when it was already there.
     pub fn insert(&mut self, value: &str) -> bool {
         let hash = FxBuildHasher.hash_one(value);
@@ -205,7 +224,7 @@ pub enum Rejection<'a> {
 pub struct Counter {
     index: FxHashMap<String, usize>,
     /// Goal bits per activity.
-    goals: Vec<u64>,
+    goals: Vec<u32>,
     seen: TextSet,
 }
 
@@ -217,6 +236,11 @@ impl Counter {
             goals: data.activities.iter().map(|a| goal_bits(&a.goals, &goal_ids)).collect(),
             seen: TextSet::default(),
         }
+    }
+
+    /// Make room for the ids of `responses` responses, `bytes` long in all.
+    pub fn reserve(&mut self, responses: usize, bytes: usize) {
+        self.seen = TextSet::with_capacity(responses, bytes);
     }
 
     /// Count a sheet's responses; `reject` hears of each one that is not counted.
@@ -245,7 +269,7 @@ impl Counter {
 }
 
 /// Bits of the goals in `ids` (positions in `goals`).
-pub fn goal_bits(ids: &[String], goals: &[String]) -> u64 {
+pub fn goal_bits(ids: &[String], goals: &[String]) -> u32 {
     ids.iter().filter_map(|id| goals.iter().position(|g| g == id)).fold(0, |bits, i| bits | (1 << i))
 }
 

@@ -227,3 +227,33 @@ fn fuzz_regression_forged_shared_string_count() {
     assert_eq!(unreadable_messages(&work).len(), 1);
     assert_eq!(code(&work.run(&["run"])), 0);
 }
+
+#[test]
+fn rows_stored_out_of_order_are_read_in_row_order() {
+    // The xlsx format wants rows in ascending order; a file that breaks the rule
+    // (hand-edited XML, some exporters) is read as if it kept it.
+    let work = Workdir::new();
+    register(&work);
+    let path = work.input("register.xlsx");
+    let cell = |r: &str, text: &str| format!(r#"<c r="{r}" t="inlineStr"><is><t>{text}</t></is></c>"#);
+    let row = |n: u32, cells: String| format!(r#"<row r="{n}">{cells}</row>"#);
+    let rows = [
+        row(3, cell("A3", "C") + &cell("B3", "training") + &cell("C3", "2019-03-01")),
+        row(1, cell("A1", "activity_id") + &cell("B1", "type") + &cell("C1", "start_date")),
+        // Cells of one row out of order too.
+        row(2, cell("C2", "2019-02-01") + &cell("A2", "B") + &cell("B2", "study visit")),
+    ]
+    .concat();
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>"#
+    );
+    replace_part(&path, "xl/worksheets/sheet1.xml", xml.as_bytes());
+    let (_, v) = work.validate();
+    let sheet = &v["inputs"][0]["sheets"][0];
+    assert_eq!((sheet["rows_read"].as_u64(), sheet["rows_accepted"].as_u64()), (Some(2), Some(2)), "{v}");
+    let out = work.run(&["run"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let indicators = work.indicators("all");
+    assert_eq!(value(&indicators, "activities_total"), 2.0);
+    assert_eq!(indicators["indicators"]["activities_total"]["breakdowns"]["activity_type"]["study_visit"]["value"], 1);
+}

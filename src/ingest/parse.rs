@@ -1,0 +1,393 @@
+//! Parsing one file's sheets while they are read: the top rows of a sheet are kept
+//! until its header is recognised, then every data row is parsed as it arrives and
+//! dropped, so a file never sits in memory as cells.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use regex::Regex;
+
+use super::headers::{self, glob_match, ColumnMap, HeaderTables, HEADER_SEARCH_ROWS};
+use super::read::{Row, RowSink, Sheet};
+use super::records::{self, RowReader, SheetPlace};
+use super::responses::{SheetResponses, TextSet};
+use super::values::Vocab;
+use super::SheetCount;
+use crate::config::Config;
+use crate::model::{Dataset, DatasetKind};
+use crate::quality::{Issue, Severity};
+
+/// What every sheet is parsed against.
+pub struct ParseContext<'a> {
+    pub config: &'a Config,
+    pub tables: &'a HeaderTables,
+    pub vocab: &'a Vocab,
+}
+
+/// One sheet, parsed on its own: activity ids are checked when the sheets are merged.
+pub struct SheetResult {
+    pub name: String,
+    pub map: Option<ColumnMap>,
+    pub count: SheetCount,
+    pub issues: Vec<Issue>,
+    pub records: Dataset,
+    pub responses: SheetResponses,
+    /// For a responses sheet without `activity_id`: the names that may be its activity.
+    pub candidates: Option<Vec<String>>,
+}
+
+/// Parses the sheets of one file as a [`RowSink`].
+pub struct FileParser<'a> {
+    /// Position of the file among the inputs.
+    index: usize,
+    file: &'a str,
+    context: &'a ParseContext<'a>,
+    pub sheets: Vec<SheetResult>,
+    /// Sheets begun so far (helper sheets included), for origins.
+    begun: usize,
+    current: Option<Current>,
+}
+
+/// The sheet being read.
+enum Current {
+    /// Its top rows, until the header is found among them.
+    Top { name: String, forced: Option<DatasetKind>, rows: Vec<Row> },
+    /// Recognised: data rows are parsed as they come.
+    Parsing(Box<SheetParser>),
+    /// Not a dataset: rows are skipped; `name` is reported at the end.
+    Ignored { name: String },
+    /// A template's helper sheet, or a sheet already accounted for: rows are skipped.
+    Done,
+}
+
+impl<'a> FileParser<'a> {
+    pub fn new(index: usize, file: &'a str, context: &'a ParseContext<'a>) -> FileParser<'a> {
+        FileParser { index, file, context, sheets: Vec::new(), begun: 0, current: None }
+    }
+
+    fn start(&self, name: &str) -> Current {
+        let forced = forced_dataset(self.context.config, self.file, name);
+        // The Instructions and Lists sheets of `peer-eval init` templates.
+        let helper = crate::init::HELPER_SHEETS.iter().any(|h| h.eq_ignore_ascii_case(name.trim()));
+        if helper && forced.is_none() {
+            Current::Done
+        } else {
+            Current::Top { name: name.to_string(), forced, rows: Vec::new() }
+        }
+    }
+
+    /// Recognise the header among the top rows, and parse those below it.
+    fn recognise(&mut self) {
+        if !matches!(self.current, Some(Current::Top { .. })) {
+            return;
+        }
+        let Some(Current::Top { name, forced, rows }) = self.current.take() else { return };
+        let sheet = Sheet { name, rows };
+        self.current = Some(match self.context.tables.recognise(&sheet, forced) {
+            None if sheet.rows.is_empty() => {
+                self.sheets.push(SheetResult::unrecognised(&sheet.name, None));
+                Current::Done
+            }
+            None => Current::Ignored { name: sheet.name },
+            Some(map) => {
+                // Origins sort by file, then sheet.
+                let index = (self.index << 16) | (self.begun - 1);
+                let mut parser = SheetParser::new(self.file, sheet.name, index, map, self.context);
+                sheet.rows.iter().for_each(|row| parser.row(row, self.context));
+                Current::Parsing(Box::new(parser))
+            }
+        });
+    }
+}
+
+impl RowSink for FileParser<'_> {
+    fn begin(&mut self, name: &str) {
+        self.begun += 1;
+        self.current = Some(self.start(name));
+    }
+
+    fn row(&mut self, row: &Row) {
+        match &mut self.current {
+            Some(Current::Top { rows, .. }) => {
+                rows.push(row.clone());
+                if rows.len() >= HEADER_SEARCH_ROWS {
+                    self.recognise();
+                }
+            }
+            Some(Current::Parsing(parser)) => parser.row(row, self.context),
+            _ => {}
+        }
+    }
+
+    fn restart(&mut self) {
+        let name = match self.current.take() {
+            Some(Current::Top { name, .. } | Current::Ignored { name }) => name,
+            Some(Current::Parsing(parser)) => parser.name,
+            Some(Current::Done) | None => return,
+        };
+        self.current = Some(self.start(&name));
+    }
+
+    fn end(&mut self) {
+        self.recognise();
+        match self.current.take() {
+            Some(Current::Parsing(parser)) => self.sheets.push(parser.finish(self.context)),
+            Some(Current::Ignored { name }) => {
+                let issue = Issue::file(
+                    Severity::Info,
+                    "sheet_ignored",
+                    self.file,
+                    format!(
+                        "sheet `{name}` was not recognised as any dataset (no known header row in its top {} rows); it was skipped. \
+                         Rename its headers to the template's, or map it in config with [[input.map]].",
+                        headers::HEADER_SEARCH_ROWS
+                    ),
+                )
+                .in_sheet(&name);
+                self.sheets.push(SheetResult::unrecognised(&name, Some(issue)));
+            }
+            _ => {}
+        }
+    }
+}
+
+impl SheetResult {
+    fn unrecognised(name: &str, issue: Option<Issue>) -> SheetResult {
+        SheetResult {
+            name: name.to_string(),
+            map: None,
+            count: SheetCount {
+                sheet: name.to_string(),
+                dataset: None,
+                rows_read: 0,
+                rows_accepted: 0,
+                rows_rejected: 0,
+            },
+            issues: issue.into_iter().collect(),
+            records: Dataset::default(),
+            responses: SheetResponses::default(),
+            candidates: None,
+        }
+    }
+}
+
+/// Parses the data rows of one recognised sheet.
+struct SheetParser {
+    file: String,
+    name: String,
+    index: usize,
+    map: ColumnMap,
+    count: SheetCount,
+    issues: Vec<Issue>,
+    records: Dataset,
+    responses: SheetResponses,
+    /// Required columns the header lacks: every row is rejected with one issue.
+    missing: Vec<&'static str>,
+    /// For a responses sheet without `activity_id`: an empty id, set when the sheets are merged.
+    fixed_activity: Option<String>,
+    items: Vec<(String, u8)>,
+    phase_columns: Vec<(String, String)>,
+    experience_columns: Vec<(String, String)>,
+    response_ids: TextSet,
+    /// Countries with a profile in this sheet.
+    countries: BTreeSet<String>,
+}
+
+impl SheetParser {
+    fn new(file: &str, name: String, index: usize, map: ColumnMap, context: &ParseContext) -> SheetParser {
+        let mut issues = Vec::new();
+        let sheet_issue = |severity, code, message: String| Issue::file(severity, code, file, message).in_sheet(&name);
+        for (col, header) in &map.ignored {
+            if !header.trim().is_empty() {
+                let dataset = map.dataset.as_str();
+                let message = match context.tables.suggest(map.dataset, header) {
+                    Some(column) => format!(
+                        "column `{header}` maps to no {dataset} column and was ignored; did you mean `{column}`? Rename the header, or add it under [columns.{dataset}] in the config."
+                    ),
+                    None => format!("column `{header}` maps to no {dataset} column and was ignored"),
+                };
+                issues.push(
+                    sheet_issue(Severity::Info, "column_ignored", message)
+                        .at_row(map.header_row)
+                        .at_column(*col, header),
+                );
+            }
+        }
+        for (col, header, canonical) in &map.duplicates {
+            issues.push(
+                sheet_issue(
+                    Severity::Warning,
+                    "duplicate_column",
+                    format!("column `{header}` is a second `{canonical}` column; only the first one was read. Remove or rename one of them."),
+                )
+                .at_row(map.header_row)
+                .at_column(*col, header),
+            );
+        }
+        let missing = required_columns(map.dataset).iter().copied().filter(|c| !map.columns.contains_key(*c)).collect();
+        let fixed_activity =
+            (map.dataset == DatasetKind::Responses && !map.columns.contains_key("activity_id")).then(String::new);
+        let prefixed = |prefix: &str| -> Vec<(String, String)> {
+            map.columns
+                .keys()
+                .filter_map(|k| k.strip_prefix(prefix).map(|phase| (k.clone(), phase.to_string())))
+                .collect()
+        };
+        let config = context.config;
+        SheetParser {
+            file: file.to_string(),
+            count: SheetCount {
+                sheet: name.clone(),
+                dataset: Some(map.dataset),
+                rows_read: 0,
+                rows_accepted: 0,
+                rows_rejected: 0,
+            },
+            name,
+            index,
+            issues,
+            records: Dataset::default(),
+            responses: SheetResponses::new(config.likert.items.len()),
+            missing,
+            fixed_activity,
+            items: config.likert.items.iter().map(|i| (i.id.clone(), i.points)).collect(),
+            phase_columns: prefixed("phase:"),
+            experience_columns: prefixed("experience:"),
+            response_ids: TextSet::default(),
+            countries: BTreeSet::new(),
+            map,
+        }
+    }
+
+    fn row(&mut self, row: &Row, context: &ParseContext) {
+        if row.index <= self.map.header_row {
+            return;
+        }
+        self.count.rows_read += 1;
+        if !self.missing.is_empty() {
+            self.count.rows_rejected += 1;
+            return;
+        }
+        let place = SheetPlace { file: &self.file, sheet: &self.name, index: self.index };
+        let mut r = RowReader::new(&place, &self.map, row, context.vocab);
+        let data = &mut self.records;
+        let accepted = match self.map.dataset {
+            DatasetKind::Activities => records::activity(&mut r).and_then(|a| {
+                if data.activities.iter().any(|b| b.id == a.id) {
+                    duplicate(&mut r, "activity_id", &a.id, "activity");
+                    None
+                } else {
+                    data.activities.push(a);
+                    Some(())
+                }
+            }),
+            DatasetKind::Responses => {
+                let keep_comments = context.config.privacy.publish_comments;
+                records::response(&mut r, self.fixed_activity.as_deref(), &self.items, keep_comments).and_then(|resp| {
+                    if let Some(id) = resp.response_id.as_deref().filter(|id| !self.response_ids.insert(id)) {
+                        duplicate(&mut r, "response_id", id, "response");
+                        return None;
+                    }
+                    (!r.rejected).then(|| self.responses.push(row.index, resp))
+                })
+            }
+            DatasetKind::Participants => records::participant(&mut r, None).map(|p| data.participants.push(p)),
+            DatasetKind::Needs => records::needs(&mut r, &self.phase_columns).map(|n| data.needs.extend(n)),
+            DatasetKind::Followups => records::followup(&mut r, None).map(|f| data.followups.push(f)),
+            DatasetKind::Countries => records::country_profile(&mut r, &self.experience_columns).and_then(|p| {
+                if !self.countries.insert(p.country.key().to_string()) {
+                    duplicate(&mut r, "country", p.country.key(), "country profile");
+                    None
+                } else {
+                    data.countries.push(p);
+                    Some(())
+                }
+            }),
+        };
+        let rejected = r.rejected || accepted.is_none();
+        self.issues.append(&mut r.issues);
+        if rejected {
+            self.count.rows_rejected += 1;
+        } else {
+            self.count.rows_accepted += 1;
+        }
+    }
+
+    fn finish(mut self, context: &ParseContext) -> SheetResult {
+        let rows = self.count.rows_read;
+        if !self.missing.is_empty() && rows > 0 {
+            self.issues.push(
+                Issue::file(
+                    Severity::Error,
+                    "missing_column",
+                    &self.file,
+                    format!(
+                        "sheet `{}` looks like {} but has no {} column; add it. Its {rows} rows were not used.",
+                        self.name,
+                        self.map.dataset.as_str(),
+                        self.missing.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "),
+                    ),
+                )
+                .in_sheet(&self.name)
+                .at_row(self.map.header_row),
+            );
+        }
+        self.responses.shrink();
+        let candidates =
+            self.fixed_activity.is_some().then(|| activity_candidates(context.config, &self.file, &self.name));
+        SheetResult {
+            name: self.name,
+            map: Some(self.map),
+            count: self.count,
+            issues: self.issues,
+            records: self.records,
+            responses: self.responses,
+            candidates,
+        }
+    }
+}
+
+fn forced_dataset(config: &Config, file: &str, sheet: &str) -> Option<DatasetKind> {
+    config
+        .input
+        .map
+        .iter()
+        .find(|entry| glob_match(&entry.file, file) && entry.sheet.as_ref().is_none_or(|s| s == sheet))
+        .map(|entry| entry.dataset)
+}
+
+/// Required columns per dataset (the header must have them).
+fn required_columns(dataset: DatasetKind) -> &'static [&'static str] {
+    match dataset {
+        DatasetKind::Activities => &["activity_id", "type", "start_date"],
+        DatasetKind::Responses => &[],
+        DatasetKind::Participants => &["activity_id", "participant_id"],
+        DatasetKind::Needs => &["country"],
+        DatasetKind::Followups => &["activity_id"],
+        DatasetKind::Countries => &["country"],
+    }
+}
+
+fn duplicate(r: &mut RowReader, column: &str, id: &str, what: &str) {
+    r.reject("duplicate_id", column, id, duplicate_message(id, what));
+}
+
+pub fn duplicate_message(id: &str, what: &str) -> String {
+    format!("`{id}` appears again: an earlier row already has this {what}; this row was not used. Give it its own id or delete the copy.")
+}
+
+/// The names a responses sheet without `activity_id` may take its activity from,
+/// in the order of SPEC §4.2: the sheet name, the file stem, then the `id` group of
+/// `input.activity_from` searched in the file stem, then in the sheet name. The
+/// first one that is a known activity wins.
+fn activity_candidates(config: &Config, file: &str, sheet: &str) -> Vec<String> {
+    let stem = Path::new(file).file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    let mut candidates = vec![sheet.trim().to_string(), stem.trim().to_string()];
+    if let Some(regex) = config.input.activity_from.as_ref().and_then(|p| Regex::new(p).ok()) {
+        let found = [stem.as_str(), sheet]
+            .iter()
+            .find_map(|name| regex.captures(name).and_then(|c| c.name("id")).map(|m| m.as_str().to_string()));
+        candidates.extend(found);
+    }
+    candidates
+}
