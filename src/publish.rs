@@ -113,15 +113,14 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
 }
 
 fn write_all(staging: &Path, files: &[(PathBuf, Vec<u8>)]) -> std::io::Result<()> {
+    use rayon::prelude::*;
     fs::create_dir_all(staging)?;
-    for (relative, bytes) in files {
-        let path = staging.join(relative);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        let mut file = File::create(&path)?;
-        file.write_all(bytes)?;
+    let folders: std::collections::BTreeSet<&Path> =
+        files.iter().filter_map(|(relative, _)| relative.parent()).collect();
+    for folder in folders {
+        fs::create_dir_all(staging.join(folder))?;
     }
+    files.par_iter().try_for_each(|(relative, bytes)| File::create(staging.join(relative))?.write_all(bytes))?;
     sync_filesystem(staging)
 }
 

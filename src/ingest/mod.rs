@@ -125,9 +125,13 @@ pub fn ingest(input: &Path, config: &Config, on_file: &(dyn Fn(&str) + Sync)) ->
 
 fn read_and_parse(index: usize, path: &Path, context: &ParseContext, on_file: &(dyn Fn(&str) + Sync)) -> FileResult {
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let sha256 = std::fs::read(path).map(|bytes| hex(&Sha256::digest(&bytes))).unwrap_or_default();
+    let limits = &context.config.limits;
     let mut parser = FileParser::new(index, &name, context);
-    let outcome = read::read_rows(path, &context.config.limits, &mut parser);
+    // The file is read once: hashed for run.json, then parsed from memory.
+    let (sha256, outcome) = match read::load(path, limits) {
+        Ok(bytes) => (hex(&Sha256::digest(&bytes)), read::read_rows(path, &bytes, limits, &mut parser)),
+        Err(reason) => (String::new(), Err(reason)),
+    };
     on_file(&name);
     let readable = outcome.is_ok();
     FileResult {

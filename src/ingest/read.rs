@@ -6,8 +6,7 @@
 //! inflates to gigabytes is refused up front. xls and ods go through calamine's
 //! range API; csv through the `csv` crate with delimiter sniffing.
 
-use std::fs::File;
-use std::io::{BufReader, Read, Seek};
+use std::io::{Cursor, Read, Seek};
 use std::path::Path;
 
 use calamine::{Data, DataRef, Reader, Xlsx};
@@ -124,22 +123,31 @@ pub fn send(sheets: Vec<Sheet>, sink: &mut dyn RowSink) {
 /// Too large, corrupt, encrypted, not a spreadsheet, or over a configured limit.
 pub fn read_file(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
     let mut collect = Collect::default();
-    read_rows(path, limits, &mut collect)?;
+    read_rows(path, &load(path, limits)?, limits, &mut collect)?;
     Ok(collect.sheets)
 }
 
-/// Read every sheet of `path` into `sink`, row by row. On an error the sink may
-/// have received part of the file, which should then be discarded.
+/// The bytes of `path`, when its size is within `limits.max_file_mb`.
+///
+/// # Errors
+/// Missing, empty, too large or unreadable.
+pub fn load(path: &Path, limits: &LimitsConfig) -> Result<Vec<u8>, String> {
+    check_size(path, limits)?;
+    std::fs::read(path).map_err(|err| format!("cannot read the file: {err}"))
+}
+
+/// Read every sheet of `path`, whose content is `bytes` (see [`load`]), into
+/// `sink`, row by row. On an error the sink may have received part of the file,
+/// which should then be discarded.
 ///
 /// # Errors
 /// As [`read_file`].
-pub fn read_rows(path: &Path, limits: &LimitsConfig, sink: &mut dyn RowSink) -> Result<(), String> {
+pub fn read_rows(path: &Path, bytes: &[u8], limits: &LimitsConfig, sink: &mut dyn RowSink) -> Result<(), String> {
     if matches!(extension_of(path).as_str(), "xls" | "ods") && super::worker::enabled() {
-        check_size(path, limits)?;
         send(super::worker::read(path, limits)?, sink);
         return Ok(());
     }
-    read_rows_in_process(path, limits, sink)
+    read_rows_in_process(path, bytes, limits, sink)
 }
 
 fn check_size(path: &Path, limits: &LimitsConfig) -> Result<(), String> {
@@ -164,17 +172,21 @@ fn check_size(path: &Path, limits: &LimitsConfig) -> Result<(), String> {
 /// As [`read_file`].
 pub fn read_in_process(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
     let mut collect = Collect::default();
-    read_rows_in_process(path, limits, &mut collect)?;
+    read_rows_in_process(path, &load(path, limits)?, limits, &mut collect)?;
     Ok(collect.sheets)
 }
 
-fn read_rows_in_process(path: &Path, limits: &LimitsConfig, sink: &mut dyn RowSink) -> Result<(), String> {
-    check_size(path, limits)?;
+fn read_rows_in_process(
+    path: &Path,
+    bytes: &[u8],
+    limits: &LimitsConfig,
+    sink: &mut dyn RowSink,
+) -> Result<(), String> {
     let extension = extension_of(path);
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match extension.as_str() {
-        "xlsx" | "xlsm" => read_xlsx(path, limits, sink),
-        "xls" | "ods" => read_with_range(path, &extension, limits).map(|sheets| send(sheets, sink)),
-        "csv" => read_csv(path, limits).map(|sheets| send(sheets, sink)),
+        "xlsx" | "xlsm" => read_xlsx(bytes, limits, sink),
+        "xls" | "ods" => read_with_range(bytes, &extension, limits).map(|sheets| send(sheets, sink)),
+        "csv" => read_csv(path, bytes, limits).map(|sheets| send(sheets, sink)),
         other => Err(format!("`.{other}` files are not read")),
     }));
     match outcome {
@@ -197,15 +209,9 @@ pub fn extension_of(path: &Path) -> String {
 
 const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-fn starts_with_magic(path: &Path, magic: &[u8]) -> bool {
-    let mut head = vec![0u8; magic.len()];
-    File::open(path).and_then(|mut f| f.read_exact(&mut head)).map(|_| head == magic).unwrap_or(false)
-}
-
 /// Refuse zip files whose parts would inflate past the limit, before parsing them.
-fn check_zip_directory(path: &Path, limits: &LimitsConfig) -> Result<(), String> {
-    let file = File::open(path).map_err(|err| format!("cannot open the file: {err}"))?;
-    let mut archive = zip::ZipArchive::new(BufReader::new(file)).map_err(|_| {
+fn check_zip_directory(bytes: &[u8], limits: &LimitsConfig) -> Result<(), String> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| {
         "the file is not a valid workbook (its zip structure is damaged or it was truncated)".to_string()
     })?;
     let max = limits.max_decompressed_mb.saturating_mul(1024 * 1024);
@@ -267,21 +273,20 @@ fn check_shared_string_count<R: Read + Seek>(archive: &mut zip::ZipArchive<R>) -
     Ok(())
 }
 
-fn encrypted_or_wrong(path: &Path) -> Option<String> {
-    starts_with_magic(path, &CFB_MAGIC).then(|| {
+fn encrypted_or_wrong(bytes: &[u8]) -> Option<String> {
+    bytes.starts_with(&CFB_MAGIC).then(|| {
         "the workbook is encrypted (password-protected) or is a legacy .xls renamed to .xlsx; \
          save an unprotected .xlsx copy"
             .to_string()
     })
 }
 
-fn read_xlsx(path: &Path, limits: &LimitsConfig, sink: &mut dyn RowSink) -> Result<(), String> {
-    if let Some(reason) = encrypted_or_wrong(path) {
+fn read_xlsx(bytes: &[u8], limits: &LimitsConfig, sink: &mut dyn RowSink) -> Result<(), String> {
+    if let Some(reason) = encrypted_or_wrong(bytes) {
         return Err(reason);
     }
-    check_zip_directory(path, limits)?;
-    let file = File::open(path).map_err(|err| format!("cannot open the file: {err}"))?;
-    let mut workbook: Xlsx<_> = Xlsx::new(BufReader::new(file)).map_err(|err| describe_calamine(&err.to_string()))?;
+    check_zip_directory(bytes, limits)?;
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|err| describe_calamine(&err.to_string()))?;
     let names = workbook.sheet_names().to_vec();
     for name in names {
         sink.begin(&name);
@@ -367,18 +372,17 @@ fn collect_xlsx_sheet<RS: Read + Seek>(
     Ok(builder.finish())
 }
 
-fn read_with_range(path: &Path, extension: &str, limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
+fn read_with_range(bytes: &[u8], extension: &str, limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
     if extension == "ods" {
-        check_zip_directory(path, limits)?;
-    } else if !starts_with_magic(path, &CFB_MAGIC) {
+        check_zip_directory(bytes, limits)?;
+    } else if !bytes.starts_with(&CFB_MAGIC) {
         return Err(
             "the file is not a valid .xls workbook (wrong signature; it may be truncated or another format renamed)"
                 .into(),
         );
     }
-    let bytes = std::fs::read(path).map_err(|err| format!("cannot read the file: {err}"))?;
-    let mut workbook = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|err| describe_calamine(&err.to_string()))?;
+    let mut workbook =
+        calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|err| describe_calamine(&err.to_string()))?;
     let names = workbook.sheet_names().to_vec();
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
@@ -398,9 +402,8 @@ fn read_with_range(path: &Path, extension: &str, limits: &LimitsConfig) -> Resul
     Ok(sheets)
 }
 
-fn read_csv(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
-    let bytes = std::fs::read(path).map_err(|err| format!("cannot read the file: {err}"))?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+fn read_csv(path: &Path, bytes: &[u8], limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.contains(&0) {
         return Err("the file is not a text CSV file (it contains binary data)".into());
     }

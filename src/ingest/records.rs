@@ -79,7 +79,10 @@ impl<'a> RowReader<'a> {
 
     /// Text of a column, trimmed; numbers as shown.
     pub fn text(&self, column: &str) -> Option<String> {
-        self.cell(column).map(|c| c.display().trim().to_string()).filter(|s| !s.is_empty())
+        match self.cell(column)? {
+            Cell::Text(text) => Some(text.trim()).filter(|t| !t.is_empty()).map(str::to_string),
+            other => Some(other.display().trim().to_string()).filter(|t| !t.is_empty()),
+        }
     }
 
     /// A required text; its absence rejects the row.
