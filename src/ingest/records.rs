@@ -5,6 +5,7 @@
 //! unparsable `start_date`, an unknown activity) reject the row; anything else is a
 //! warning and the value is ignored or coerced.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashSet;
@@ -79,9 +80,14 @@ impl<'a> RowReader<'a> {
 
     /// Text of a column, trimmed; numbers as shown.
     pub fn text(&self, column: &str) -> Option<String> {
+        self.text_ref(column).map(Cow::into_owned)
+    }
+
+    /// [`Self::text`], borrowed from the sheet where the cell holds text.
+    fn text_ref(&self, column: &str) -> Option<Cow<'a, str>> {
         match self.cell(column)? {
-            Cell::Text(text) => Some(text.trim()).filter(|t| !t.is_empty()).map(str::to_string),
-            other => Some(other.display().trim().to_string()).filter(|t| !t.is_empty()),
+            Cell::Text(text) => Some(text.trim()).filter(|t| !t.is_empty()).map(Cow::Borrowed),
+            other => Some(other.display().trim().to_string()).filter(|t| !t.is_empty()).map(Cow::Owned),
         }
     }
 
@@ -128,12 +134,12 @@ impl<'a> RowReader<'a> {
 
     /// An enumeration value; unknown values are ignored with a warning.
     pub fn choice(&mut self, column: &str, pick: fn(&Vocab) -> &super::values::Enumeration) -> Option<String> {
-        let text = self.text(column)?;
+        let text = self.text_ref(column)?;
         pick(self.vocab).resolve(&text).map_err(|p| self.problem(Severity::Warning, column, &text, p)).ok()
     }
 
     pub fn choices(&mut self, column: &str, pick: fn(&Vocab) -> &super::values::Enumeration) -> Vec<String> {
-        let Some(text) = self.text(column) else { return Vec::new() };
+        let Some(text) = self.text_ref(column) else { return Vec::new() };
         let (ids, problems) = self.vocab.enum_list(pick(self.vocab), &text);
         for problem in problems {
             self.problem(Severity::Warning, column, &text, problem);
@@ -142,7 +148,7 @@ impl<'a> RowReader<'a> {
     }
 
     pub fn phases(&mut self, column: &str) -> Vec<String> {
-        let Some(text) = self.text(column) else { return Vec::new() };
+        let Some(text) = self.text_ref(column) else { return Vec::new() };
         let (ids, problems) = self.vocab.phase_list(&text);
         for problem in problems {
             self.problem(Severity::Warning, column, &text, problem);
@@ -151,7 +157,7 @@ impl<'a> RowReader<'a> {
     }
 
     pub fn place(&mut self, column: &str) -> Option<Place> {
-        let text = self.text(column)?;
+        let text = self.text_ref(column)?;
         let (place, problem) = self.vocab.place(&text);
         if let Some(problem) = problem {
             self.problem(Severity::Warning, column, &text, problem);
@@ -160,7 +166,7 @@ impl<'a> RowReader<'a> {
     }
 
     pub fn places(&mut self, column: &str) -> Vec<Place> {
-        let Some(text) = self.text(column) else { return Vec::new() };
+        let Some(text) = self.text_ref(column) else { return Vec::new() };
         let (places, problems) = self.vocab.place_list(&text);
         for problem in problems {
             self.problem(Severity::Warning, column, &text, problem);
@@ -169,7 +175,7 @@ impl<'a> RowReader<'a> {
     }
 
     pub fn experience(&mut self, column: &str) -> Option<Experience> {
-        let text = self.text(column)?;
+        let text = self.text_ref(column)?;
         self.vocab.experience_of(&text).map_err(|p| self.problem(Severity::Warning, column, &text, p)).ok()
     }
 

@@ -97,6 +97,10 @@ impl SheetResponses {
     }
 
     fn name(&mut self, text: &str) -> u32 {
+        // Rows of one activity usually follow each other.
+        if let Some(last) = self.rows.last().filter(|r| self.names[r.activity as usize] == text) {
+            return last.activity;
+        }
         if let Some(&index) = self.lookup.get(text) {
             return index;
         }

@@ -235,8 +235,8 @@ impl Vocab {
 
     /// Whether a text answer means "no answer" (`n/a`, `don't know`, `-`, …).
     pub fn is_missing(&self, text: &str) -> bool {
-        let trimmed = text.trim();
-        self.missing.contains(&normalise(trimmed)) || (normalise(trimmed).is_empty())
+        let key = normalise(text.trim());
+        key.is_empty() || self.missing.contains(&key)
     }
 
     /// A date from a date cell, an Excel serial number, or text in the accepted forms.
@@ -396,10 +396,20 @@ impl Vocab {
             Cell::Number(n) if *n == 0.0 => return Ok(Some(YesPartlyNo::No)),
             other => other.display(),
         };
+        let lower = text.trim().to_ascii_lowercase();
+        // The usual answers, exactly as the templates offer them (unless configured as missing).
+        let usual = match lower.as_str() {
+            "yes" => Some(YesPartlyNo::Yes),
+            "no" => Some(YesPartlyNo::No),
+            "partly" if allow_partly => Some(YesPartlyNo::Partly),
+            _ => None,
+        };
+        if usual.is_some() && !self.missing.contains(&lower) {
+            return Ok(usual);
+        }
         if self.is_missing(&text) {
             return Ok(None);
         }
-        let lower = text.trim().to_ascii_lowercase();
         let key = if lower.bytes().all(|b| b.is_ascii_alphanumeric()) { lower } else { normalise(&text) };
         match key.as_str() {
             "yes" | "y" | "true" | "1" | "x" | "oui" | "ja" | "si" => Ok(Some(YesPartlyNo::Yes)),
