@@ -291,9 +291,9 @@ impl SheetParser {
                     (!r.rejected).then(|| self.responses.push(row.index, resp))
                 })
             }
-            DatasetKind::Participants => records::participant(&mut r, None).map(|p| data.participants.push(p)),
+            DatasetKind::Participants => records::participant(&mut r).map(|p| data.participants.push(p)),
             DatasetKind::Needs => records::needs(&mut r, &self.phase_columns).map(|n| data.needs.extend(n)),
-            DatasetKind::Followups => records::followup(&mut r, None).map(|f| data.followups.push(f)),
+            DatasetKind::Followups => records::followup(&mut r).map(|f| data.followups.push(f)),
             DatasetKind::Countries => records::country_profile(&mut r, &self.experience_columns).and_then(|p| {
                 if !self.countries.insert(p.country.key().to_string()) {
                     duplicate(&mut r, "country", p.country.key(), "country profile");

@@ -8,8 +8,6 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashSet;
-
 use chrono::NaiveDate;
 
 use super::headers::ColumnMap;
@@ -216,23 +214,12 @@ impl<'a> RowReader<'a> {
         self.issue(Severity::Error, code, column, Some(value), message);
     }
 
-    /// Reject the row because its activity is unknown.
-    pub fn unknown_activity(&mut self, id: &str) {
-        self.issue(Severity::Error, "unknown_activity", "activity_id", Some(id), unknown_activity_message(id));
-    }
-
-    /// A required column's cell, or `None` after rejecting the row.
-    /// The row's activity id; rejected when `known` is given and lacks it.
-    pub fn require_activity(&mut self, known: Option<&FxHashSet<String>>, fixed: Option<&str>) -> Option<String> {
-        let id = match fixed {
-            Some(id) => id.to_string(),
-            None => self.required_text("activity_id")?,
-        };
-        if known.is_none_or(|k| k.contains(&id)) {
-            Some(id)
-        } else {
-            self.unknown_activity(&id);
-            None
+    /// The row's activity id: `fixed` for a sheet without `activity_id`, else the
+    /// required cell. Whether the activity exists is checked when sheets are merged.
+    pub fn require_activity(&mut self, fixed: Option<&str>) -> Option<String> {
+        match fixed {
+            Some(id) => Some(id.to_string()),
+            None => self.required_text("activity_id"),
         }
     }
 }
@@ -331,7 +318,7 @@ pub fn response(
     items: &[(String, u8)],
     keep_comment: bool,
 ) -> Option<Parsed> {
-    let activity_id = r.require_activity(None, fixed_activity)?;
+    let activity_id = r.require_activity(fixed_activity)?;
     let likert = items.iter().map(|(item, points)| r.likert(item, *points).unwrap_or(0)).collect();
     r.date("submitted_at", Severity::Warning);
     r.choice("org_type", |v| &v.org_types);
@@ -351,9 +338,9 @@ pub fn response(
     })
 }
 
-pub fn participant(r: &mut RowReader, known: Option<&FxHashSet<String>>) -> Option<Participant> {
+pub fn participant(r: &mut RowReader) -> Option<Participant> {
     let participant_id = r.required_text("participant_id");
-    let activity_id = r.require_activity(known, None)?;
+    let activity_id = r.require_activity(None)?;
     Some(Participant {
         activity_id,
         activity: usize::MAX,
@@ -436,8 +423,8 @@ pub fn needs(r: &mut RowReader, phase_columns: &[(String, String)]) -> Option<Ve
     )
 }
 
-pub fn followup(r: &mut RowReader, known: Option<&FxHashSet<String>>) -> Option<Followup> {
-    let activity_id = r.require_activity(known, None)?;
+pub fn followup(r: &mut RowReader) -> Option<Followup> {
+    let activity_id = r.require_activity(None)?;
     Some(Followup {
         activity_id,
         activity: usize::MAX,
