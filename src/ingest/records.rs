@@ -163,6 +163,18 @@ impl<'a> RowReader<'a> {
         Some(place)
     }
 
+    /// The ISO code of the country in `column`; other places are checked as by [`Self::place`].
+    pub fn country_code(&mut self, column: &str) -> Option<String> {
+        let text = self.text_ref(column)?;
+        match self.vocab.known_place(&text) {
+            Ok(place) => place.code().map(str::to_string),
+            Err(problem) => {
+                self.problem(Severity::Warning, column, &text, problem);
+                None
+            }
+        }
+    }
+
     pub fn places(&mut self, column: &str) -> Vec<Place> {
         let Some(text) = self.text_ref(column) else { return Vec::new() };
         let (places, problems) = self.vocab.place_list(&text);
@@ -327,7 +339,7 @@ pub fn response(
     Some(Parsed {
         activity_id,
         response_id: r.text("response_id"),
-        country: r.place("country").and_then(|p| p.code().map(str::to_string)),
+        country: r.country_code("country"),
         experience: r.experience("experience"),
         likert,
         recommend: r.score_0_10("recommend"),

@@ -60,11 +60,16 @@ impl Enumeration {
 
     /// The id for `text`, or a message with the closest valid id.
     pub fn resolve(&self, text: &str) -> Result<String, Problem> {
+        self.resolve_ref(text).map(str::to_string)
+    }
+
+    /// [`Self::resolve`], borrowing the id.
+    pub fn resolve_ref(&self, text: &str) -> Result<&str, Problem> {
         if let Some(id) = self.exact.get(text) {
-            return Ok(id.clone());
+            return Ok(id);
         }
         if let Some(id) = self.lookup.get(&normalise(text)) {
-            return Ok(id.clone());
+            return Ok(id);
         }
         let candidates: Vec<&str> = self.lookup.keys().map(String::as_str).collect();
         let hint = closest(text, candidates.iter().copied())
@@ -394,7 +399,8 @@ impl Vocab {
             Cell::Bool(b) => return Ok(Some(if *b { YesPartlyNo::Yes } else { YesPartlyNo::No })),
             Cell::Number(n) if *n == 1.0 => return Ok(Some(YesPartlyNo::Yes)),
             Cell::Number(n) if *n == 0.0 => return Ok(Some(YesPartlyNo::No)),
-            other => other.display(),
+            Cell::Text(text) => std::borrow::Cow::Borrowed(text.as_str()),
+            other => std::borrow::Cow::Owned(other.display()),
         };
         let lower = text.trim().to_ascii_lowercase();
         // The usual answers, exactly as the templates offer them (unless configured as missing).
@@ -463,26 +469,31 @@ impl Vocab {
 
     /// A country, organisation, or unknown name (with a warning).
     pub fn place(&self, text: &str) -> (Place, Option<Problem>) {
+        match self.known_place(text) {
+            Ok(place) => (place.clone(), None),
+            Err(problem) => (Place::Unknown(text.trim().to_string()), Some(problem)),
+        }
+    }
+
+    /// The recognised country or organisation `text` names, or why it is not one.
+    pub fn known_place(&self, text: &str) -> Result<&Place, Problem> {
         let trimmed = text.trim();
         if let Some(place) = self.exact_places.get(trimmed) {
-            return (place.clone(), None);
+            return Ok(place);
         }
         let key = normalise(trimmed);
         let key = key.strip_prefix("the ").unwrap_or(&key);
         if let Some(place) = self.countries.get(key) {
-            return (place.clone(), None);
+            return Ok(place);
         }
         let names: Vec<&str> = self.countries.keys().map(String::as_str).filter(|k| k.len() > 3).collect();
         let hint = closest(trimmed, names.iter().copied())
             .map(|c| format!("; did you mean `{c}`?"))
             .unwrap_or_else(|| ". Write the country's English name or ISO code".to_string());
-        (
-            Place::Unknown(trimmed.to_string()),
-            Some(Problem::new(
-                "unknown_value",
-                format!("`{trimmed}` is not a recognised country or organisation{hint}. It is kept as written and not counted as a country."),
-            )),
-        )
+        Err(Problem::new(
+            "unknown_value",
+            format!("`{trimmed}` is not a recognised country or organisation{hint}. It is kept as written and not counted as a country."),
+        ))
     }
 
     /// Places from a list, with warnings for unknown names.
@@ -500,7 +511,7 @@ impl Vocab {
     }
 
     pub fn experience_of(&self, text: &str) -> Result<Experience, Problem> {
-        Ok(match self.experience.resolve(text)?.as_str() {
+        Ok(match self.experience.resolve_ref(text)? {
             "new" => Experience::New,
             "emerging" => Experience::Emerging,
             _ => Experience::Experienced,
