@@ -2,7 +2,7 @@
 //!
 //! Every survey figure of SPEC §6 (shares, means, standard deviations, medians,
 //! NPS) is a function of how many responses gave each answer, so a response is
-//! parsed, checked, counted into its activity's [`Survey`] and dropped. Memory then
+//! parsed, counted into the [`Survey`] of its activity and dropped. Memory then
 //! follows the number of activities and groups, not the number of responses, and a
 //! population's figures are sums over its activities.
 
@@ -25,8 +25,12 @@ pub struct Answers {
     pub intent: [u64; 3],
     /// `new_contacts` answers: none, one or more.
     pub contacts: [u64; 2],
-    /// Responses with a participation aim to an activity with goals, and those whose aims meet a goal.
+    /// Responses with a participation aim to an activity with goals, and those
+    /// whose aims meet a goal; set by [`Answers::resolve_aims`].
     pub aims: [u64; 2],
+    /// Responses per set of participation aims (one bit per goal), until the
+    /// activity's goals are known.
+    pub aim_sets: BTreeMap<u32, u64>,
 }
 
 /// One response's answers, as counted.
@@ -38,8 +42,8 @@ pub struct Response<'a> {
     pub intent: Option<YesPartlyNo>,
     /// Whether `new_contacts` was one or more.
     pub contacts: Option<bool>,
-    /// Whether the aims meet the activity's goals; `None` when either is empty.
-    pub aim_met: Option<bool>,
+    /// The participation aims, one bit per goal in config order.
+    pub aims: u32,
     pub experience: Option<Experience>,
     /// The respondent's recognised country (ISO code).
     pub country: Option<&'a str>,
@@ -66,25 +70,46 @@ impl Answers {
         if let Some(some) = response.contacts {
             self.contacts[usize::from(some)] += 1;
         }
-        if let Some(met) = response.aim_met {
-            self.aims[0] += 1;
-            self.aims[1] += u64::from(met);
+        if response.aims != 0 {
+            *self.aim_sets.entry(response.aims).or_default() += 1;
         }
     }
 
-    /// Add another set of counts.
-    pub fn add(&mut self, other: &Answers) {
-        self.responses += other.responses;
+    /// Add (`sign` 1) or take away (`sign` −1) another set of counts.
+    fn combine(&mut self, other: &Answers, sign: i8) {
+        let apply = |a: &mut u64, b: u64| {
+            *a = if sign > 0 { *a + b } else { a.checked_sub(b).expect("only counted answers are taken away") }
+        };
+        apply(&mut self.responses, other.responses);
         if self.likert.len() < other.likert.len() {
             self.likert.resize(other.likert.len(), [0; LIKERT_LEVELS]);
         }
         for (mine, theirs) in self.likert.iter_mut().zip(&other.likert) {
-            mine.iter_mut().zip(theirs).for_each(|(a, b)| *a += b);
+            mine.iter_mut().zip(theirs).for_each(|(a, &b)| apply(a, b));
         }
-        self.recommend.iter_mut().zip(&other.recommend).for_each(|(a, b)| *a += b);
-        self.intent.iter_mut().zip(&other.intent).for_each(|(a, b)| *a += b);
-        self.contacts.iter_mut().zip(&other.contacts).for_each(|(a, b)| *a += b);
-        self.aims.iter_mut().zip(&other.aims).for_each(|(a, b)| *a += b);
+        self.recommend.iter_mut().zip(other.recommend).for_each(|(a, b)| apply(a, b));
+        self.intent.iter_mut().zip(other.intent).for_each(|(a, b)| apply(a, b));
+        self.contacts.iter_mut().zip(other.contacts).for_each(|(a, b)| apply(a, b));
+        self.aims.iter_mut().zip(other.aims).for_each(|(a, b)| apply(a, b));
+        for (&set, &count) in &other.aim_sets {
+            apply(self.aim_sets.entry(set).or_default(), count);
+        }
+        self.aim_sets.retain(|_, count| *count > 0);
+    }
+
+    /// Add another set of counts.
+    pub fn add(&mut self, other: &Answers) {
+        self.combine(other, 1);
+    }
+
+    /// Settle the participation aims against the activity's goals (one bit per goal).
+    pub fn resolve_aims(&mut self, goals: u32) {
+        for (set, count) in std::mem::take(&mut self.aim_sets) {
+            if goals != 0 {
+                self.aims[0] += count;
+                self.aims[1] += if set & goals != 0 { count } else { 0 };
+            }
+        }
     }
 
     /// The answer counts of Likert item `index` (zeros when nobody answered it).
@@ -126,6 +151,34 @@ impl Survey {
             }
         }
     }
+
+    fn combine(&mut self, other: &Survey, sign: i8) {
+        self.all.combine(&other.all, sign);
+        for (experience, answers) in &other.by_experience {
+            self.by_experience.entry(*experience).or_default().combine(answers, sign);
+        }
+        for (code, answers) in &other.by_country {
+            self.by_country.entry(code.clone()).or_default().combine(answers, sign);
+        }
+        self.by_experience.retain(|_, a| a.responses > 0);
+        self.by_country.retain(|_, a| a.responses > 0);
+    }
+
+    /// Add the counts of another survey (not its comments).
+    pub fn add(&mut self, other: &Survey) {
+        self.combine(other, 1);
+    }
+
+    /// Take away the counts of responses counted earlier (not their comments).
+    pub fn remove(&mut self, other: &Survey) {
+        self.combine(other, -1);
+    }
+
+    /// Settle the participation aims against the activity's goals, in every group.
+    pub fn resolve_aims(&mut self, goals: u32) {
+        self.all.resolve_aims(goals);
+        self.by_experience.values_mut().chain(self.by_country.values_mut()).for_each(|a| a.resolve_aims(goals));
+    }
 }
 
 #[cfg(test)]
@@ -140,11 +193,12 @@ mod tests {
             recommend: Some(9),
             intent: Some(YesPartlyNo::Partly),
             contacts: Some(true),
-            aim_met: Some(false),
+            aims: 0b01,
             experience: Some(Experience::New),
             country: Some("DE"),
         };
-        let second = Response { likert: &[4, 2], recommend: Some(10), country: Some("DE"), ..Response::default() };
+        let second =
+            Response { likert: &[4, 2], recommend: Some(10), aims: 0b10, country: Some("DE"), ..Response::default() };
         survey.record(&first);
         survey.record(&second);
         let all = &survey.all;
@@ -152,10 +206,33 @@ mod tests {
         assert_eq!((all.likert[0][5], all.likert[0][4], all.likert[1][2]), (1, 1, 1));
         assert_eq!(all.likert[1].iter().sum::<u64>(), 1, "an empty answer is not counted");
         assert_eq!((all.recommend[9], all.recommend[10]), (1, 1));
-        assert_eq!((all.intent, all.contacts, all.aims), ([0, 1, 0], [0, 1], [1, 0]));
+        assert_eq!((all.intent, all.contacts), ([0, 1, 0], [0, 1]));
         assert_eq!(survey.by_country["DE"].responses, 2);
         assert_eq!(survey.by_experience[&Experience::New].responses, 1);
         let twice = Answers::total([all, all]);
         assert_eq!((twice.responses, twice.likert[0][5], twice.recommend[10]), (4, 2, 2));
+        // Against an activity with the second goal: both responses are eligible, one meets it.
+        let mut resolved = survey.clone();
+        resolved.resolve_aims(0b10);
+        assert_eq!((resolved.all.aims, resolved.by_country["DE"].aims), ([2, 1], [2, 1]));
+        assert_eq!(resolved.by_experience[&Experience::New].aims, [1, 0]);
+        // An activity without goals makes no response eligible.
+        survey.resolve_aims(0);
+        assert_eq!(survey.all.aims, [0, 0]);
+    }
+
+    #[test]
+    fn removing_counted_responses_restores_the_counts() {
+        let response =
+            |country, score| Response { likert: &[3], recommend: Some(score), country, ..Response::default() };
+        let mut kept = Survey::default();
+        kept.record(&response(Some("FR"), 7));
+        let mut repeated = Survey::default();
+        repeated.record(&response(Some("IT"), 2));
+        let mut all = kept.clone();
+        all.add(&repeated);
+        assert_eq!(all.all.responses, 2);
+        all.remove(&repeated);
+        assert_eq!(all, kept, "a group emptied by the removal disappears");
     }
 }

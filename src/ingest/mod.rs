@@ -23,12 +23,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::answers::Survey;
 use crate::config::{hex, Config};
 use crate::model::{Dataset, DatasetKind};
 use crate::quality::{Issue, Severity};
 use headers::HeaderTables;
 use parse::{duplicate_message, FileParser, ParseContext, SheetResult};
-use responses::{Counter, Rejection};
+use responses::{goal_bits, Filter, SharedTallies, TextSet};
 use values::Vocab;
 
 /// Extensions read as spreadsheets.
@@ -99,6 +100,7 @@ pub fn discover(input: &Path) -> std::io::Result<(Vec<PathBuf>, Vec<Issue>)> {
 
 /// One file: its accounting, or why it could not be read, and its sheets.
 struct FileResult {
+    path: PathBuf,
     file: InputFile,
     error: Option<String>,
     sheets: Vec<SheetResult>,
@@ -117,10 +119,11 @@ pub fn ingest(input: &Path, config: &Config, on_file: &(dyn Fn(&str) + Sync)) ->
     let (paths, issues) = discover(input)?;
     let tables = HeaderTables::new(config);
     let vocab = Vocab::new(config);
-    let context = ParseContext { config, tables: &tables, vocab: &vocab };
+    let tallies = SharedTallies::default();
+    let context = ParseContext { config, tables: &tables, vocab: &vocab, tallies: &tallies };
     let results: Vec<FileResult> =
         paths.par_iter().enumerate().map(|(index, path)| read_and_parse(index, path, &context, on_file)).collect();
-    Ok(merge(results, issues, config))
+    Ok(merge(results, issues, &context))
 }
 
 fn read_and_parse(index: usize, path: &Path, context: &ParseContext, on_file: &(dyn Fn(&str) + Sync)) -> FileResult {
@@ -135,6 +138,7 @@ fn read_and_parse(index: usize, path: &Path, context: &ParseContext, on_file: &(
     on_file(&name);
     let readable = outcome.is_ok();
     FileResult {
+        path: path.to_path_buf(),
         file: InputFile { path: name.clone(), sha256, readable, sheets: Vec::new() },
         error: outcome.err(),
         // A file that fails part-way is not used at all.
@@ -145,7 +149,7 @@ fn read_and_parse(index: usize, path: &Path, context: &ParseContext, on_file: &(
 /// Merge the files in order: registers first (a repeated activity id is rejected),
 /// then every other sheet, rejecting rows whose activity is unknown and ids or
 /// country profiles repeated from an earlier sheet.
-fn merge(mut results: Vec<FileResult>, mut issues: Vec<Issue>, config: &Config) -> Ingested {
+fn merge(mut results: Vec<FileResult>, mut issues: Vec<Issue>, context: &ParseContext) -> Ingested {
     let mut data = Dataset::default();
     let is_register = |s: &SheetResult| s.map.as_ref().is_some_and(|m| m.dataset == DatasetKind::Activities);
     let mut known: FxHashSet<String> = FxHashSet::default();
@@ -164,29 +168,12 @@ fn merge(mut results: Vec<FileResult>, mut issues: Vec<Issue>, config: &Config) 
         }
     }
     data.activities.sort_by_key(|a| a.origin);
-    let mut counter = Counter::new(&data, config);
-    let sheets = || results.iter().flat_map(|f| &f.sheets);
-    counter.reserve(sheets().map(|s| s.responses.len()).sum(), sheets().map(|s| s.responses.ids_len()).sum());
+    let mut surveys = SurveyMerge::new(&results, context);
     let mut seen_countries = BTreeSet::new();
-    for file in &mut results {
+    for (index, file) in results.iter_mut().enumerate() {
         let path = file.file.path.clone();
         for sheet in file.sheets.iter_mut().filter(|s| !is_register(s)) {
-            if let Some(candidates) = sheet.candidates.take() {
-                match candidates.into_iter().find(|c| known.contains(c)) {
-                    Some(id) => sheet.responses.set_activity(&id),
-                    None if sheet.count.rows_read > 0 => reject_sheet_without_activity(&path, sheet),
-                    None => {}
-                }
-            }
-            let responses = std::mem::take(&mut sheet.responses);
-            counter.count(&mut data, &responses, |rejection| match rejection {
-                Rejection::UnknownActivity(row, id) => reject_unknown(&path, sheet, row, id),
-                Rejection::Duplicate(row, id) => {
-                    let issue = row_issue(&path, sheet, row, "response_id", id, duplicate_message(id, "response"));
-                    reject_row(sheet, issue);
-                }
-            });
-            drop(responses);
+            surveys.sheet(&known, (index, &file.path, &path), sheet);
             let records = std::mem::take(&mut sheet.records);
             for participant in records.participants {
                 if known.contains(&participant.activity_id) {
@@ -234,6 +221,7 @@ fn merge(mut results: Vec<FileResult>, mut issues: Vec<Issue>, config: &Config) 
         }
         files.push(file.file);
     }
+    surveys.finish(&mut data, context.config);
     sort_records(&mut data);
     link(&mut data);
     let position = |issue: &Issue| match &issue.sheet {
@@ -250,6 +238,126 @@ fn merge(mut results: Vec<FileResult>, mut issues: Vec<Issue>, config: &Config) 
         ))
     });
     Ingested { files, data, issues }
+}
+
+/// Settles the survey counts in input order: the activity of sheets without
+/// `activity_id`, responses to activities missing from the register, and response
+/// ids repeated from an earlier sheet (see [`responses`]).
+struct SurveyMerge<'a> {
+    context: &'a ParseContext<'a>,
+    counted: FxHashMap<String, Survey>,
+    seen: TextSet,
+    /// Comments per activity id, in input order.
+    comments: FxHashMap<String, Vec<String>>,
+}
+
+impl<'a> SurveyMerge<'a> {
+    fn new(results: &[FileResult], context: &'a ParseContext<'a>) -> SurveyMerge<'a> {
+        let (count, bytes) = results
+            .iter()
+            .flat_map(|f| &f.sheets)
+            .map(|s| s.responses.id_sizes())
+            .fold((0, 0), |(c, b), (count, bytes)| (c + count, b + bytes));
+        SurveyMerge {
+            context,
+            counted: context.tallies.take(),
+            seen: TextSet::with_capacity(count, bytes),
+            comments: FxHashMap::default(),
+        }
+    }
+
+    /// One sheet, in input order; `file` is (index, path, name).
+    fn sheet(&mut self, known: &FxHashSet<String>, file: (usize, &Path, &str), sheet: &mut SheetResult) {
+        let (index, path, name) = file;
+        let mut settled = None;
+        if let Some(candidates) = sheet.candidates.take() {
+            match candidates.into_iter().find(|c| known.contains(c)) {
+                Some(id) => settled = Some(id),
+                None if sheet.count.rows_read > 0 => {
+                    reject_sheet_without_activity(name, sheet);
+                    return;
+                }
+                None => return,
+            }
+        }
+        let responses = std::mem::take(&mut sheet.responses);
+        // A sheet without `activity_id` counted its rows under a stand-in id.
+        let activity = |key: &'_ str| -> String { settled.clone().unwrap_or_else(|| key.to_string()) };
+        if let Some(settled) = &settled {
+            for key in responses.keys() {
+                if let Some(survey) = self.counted.remove(key) {
+                    self.counted.entry(settled.clone()).or_default().add(&survey);
+                }
+            }
+        }
+        let is_known: Vec<bool> = responses.keys().iter().map(|k| known.contains(&activity(k))).collect();
+        let mut repeated = FxHashSet::default();
+        for (id, key) in responses.ids() {
+            if is_known[key] && !self.seen.insert(id) {
+                repeated.insert(id.to_string());
+            }
+        }
+        if is_known.contains(&false) || !repeated.is_empty() {
+            let filter = Filter { known, repeated: &repeated, activity: settled.as_deref() };
+            self.read_again(index, path, name, sheet, filter);
+        }
+        for (key, id, text) in responses.comments() {
+            if is_known[key] && id.is_none_or(|id| !repeated.contains(id)) {
+                self.comments.entry(activity(&responses.keys()[key])).or_default().push(text.to_string());
+            }
+        }
+    }
+
+    /// Read a sheet again to reject the rows `filter` names, and take their answers
+    /// away from the counts.
+    fn read_again(&mut self, index: usize, path: &Path, name: &str, sheet: &mut SheetResult, filter: Filter) {
+        let limits = &self.context.config.limits;
+        let mut parser = FileParser::again(index, name, self.context, sheet.position, filter);
+        let again = read::load(path, limits).and_then(|bytes| read::read_rows(path, &bytes, limits, &mut parser));
+        match (again, parser.sheets.pop()) {
+            (Ok(()), Some(result)) if result.count.rows_read == sheet.count.rows_read => {
+                for (activity, survey) in &result.removed {
+                    if let Some(total) = self.counted.get_mut(activity) {
+                        total.remove(survey);
+                    }
+                }
+                sheet.count = result.count;
+                sheet.issues = result.issues;
+            }
+            _ => sheet.issues.push(
+                Issue::file(
+                    Severity::Error,
+                    "file_changed",
+                    name,
+                    format!(
+                        "`{name}` changed while it was being read, so rows of sheet `{}` with an unknown activity or a repeated response id could not be set aside; run again.",
+                        sheet.name
+                    ),
+                )
+                .in_sheet(&sheet.name),
+            ),
+        }
+    }
+
+    /// Give each activity of the register its counts and comments.
+    fn finish(self, data: &mut Dataset, config: &Config) {
+        let goals: Vec<String> = config.taxonomy.goals.iter().map(|g| g.id.clone()).collect();
+        let index: FxHashMap<&str, usize> =
+            data.activities.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+        let mut place: Vec<(usize, Survey)> = Vec::new();
+        for (activity, survey) in self.counted {
+            if let Some(&i) = index.get(activity.as_str()) {
+                place.push((i, survey));
+            }
+        }
+        let mut comments = self.comments;
+        for (i, mut survey) in place {
+            let activity = &mut data.activities[i];
+            survey.resolve_aims(goal_bits(&activity.goals, &goals));
+            survey.comments = comments.remove(&activity.id).unwrap_or_default();
+            activity.survey = survey;
+        }
+    }
 }
 
 /// A `duplicate_id` error on a data row (0-based `row`), at `column` when the sheet has it.

@@ -6,13 +6,15 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use regex::Regex;
+use rustc_hash::FxHashMap;
 
 use super::headers::{self, glob_match, ColumnMap, HeaderTables, HEADER_SEARCH_ROWS};
 use super::read::{Row, RowSink, Sheet};
 use super::records::{self, RowReader, SheetPlace};
-use super::responses::{SheetResponses, TextSet};
+use super::responses::{Filter, SharedTallies, SheetResponses, TextSet};
 use super::values::Vocab;
 use super::SheetCount;
+use crate::answers::Survey;
 use crate::config::Config;
 use crate::model::{Dataset, DatasetKind};
 use crate::quality::{Issue, Severity};
@@ -22,11 +24,15 @@ pub struct ParseContext<'a> {
     pub config: &'a Config,
     pub tables: &'a HeaderTables,
     pub vocab: &'a Vocab,
+    /// Where responses sheets add their counts.
+    pub tallies: &'a SharedTallies,
 }
 
 /// One sheet, parsed on its own: activity ids are checked when the sheets are merged.
 pub struct SheetResult {
     pub name: String,
+    /// Position among the file's sheets.
+    pub position: usize,
     pub map: Option<ColumnMap>,
     pub count: SheetCount,
     pub issues: Vec<Issue>,
@@ -34,6 +40,8 @@ pub struct SheetResult {
     pub responses: SheetResponses,
     /// For a responses sheet without `activity_id`: the names that may be its activity.
     pub candidates: Option<Vec<String>>,
+    /// Read again with a [`Filter`]: the counts of the responses it rejected, by activity.
+    pub removed: FxHashMap<String, Survey>,
 }
 
 /// Parses the sheets of one file as a [`RowSink`].
@@ -45,15 +53,17 @@ pub struct FileParser<'a> {
     pub sheets: Vec<SheetResult>,
     /// Sheets begun so far (helper sheets included), for origins.
     begun: usize,
-    current: Option<Current>,
+    current: Option<Current<'a>>,
+    /// Reading again: only this sheet, rejecting what the filter says.
+    again: Option<(usize, Filter<'a>)>,
 }
 
 /// The sheet being read.
-enum Current {
+enum Current<'a> {
     /// Its top rows, until the header is found among them.
     Top { name: String, forced: Option<DatasetKind>, rows: Vec<Row> },
     /// Recognised: data rows are parsed as they come.
-    Parsing(Box<SheetParser>),
+    Parsing(Box<SheetParser<'a>>),
     /// Not a dataset: rows are skipped; `name` is reported at the end.
     Ignored { name: String },
     /// A template's helper sheet, or a sheet already accounted for: rows are skipped.
@@ -62,10 +72,24 @@ enum Current {
 
 impl<'a> FileParser<'a> {
     pub fn new(index: usize, file: &'a str, context: &'a ParseContext<'a>) -> FileParser<'a> {
-        FileParser { index, file, context, sheets: Vec::new(), begun: 0, current: None }
+        FileParser { index, file, context, sheets: Vec::new(), begun: 0, current: None, again: None }
     }
 
-    fn start(&self, name: &str) -> Current {
+    /// A parser that reads only sheet `position` of the file again, with `filter`.
+    pub fn again(
+        index: usize,
+        file: &'a str,
+        context: &'a ParseContext<'a>,
+        position: usize,
+        filter: Filter<'a>,
+    ) -> FileParser<'a> {
+        FileParser { again: Some((position, filter)), ..FileParser::new(index, file, context) }
+    }
+
+    fn start(&self, name: &str) -> Current<'a> {
+        if self.again.is_some_and(|(position, _)| position != self.begun - 1) {
+            return Current::Done;
+        }
         let forced = forced_dataset(self.context.config, self.file, name);
         // The Instructions and Lists sheets of `peer-eval init` templates.
         let helper = crate::init::HELPER_SHEETS.iter().any(|h| h.eq_ignore_ascii_case(name.trim()));
@@ -85,7 +109,7 @@ impl<'a> FileParser<'a> {
         let sheet = Sheet { name, rows };
         self.current = Some(match self.context.tables.recognise(&sheet, forced) {
             None if sheet.rows.is_empty() => {
-                self.sheets.push(SheetResult::unrecognised(&sheet.name, None));
+                self.sheets.push(SheetResult::unrecognised(&sheet.name, self.begun - 1, None));
                 Current::Done
             }
             None => Current::Ignored { name: sheet.name },
@@ -93,6 +117,13 @@ impl<'a> FileParser<'a> {
                 // Origins sort by file, then sheet.
                 let index = (self.index << 16) | (self.begun - 1);
                 let mut parser = SheetParser::new(self.file, sheet.name, index, map, self.context);
+                parser.position = self.begun - 1;
+                parser.filter = self.again.map(|(_, filter)| filter);
+                if let Some(activity) =
+                    parser.filter.and_then(|f| f.activity).filter(|_| parser.fixed_activity.is_some())
+                {
+                    parser.fixed_activity = Some(activity.to_string());
+                }
                 sheet.rows.iter().for_each(|row| parser.row(row, self.context));
                 Current::Parsing(Box::new(parser))
             }
@@ -144,7 +175,7 @@ impl RowSink for FileParser<'_> {
                     ),
                 )
                 .in_sheet(&name);
-                self.sheets.push(SheetResult::unrecognised(&name, Some(issue)));
+                self.sheets.push(SheetResult::unrecognised(&name, self.begun - 1, Some(issue)));
             }
             _ => {}
         }
@@ -152,9 +183,10 @@ impl RowSink for FileParser<'_> {
 }
 
 impl SheetResult {
-    fn unrecognised(name: &str, issue: Option<Issue>) -> SheetResult {
+    fn unrecognised(name: &str, position: usize, issue: Option<Issue>) -> SheetResult {
         SheetResult {
             name: name.to_string(),
+            position,
             map: None,
             count: SheetCount {
                 sheet: name.to_string(),
@@ -167,15 +199,19 @@ impl SheetResult {
             records: Dataset::default(),
             responses: SheetResponses::default(),
             candidates: None,
+            removed: FxHashMap::default(),
         }
     }
 }
 
 /// Parses the data rows of one recognised sheet.
-struct SheetParser {
+struct SheetParser<'a> {
     file: String,
     name: String,
     index: usize,
+    position: usize,
+    filter: Option<Filter<'a>>,
+    removed: FxHashMap<String, Survey>,
     map: ColumnMap,
     count: SheetCount,
     issues: Vec<Issue>,
@@ -183,7 +219,8 @@ struct SheetParser {
     responses: SheetResponses,
     /// Required columns the header lacks: every row is rejected with one issue.
     missing: Vec<&'static str>,
-    /// For a responses sheet without `activity_id`: an empty id, set when the sheets are merged.
+    /// For a responses sheet without `activity_id`: a stand-in id unique to the
+    /// sheet (it starts with NUL, which no cell holds), settled when the sheets are merged.
     fixed_activity: Option<String>,
     items: Vec<(String, u8)>,
     phase_columns: Vec<(String, String)>,
@@ -193,8 +230,8 @@ struct SheetParser {
     countries: BTreeSet<String>,
 }
 
-impl SheetParser {
-    fn new(file: &str, name: String, index: usize, map: ColumnMap, context: &ParseContext) -> SheetParser {
+impl<'a> SheetParser<'a> {
+    fn new(file: &str, name: String, index: usize, map: ColumnMap, context: &ParseContext) -> SheetParser<'a> {
         let mut issues = Vec::new();
         let sheet_issue = |severity, code, message: String| Issue::file(severity, code, file, message).in_sheet(&name);
         for (col, header) in &map.ignored {
@@ -225,8 +262,8 @@ impl SheetParser {
             );
         }
         let missing = required_columns(map.dataset).iter().copied().filter(|c| !map.columns.contains_key(*c)).collect();
-        let fixed_activity =
-            (map.dataset == DatasetKind::Responses && !map.columns.contains_key("activity_id")).then(String::new);
+        let fixed_activity = (map.dataset == DatasetKind::Responses && !map.columns.contains_key("activity_id"))
+            .then(|| format!("\0{index}"));
         let prefixed = |prefix: &str| -> Vec<(String, String)> {
             map.columns
                 .keys()
@@ -245,9 +282,12 @@ impl SheetParser {
             },
             name,
             index,
+            position: 0,
+            filter: None,
+            removed: FxHashMap::default(),
             issues,
             records: Dataset::default(),
-            responses: SheetResponses::new(config.likert.items.len()),
+            responses: SheetResponses::default(),
             missing,
             fixed_activity,
             items: config.likert.items.iter().map(|i| (i.id.clone(), i.points)).collect(),
@@ -288,7 +328,26 @@ impl SheetParser {
                         duplicate(&mut r, "response_id", id, "response");
                         return None;
                     }
-                    (!r.rejected).then(|| self.responses.push(row.index, resp))
+                    if r.rejected {
+                        return None;
+                    }
+                    let Some(filter) = self.filter else {
+                        self.responses.push(&resp);
+                        return Some(());
+                    };
+                    if !filter.known.contains(&resp.activity_id) {
+                        // The row is not used at all: its other problems are not reported.
+                        r.issues.clear();
+                        let message = records::unknown_activity_message(&resp.activity_id);
+                        r.reject("unknown_activity", "activity_id", &resp.activity_id, message);
+                        return None;
+                    }
+                    if let Some(id) = resp.response_id.as_deref().filter(|id| filter.repeated.contains(*id)) {
+                        duplicate(&mut r, "response_id", id, "response");
+                        self.removed.entry(resp.activity_id.clone()).or_default().record(&resp.answers());
+                        return None;
+                    }
+                    Some(())
                 })
             }
             DatasetKind::Participants => records::participant(&mut r).map(|p| data.participants.push(p)),
@@ -332,17 +391,21 @@ impl SheetParser {
                 .at_row(self.map.header_row),
             );
         }
-        self.responses.shrink();
+        if self.filter.is_none() {
+            self.responses.finish(context.tallies);
+        }
         let candidates =
             self.fixed_activity.is_some().then(|| activity_candidates(context.config, &self.file, &self.name));
         SheetResult {
             name: self.name,
+            position: self.position,
             map: Some(self.map),
             count: self.count,
             issues: self.issues,
             records: self.records,
             responses: self.responses,
             candidates,
+            removed: self.removed,
         }
     }
 }

@@ -1,26 +1,27 @@
-//! The responses of one sheet, kept compactly until the sheets are merged and they
-//! are counted into their activities (see [`crate::answers`]).
+//! Survey responses are counted while their files are read: each sheet counts its
+//! rows per activity id and adds the counts to [`SharedTallies`] when it is done.
+//! Until the sheets are merged, a sheet keeps only its response ids (about 15
+//! bytes a response) and its comments when they are published.
 //!
-//! A response takes 32 bytes plus one byte per Likert item and the length of its
-//! id: activity ids and country codes are stored once per sheet, ids one after
-//! another in one string.
+//! Whether a row's activity is in the register, and whether its id repeats one of
+//! an earlier file, is only known when the sheets are merged in input order. A
+//! sheet with such rows is then read again with a [`Filter`] (see
+//! `super::parse`), which reports them and counts them so that their answers can
+//! be taken away. Both are data errors: clean inputs are read once.
 
 use std::hash::BuildHasher;
+use std::sync::Mutex;
 
 use hashbrown::HashTable;
-use rustc_hash::{FxBuildHasher, FxHashMap};
+use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 
-use crate::answers;
-use crate::config::Config;
-use crate::model::{Dataset, Experience, YesPartlyNo};
+use crate::answers::{self, Survey};
+use crate::model::{Experience, YesPartlyNo};
 
 /// Goals a participation aim is recorded against (one bit each).
 pub const MAX_GOALS: usize = 32;
 
-/// Marks "no value" in the compact fields.
-const NONE: u32 = u32::MAX;
-
-/// One response as parsed from a row, before it is stored compactly.
+/// One response as parsed from a row.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Parsed {
     pub activity_id: String,
@@ -40,147 +41,125 @@ pub struct Parsed {
     pub comment: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Compact {
-    row: u32,
-    activity: u32,
-    country: u32,
-    /// End of this response's id in `ids` (it starts where the previous one ends).
-    id_end: u32,
-    aims: u32,
-    experience: Option<Experience>,
-    recommend: Option<u8>,
-    intent: Option<YesPartlyNo>,
-    contacts: Option<bool>,
+impl Parsed {
+    /// The answers, as counted.
+    pub fn answers(&self) -> answers::Response<'_> {
+        answers::Response {
+            likert: &self.likert,
+            recommend: self.recommend,
+            intent: self.intent,
+            contacts: self.contacts,
+            aims: self.aims,
+            experience: self.experience,
+            country: self.country.as_deref(),
+        }
+    }
 }
 
-/// One stored response, borrowed from its sheet.
-#[derive(Debug, Clone, Copy)]
-pub struct Stored<'a> {
-    /// 0-based row in the sheet.
-    pub row: u32,
-    pub activity_id: &'a str,
-    pub response_id: Option<&'a str>,
-    pub comment: Option<&'a str>,
-    /// Participation aims, one bit per goal.
-    pub aims: u32,
-    /// The answers; `aim_met` is filled in once the activity's goals are known.
-    pub answers: answers::Response<'a>,
+/// Counts per activity id, added to by every sheet when it is done.
+#[derive(Debug, Default)]
+pub struct SharedTallies(Mutex<FxHashMap<String, Survey>>);
+
+impl SharedTallies {
+    fn add(&self, counted: FxHashMap<String, Survey>) {
+        let mut all = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (activity, survey) in counted {
+            match all.get_mut(&activity) {
+                Some(total) => total.add(&survey),
+                None => {
+                    all.insert(activity, survey);
+                }
+            }
+        }
+    }
+
+    /// Everything counted so far, leaving the tallies empty.
+    pub fn take(&self) -> FxHashMap<String, Survey> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
 }
 
-/// The accepted responses of one sheet, in row order.
+/// What a responses sheet keeps for the merge.
 #[derive(Debug, Clone, Default)]
 pub struct SheetResponses {
-    /// Activity ids and country codes named by the rows.
-    names: Vec<String>,
+    /// Activity ids the sheet's rows were counted under.
+    keys: Vec<String>,
     lookup: FxHashMap<String, u32>,
-    rows: Vec<Compact>,
-    /// Likert answers, `items` per response.
-    likert: Vec<u8>,
-    items: usize,
+    /// Counts per key, until the sheet is done.
+    counted: Vec<Survey>,
+    /// Response ids, each followed by NUL (a character no cell can hold).
     ids: String,
-    /// (response index, comment).
-    comments: Vec<(u32, String)>,
+    /// The key of each id.
+    id_keys: Vec<u32>,
+    /// (key, response id, comment) in row order, when comments are published.
+    comments: Vec<(u32, Option<String>, String)>,
 }
 
 impl SheetResponses {
-    pub fn new(items: usize) -> SheetResponses {
-        SheetResponses { items, ..SheetResponses::default() }
-    }
-
-    pub fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
-
-    fn name(&mut self, text: &str) -> u32 {
-        // Rows of one activity usually follow each other.
-        if let Some(last) = self.rows.last().filter(|r| self.names[r.activity as usize] == text) {
-            return last.activity;
-        }
-        if let Some(&index) = self.lookup.get(text) {
+    fn key(&mut self, activity_id: &str) -> u32 {
+        if let Some(&index) = self.lookup.get(activity_id) {
             return index;
         }
-        let index = self.names.len() as u32;
-        self.names.push(text.to_string());
-        self.lookup.insert(text.to_string(), index);
+        let index = self.keys.len() as u32;
+        self.keys.push(activity_id.to_string());
+        self.lookup.insert(activity_id.to_string(), index);
+        self.counted.push(Survey::default());
         index
     }
 
-    /// Store a parsed response from 0-based `row`.
-    pub fn push(&mut self, row: u32, parsed: Parsed) {
-        let activity = self.name(&parsed.activity_id);
-        let country = parsed.country.as_deref().map_or(NONE, |code| self.name(code));
+    /// Count an accepted response.
+    pub fn push(&mut self, parsed: &Parsed) {
+        let key = self.key(&parsed.activity_id);
+        self.counted[key as usize].record(&parsed.answers());
         if let Some(id) = &parsed.response_id {
             self.ids.push_str(id);
+            self.ids.push('\0');
+            self.id_keys.push(key);
         }
-        let mut likert = parsed.likert;
-        likert.resize(self.items, 0);
-        self.likert.extend_from_slice(&likert);
-        if let Some(comment) = parsed.comment {
-            self.comments.push((self.rows.len() as u32, comment));
+        if let Some(comment) = &parsed.comment {
+            self.comments.push((key, parsed.response_id.clone(), comment.clone()));
         }
-        self.rows.push(Compact {
-            row,
-            activity,
-            country,
-            id_end: self.ids.len() as u32,
-            aims: parsed.aims,
-            experience: parsed.experience,
-            recommend: parsed.recommend,
-            intent: parsed.intent,
-            contacts: parsed.contacts,
-        });
     }
 
-    /// Release the room kept for growth, once the sheet is complete.
-    pub fn shrink(&mut self) {
-        self.rows.shrink_to_fit();
-        self.likert.shrink_to_fit();
-        self.ids.shrink_to_fit();
+    /// Hand the counts to `shared` and release the room kept for growth.
+    pub fn finish(&mut self, shared: &SharedTallies) {
+        let counted = std::mem::take(&mut self.counted);
+        shared.add(self.keys.iter().cloned().zip(counted).collect());
         self.lookup = FxHashMap::default();
+        self.ids.shrink_to_fit();
+        self.id_keys.shrink_to_fit();
     }
 
-    /// The length of all response ids together.
-    pub fn ids_len(&self) -> usize {
-        self.ids.len()
+    /// The activity ids the rows were counted under.
+    pub fn keys(&self) -> &[String] {
+        &self.keys
     }
 
-    /// Give every response the activity `id` (a sheet without `activity_id`).
-    pub fn set_activity(&mut self, id: &str) {
-        let index = self.names.len() as u32;
-        self.names.push(id.to_string());
-        self.rows.iter_mut().for_each(|r| r.activity = index);
+    /// (response id, key index) in row order.
+    pub fn ids(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.ids.split_terminator('\0').zip(self.id_keys.iter().map(|&k| k as usize))
     }
 
-    /// The stored responses in row order.
-    pub fn iter(&self) -> impl Iterator<Item = Stored<'_>> {
-        let mut comments = self.comments.iter().peekable();
-        self.rows.iter().enumerate().map(move |(index, compact)| {
-            let start = if index == 0 { 0 } else { self.rows[index - 1].id_end as usize };
-            let id = &self.ids[start..compact.id_end as usize];
-            let comment = comments.next_if(|(at, _)| *at as usize == index).map(|(_, text)| text.as_str());
-            Stored {
-                row: compact.row,
-                activity_id: &self.names[compact.activity as usize],
-                response_id: (!id.is_empty()).then_some(id),
-                comment,
-                aims: compact.aims,
-                answers: answers::Response {
-                    likert: &self.likert[index * self.items..(index + 1) * self.items],
-                    recommend: compact.recommend,
-                    intent: compact.intent,
-                    contacts: compact.contacts,
-                    aim_met: None,
-                    experience: compact.experience,
-                    country: (compact.country != NONE).then(|| self.names[compact.country as usize].as_str()),
-                },
-            }
-        })
+    /// (key index, response id, comment) in row order.
+    pub fn comments(&self) -> impl Iterator<Item = (usize, Option<&str>, &str)> {
+        self.comments.iter().map(|(key, id, text)| (*key as usize, id.as_deref(), text.as_str()))
     }
+
+    /// The number of response ids kept, and their length together.
+    pub fn id_sizes(&self) -> (usize, usize) {
+        (self.id_keys.len(), self.ids.len())
+    }
+}
+
+/// What a sheet read again must reject (see the module notes).
+#[derive(Debug, Clone, Copy)]
+pub struct Filter<'a> {
+    /// The activities of the register.
+    pub known: &'a FxHashSet<String>,
+    /// Response ids already taken by an earlier sheet.
+    pub repeated: &'a FxHashSet<String>,
+    /// The activity of a sheet without `activity_id`, as settled by the merge.
+    pub activity: Option<&'a str>,
 }
 
 /// A set of strings kept in one buffer: 8 bytes per entry besides the text.
@@ -214,64 +193,6 @@ impl TextSet {
     }
 }
 
-/// Why a response was not counted.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Rejection<'a> {
-    /// (0-based row, activity id): the activity is not in the register.
-    UnknownActivity(u32, &'a str),
-    /// (0-based row, response id): an earlier row has the same id.
-    Duplicate(u32, &'a str),
-}
-
-/// Counts the responses of each sheet, sheet by sheet in input order, into the
-/// surveys of their activities.
-pub struct Counter {
-    index: FxHashMap<String, usize>,
-    /// Goal bits per activity.
-    goals: Vec<u32>,
-    seen: TextSet,
-}
-
-impl Counter {
-    pub fn new(data: &Dataset, config: &Config) -> Counter {
-        let goal_ids: Vec<String> = config.taxonomy.goals.iter().map(|g| g.id.clone()).collect();
-        Counter {
-            index: data.activities.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect(),
-            goals: data.activities.iter().map(|a| goal_bits(&a.goals, &goal_ids)).collect(),
-            seen: TextSet::default(),
-        }
-    }
-
-    /// Make room for the ids of `responses` responses, `bytes` long in all.
-    pub fn reserve(&mut self, responses: usize, bytes: usize) {
-        self.seen = TextSet::with_capacity(responses, bytes);
-    }
-
-    /// Count a sheet's responses; `reject` hears of each one that is not counted.
-    pub fn count<'a>(
-        &mut self,
-        data: &mut Dataset,
-        responses: &'a SheetResponses,
-        mut reject: impl FnMut(Rejection<'a>),
-    ) {
-        for stored in responses.iter() {
-            let Some(&activity) = self.index.get(stored.activity_id) else {
-                reject(Rejection::UnknownActivity(stored.row, stored.activity_id));
-                continue;
-            };
-            if let Some(id) = stored.response_id.filter(|id| !self.seen.insert(id)) {
-                reject(Rejection::Duplicate(stored.row, id));
-                continue;
-            }
-            let goals = self.goals[activity];
-            let aim_met = (stored.aims != 0 && goals != 0).then_some(stored.aims & goals != 0);
-            let survey = &mut data.activities[activity].survey;
-            survey.record(&answers::Response { aim_met, ..stored.answers });
-            survey.comments.extend(stored.comment.map(str::to_string));
-        }
-    }
-}
-
 /// Bits of the goals in `ids` (positions in `goals`).
 pub fn goal_bits(ids: &[String], goals: &[String]) -> u32 {
     ids.iter().filter_map(|id| goals.iter().position(|g| g == id)).fold(0, |bits, i| bits | (1 << i))
@@ -282,30 +203,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn responses_round_trip_through_compact_storage() {
-        let mut sheet = SheetResponses::new(2);
-        sheet.push(
-            3,
-            Parsed {
-                activity_id: "SV-01".into(),
-                response_id: Some("R1".into()),
-                country: Some("DE".into()),
-                likert: vec![5],
-                recommend: Some(9),
-                aims: 0b10,
-                comment: Some("useful".into()),
-                ..Parsed::default()
-            },
-        );
-        sheet.push(4, Parsed { activity_id: "SV-01".into(), likert: vec![1, 2], ..Parsed::default() });
-        let stored: Vec<Stored> = sheet.iter().collect();
-        assert_eq!(stored.len(), 2);
-        assert_eq!((stored[0].row, stored[0].activity_id, stored[0].response_id), (3, "SV-01", Some("R1")));
-        assert_eq!((stored[0].answers.likert, stored[0].answers.country), (&[5u8, 0][..], Some("DE")));
-        assert_eq!((stored[0].comment, stored[0].aims, stored[0].answers.recommend), (Some("useful"), 2, Some(9)));
-        assert_eq!((stored[1].response_id, stored[1].comment, stored[1].answers.likert), (None, None, &[1u8, 2][..]));
-        sheet.set_activity("TW-02");
-        assert!(sheet.iter().all(|s| s.activity_id == "TW-02"));
+    fn a_sheet_counts_per_activity_and_keeps_ids_in_order() {
+        let shared = SharedTallies::default();
+        let mut sheet = SheetResponses::default();
+        let response = |activity: &str, id: Option<&str>, comment: Option<&str>| Parsed {
+            activity_id: activity.into(),
+            response_id: id.map(String::from),
+            likert: vec![5],
+            comment: comment.map(String::from),
+            ..Parsed::default()
+        };
+        sheet.push(&response("SV-01", Some("R1"), Some("useful")));
+        sheet.push(&response("TW-02", None, None));
+        sheet.push(&response("SV-01", Some("R3"), None));
+        sheet.finish(&shared);
+        let ids: Vec<(&str, usize)> = sheet.ids().collect();
+        assert_eq!(ids, [("R1", 0), ("R3", 0)]);
+        assert_eq!(sheet.keys(), ["SV-01", "TW-02"]);
+        assert_eq!(sheet.comments().collect::<Vec<_>>(), [(0, Some("R1"), "useful")]);
+        let mut other = SheetResponses::default();
+        other.push(&response("SV-01", Some("R9"), None));
+        other.finish(&shared);
+        let counted = shared.take();
+        assert_eq!((counted["SV-01"].all.responses, counted["TW-02"].all.responses), (3, 1));
+        assert_eq!(counted["SV-01"].all.likert[0][5], 3);
     }
 
     #[test]

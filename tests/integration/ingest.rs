@@ -453,3 +453,61 @@ fn dates_in_a_1904_workbook() {
     let j = work.indicators("2019-03");
     assert_eq!(value(&j, "activities_total"), 1.0, "the 1904 serial lands on 11 March 2019");
 }
+
+#[test]
+fn rejected_responses_are_not_counted_even_with_the_register_last() {
+    // Responses are counted while files are read, before the register (here the
+    // last file) is known; rows the merge rejects must leave no trace in the figures.
+    let work = Workdir::new();
+    work.config("[privacy]\nmin_group_size = 1\npublish_comments = true\n");
+    let header = || vec![T("response_id"), T("activity_id"), T("recommend"), T("comments")];
+    let row = |id: &'static str, activity: &'static str, score: f64, comment: &'static str| {
+        vec![T(id), T(activity), N(score), T(comment)]
+    };
+    work.xlsx(
+        "a_answers.xlsx",
+        &[(
+            "Responses",
+            vec![
+                header(),
+                row("R1", "A", 9.0, "zq-first"),
+                row("R2", "X", 10.0, "zq-unknown"),
+                row("R3", "A", 0.0, "zq-third"),
+            ],
+        )],
+    );
+    work.xlsx(
+        "b_answers.xlsx",
+        &[("Responses", vec![header(), row("R1", "A", 0.0, "zq-repeat"), row("R4", "A", 10.0, "zq-fourth")])],
+    );
+    work.xlsx(
+        "z_register.xlsx",
+        &[("Activities", vec![register_header(), vec![T("A"), T("training"), D(2019, 1, 1)]])],
+    );
+    let (_, v) = work.validate();
+    assert_rows_accounted(&v["inputs"]);
+    let errors: Vec<_> = issue_keys(&v).into_iter().filter(|k| k.0 != "column_ignored").collect();
+    assert_eq!(
+        errors,
+        vec![
+            (
+                "unknown_activity".to_string(),
+                "a_answers.xlsx".to_string(),
+                Some(3),
+                Some("B (activity_id)".to_string())
+            ),
+            ("duplicate_id".to_string(), "b_answers.xlsx".to_string(), Some(2), Some("A (response_id)".to_string())),
+        ]
+    );
+    let out = work.run(&["run"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let indicators = work.indicators("all");
+    // Kept: R1 (9), R3 (0), R4 (10): promoters 2, detractors 1 of 3 → 100 × (2/3 − 1/3).
+    assert_eq!(indicators["indicators"]["nps"]["n"], 3);
+    assert_close(value(&indicators, "nps"), 100.0 / 3.0, "nps");
+    let page = std::fs::read_to_string(work.path().join("output/all/activities/A.html")).unwrap();
+    let comments = ["zq-first", "zq-unknown", "zq-third", "zq-repeat", "zq-fourth"];
+    let shown: Vec<&str> = comments.into_iter().filter(|c| page.contains(c)).collect();
+    assert_eq!(shown, ["zq-first", "zq-third", "zq-fourth"]);
+    assert!(page.find("zq-first") < page.find("zq-third") && page.find("zq-third") < page.find("zq-fourth"));
+}
