@@ -29,7 +29,7 @@ use crate::model::{Dataset, DatasetKind};
 use crate::quality::{Issue, Severity};
 use headers::HeaderTables;
 use parse::{duplicate_message, FileParser, ParseContext, SheetResult};
-use responses::{goal_bits, Filter, SharedTallies, TextSet};
+use responses::{goal_bits, Filter, IdSet, SharedTallies};
 use values::Vocab;
 
 /// Extensions read as spreadsheets.
@@ -246,22 +246,18 @@ fn merge(mut results: Vec<FileResult>, mut issues: Vec<Issue>, context: &ParseCo
 struct SurveyMerge<'a> {
     context: &'a ParseContext<'a>,
     counted: FxHashMap<String, Survey>,
-    seen: TextSet,
+    seen: IdSet,
     /// Comments per activity id, in input order.
     comments: FxHashMap<String, Vec<String>>,
 }
 
 impl<'a> SurveyMerge<'a> {
     fn new(results: &[FileResult], context: &'a ParseContext<'a>) -> SurveyMerge<'a> {
-        let (count, bytes) = results
-            .iter()
-            .flat_map(|f| &f.sheets)
-            .map(|s| s.responses.id_sizes())
-            .fold((0, 0), |(c, b), (count, bytes)| (c + count, b + bytes));
+        let count = results.iter().flat_map(|f| &f.sheets).map(|s| s.responses.id_count()).sum();
         SurveyMerge {
             context,
             counted: context.tallies.take(),
-            seen: TextSet::with_capacity(count, bytes),
+            seen: IdSet::with_capacity(count),
             comments: FxHashMap::default(),
         }
     }
@@ -280,7 +276,7 @@ impl<'a> SurveyMerge<'a> {
                 None => return,
             }
         }
-        let responses = std::mem::take(&mut sheet.responses);
+        let mut responses = std::mem::take(&mut sheet.responses);
         // A sheet without `activity_id` counted its rows under a stand-in id.
         let activity = |key: &'_ str| -> String { settled.clone().unwrap_or_else(|| key.to_string()) };
         if let Some(settled) = &settled {
@@ -291,12 +287,9 @@ impl<'a> SurveyMerge<'a> {
             }
         }
         let is_known: Vec<bool> = responses.keys().iter().map(|k| known.contains(&activity(k))).collect();
-        let mut repeated = FxHashSet::default();
-        for (id, key) in responses.ids() {
-            if is_known[key] && !self.seen.insert(id) {
-                repeated.insert(id.to_string());
-            }
-        }
+        let (ids, id_keys) = responses.take_ids();
+        let repeated: FxHashSet<String> =
+            self.seen.add_sheet(ids, |i| is_known[id_keys[i] as usize]).into_iter().collect();
         if is_known.contains(&false) || !repeated.is_empty() {
             let filter = Filter { known, repeated: &repeated, activity: settled.as_deref() };
             self.read_again(index, path, name, sheet, filter);

@@ -135,9 +135,9 @@ impl SheetResponses {
         &self.keys
     }
 
-    /// (response id, key index) in row order.
-    pub fn ids(&self) -> impl Iterator<Item = (&str, usize)> {
-        self.ids.split_terminator('\0').zip(self.id_keys.iter().map(|&k| k as usize))
+    /// The response ids in row order, each followed by NUL, and the key index of each.
+    pub fn take_ids(&mut self) -> (String, Vec<u32>) {
+        (std::mem::take(&mut self.ids), std::mem::take(&mut self.id_keys))
     }
 
     /// (key index, response id, comment) in row order.
@@ -145,9 +145,9 @@ impl SheetResponses {
         self.comments.iter().map(|(key, id, text)| (*key as usize, id.as_deref(), text.as_str()))
     }
 
-    /// The number of response ids kept, and their length together.
-    pub fn id_sizes(&self) -> (usize, usize) {
-        (self.id_keys.len(), self.ids.len())
+    /// The number of response ids kept.
+    pub fn id_count(&self) -> usize {
+        self.id_keys.len()
     }
 }
 
@@ -170,11 +170,6 @@ pub struct TextSet {
 }
 
 impl TextSet {
-    /// Room for `count` strings of `bytes` bytes in all.
-    pub fn with_capacity(count: usize, bytes: usize) -> TextSet {
-        TextSet { text: String::with_capacity(bytes), table: HashTable::with_capacity(count) }
-    }
-
     /// Add `value`; false when it was already there.
     pub fn insert(&mut self, value: &str) -> bool {
         let hash = FxBuildHasher.hash_one(value);
@@ -190,6 +185,57 @@ impl TextSet {
             FxBuildHasher.hash_one(&text[start as usize..(start + len) as usize])
         });
         true
+    }
+}
+
+/// The response ids of every sheet merged so far. Each sheet's ids are moved in
+/// as they are, and an entry is 8 bytes: the id's offset in all the sheets' ids
+/// together (40 bits) and its length (24 bits).
+#[derive(Debug, Default)]
+pub struct IdSet {
+    sheets: Vec<String>,
+    /// Offset of each sheet's ids in all of them together.
+    starts: Vec<u64>,
+    table: HashTable<u64>,
+}
+
+impl IdSet {
+    /// Room for `count` ids.
+    pub fn with_capacity(count: usize) -> IdSet {
+        IdSet { table: HashTable::with_capacity(count), ..IdSet::default() }
+    }
+
+    fn id<'a>(sheets: &'a [String], starts: &[u64], entry: u64) -> &'a str {
+        let (offset, len) = (entry >> 24, (entry & 0xFF_FFFF) as usize);
+        let sheet = starts.partition_point(|&start| start <= offset) - 1;
+        let at = (offset - starts[sheet]) as usize;
+        &sheets[sheet][at..at + len]
+    }
+
+    /// Add the ids of one sheet (see [`SheetResponses::take_ids`]) for which
+    /// `counts(i)` holds; return those an earlier sheet already had.
+    pub fn add_sheet(&mut self, ids: String, counts: impl Fn(usize) -> bool) -> Vec<String> {
+        let base = self.starts.last().zip(self.sheets.last()).map_or(0, |(s, t)| s + t.len() as u64);
+        self.starts.push(base);
+        self.sheets.push(ids);
+        let mut repeated = Vec::new();
+        let (sheets, starts) = (&self.sheets, &self.starts);
+        let text = &sheets[sheets.len() - 1];
+        let mut at = 0;
+        for (i, id) in text.split_terminator('\0').enumerate() {
+            let entry = ((base + at as u64) << 24) | id.len().min(0xFF_FFFF) as u64;
+            at += id.len() + 1;
+            if !counts(i) {
+                continue;
+            }
+            let hash = FxBuildHasher.hash_one(id);
+            if self.table.find(hash, |&e| Self::id(sheets, starts, e) == id).is_some() {
+                repeated.push(id.to_string());
+            } else {
+                self.table.insert_unique(hash, entry, |&e| FxBuildHasher.hash_one(Self::id(sheets, starts, e)));
+            }
+        }
+        repeated
     }
 }
 
@@ -217,10 +263,9 @@ mod tests {
         sheet.push(&response("TW-02", None, None));
         sheet.push(&response("SV-01", Some("R3"), None));
         sheet.finish(&shared);
-        let ids: Vec<(&str, usize)> = sheet.ids().collect();
-        assert_eq!(ids, [("R1", 0), ("R3", 0)]);
         assert_eq!(sheet.keys(), ["SV-01", "TW-02"]);
         assert_eq!(sheet.comments().collect::<Vec<_>>(), [(0, Some("R1"), "useful")]);
+        assert_eq!(sheet.take_ids(), ("R1\0R3\0".to_string(), vec![0, 0]));
         let mut other = SheetResponses::default();
         other.push(&response("SV-01", Some("R9"), None));
         other.finish(&shared);
@@ -237,6 +282,15 @@ mod tests {
         assert!(!set.insert("R1"));
         assert!(set.insert("R"));
         assert!(!set.insert("R10"));
+    }
+
+    #[test]
+    fn id_set_finds_ids_of_earlier_sheets_only_where_counted() {
+        let mut set = IdSet::with_capacity(8);
+        assert!(set.add_sheet("R1\0R2\0".into(), |_| true).is_empty());
+        // R2 repeats; R1 is not counted here (say, its activity is unknown).
+        assert_eq!(set.add_sheet("R1\0R3\0R2\0".into(), |i| i != 0), ["R2"]);
+        assert_eq!(set.add_sheet("R3\0R4\0R1\0".into(), |_| true), ["R3", "R1"]);
     }
 
     #[test]
