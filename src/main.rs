@@ -2,11 +2,6 @@
 
 use std::process::ExitCode;
 
-/// mimalloc: reading spreadsheets allocates one string per cell, and glibc's
-/// malloc/free were ~18 % of a million-response run (perf).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use clap::Parser;
 use peer_eval::cli::{Cli, Command};
 use peer_eval::cmd::{self, exit};
