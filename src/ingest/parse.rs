@@ -332,7 +332,7 @@ impl<'a> SheetParser<'a> {
                         return None;
                     }
                     let Some(filter) = self.filter else {
-                        self.responses.push(&resp);
+                        self.responses.push(&resp, context.tallies);
                         return Some(());
                     };
                     if !filter.known.contains(&resp.activity_id) {
@@ -391,9 +391,7 @@ impl<'a> SheetParser<'a> {
                 .at_row(self.map.header_row),
             );
         }
-        if self.filter.is_none() {
-            self.responses.finish(context.tallies);
-        }
+        self.responses.finish();
         let candidates =
             self.fixed_activity.is_some().then(|| activity_candidates(context.config, &self.file, &self.name));
         SheetResult {

@@ -324,11 +324,24 @@ fn stream_xlsx_sheet<RS: Read + Seek>(
     let Some(mut reader) = cells_reader(workbook, name)? else { return Ok(true) };
     let mut count = CellCount::new(name, limits);
     let mut row = Row { index: 0, cells: Vec::new() };
+    // The text buffers of sent rows, reused for the next rows' text cells.
+    let mut spare: Vec<String> = Vec::new();
+    let clear = |row: &mut Row, spare: &mut Vec<String>| {
+        spare.extend(row.cells.drain(..).filter_map(|(_, cell)| match cell {
+            Cell::Text(text) => Some(text),
+            _ => None,
+        }));
+    };
     while let Some(cell) =
         reader.next_cell().map_err(|err| format!("sheet `{name}`: {}", describe_calamine(&err.to_string())))?
     {
         let (r, c) = cell.get_position();
-        let Some(value) = convert_ref(cell.get_value()) else { continue };
+        let value = match cell.get_value() {
+            DataRef::String(text) | DataRef::DateTimeIso(text) | DataRef::DurationIso(text) => reuse(&mut spare, text),
+            DataRef::SharedString(text) => reuse(&mut spare, text),
+            other => convert_ref(other),
+        };
+        let Some(value) = value else { continue };
         count.add()?;
         if row.cells.is_empty() {
             row.index = r;
@@ -337,7 +350,7 @@ fn stream_xlsx_sheet<RS: Read + Seek>(
                 return Ok(false);
             }
             sink.row(&row);
-            row.cells.clear();
+            clear(&mut row, &mut spare);
             row.index = r;
         }
         match row.cells.last() {
@@ -502,6 +515,17 @@ fn number_cell(value: f64) -> Cell {
 
 fn text_cell(text: &str) -> Option<Cell> {
     (!text.trim().is_empty()).then(|| Cell::Text(text.to_string()))
+}
+
+/// [`text_cell`] in a spare buffer, when there is one.
+fn reuse(spare: &mut Vec<String>, text: &str) -> Option<Cell> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    let mut buffer = spare.pop().unwrap_or_default();
+    buffer.clear();
+    buffer.push_str(text);
+    Some(Cell::Text(buffer))
 }
 
 fn date_cell(dt: &calamine::ExcelDateTime) -> Option<Cell> {

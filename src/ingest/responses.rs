@@ -1,5 +1,5 @@
-//! Survey responses are counted while their files are read: each sheet counts its
-//! rows per activity id and adds the counts to [`SharedTallies`] when it is done.
+//! Survey responses are counted while their files are read, into
+//! [`SharedTallies`] per activity id.
 //! Until the sheets are merged, a sheet keeps only its response ids (about 15
 //! bytes a response) and its comments when they are published.
 //!
@@ -56,26 +56,35 @@ impl Parsed {
     }
 }
 
-/// Counts per activity id, added to by every sheet when it is done.
-#[derive(Debug, Default)]
-pub struct SharedTallies(Mutex<FxHashMap<String, Survey>>);
+/// Shards of the shared tallies: the threads reading files rarely wait for each other.
+const SHARDS: usize = 32;
+
+/// Counts per activity id, which every sheet adds its responses to as it reads them.
+#[derive(Debug)]
+pub struct SharedTallies(Vec<Mutex<FxHashMap<String, Survey>>>);
+
+impl Default for SharedTallies {
+    fn default() -> SharedTallies {
+        SharedTallies((0..SHARDS).map(|_| Mutex::default()).collect())
+    }
+}
 
 impl SharedTallies {
-    fn add(&self, counted: FxHashMap<String, Survey>) {
-        let mut all = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        for (activity, survey) in counted {
-            match all.get_mut(&activity) {
-                Some(total) => total.add(&survey),
-                None => {
-                    all.insert(activity, survey);
-                }
-            }
+    fn record(&self, activity: &str, response: &answers::Response) {
+        let shard = FxBuildHasher.hash_one(activity) as usize % SHARDS;
+        let mut tallies = self.0[shard].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match tallies.get_mut(activity) {
+            Some(survey) => survey.record(response),
+            None => tallies.entry(activity.to_string()).or_default().record(response),
         }
     }
 
     /// Everything counted so far, leaving the tallies empty.
     pub fn take(&self) -> FxHashMap<String, Survey> {
-        std::mem::take(&mut *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+        let lock = |shard: &Mutex<FxHashMap<String, Survey>>| {
+            std::mem::take(&mut *shard.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+        };
+        self.0.iter().flat_map(lock).collect()
     }
 }
 
@@ -85,8 +94,6 @@ pub struct SheetResponses {
     /// Activity ids the sheet's rows were counted under.
     keys: Vec<String>,
     lookup: FxHashMap<String, u32>,
-    /// Counts per key, until the sheet is done.
-    counted: Vec<Survey>,
     /// Response ids, each followed by NUL (a character no cell can hold).
     ids: String,
     /// The key of each id.
@@ -103,14 +110,13 @@ impl SheetResponses {
         let index = self.keys.len() as u32;
         self.keys.push(activity_id.to_string());
         self.lookup.insert(activity_id.to_string(), index);
-        self.counted.push(Survey::default());
         index
     }
 
-    /// Count an accepted response.
-    pub fn push(&mut self, parsed: &Parsed) {
+    /// Count an accepted response into `shared`.
+    pub fn push(&mut self, parsed: &Parsed, shared: &SharedTallies) {
         let key = self.key(&parsed.activity_id);
-        self.counted[key as usize].record(&parsed.answers());
+        shared.record(&parsed.activity_id, &parsed.answers());
         if let Some(id) = &parsed.response_id {
             self.ids.push_str(id);
             self.ids.push('\0');
@@ -121,10 +127,8 @@ impl SheetResponses {
         }
     }
 
-    /// Hand the counts to `shared` and release the room kept for growth.
-    pub fn finish(&mut self, shared: &SharedTallies) {
-        let counted = std::mem::take(&mut self.counted);
-        shared.add(self.keys.iter().cloned().zip(counted).collect());
+    /// Release the room kept for growth, once the sheet is read.
+    pub fn finish(&mut self) {
         self.lookup = FxHashMap::default();
         self.ids.shrink_to_fit();
         self.id_keys.shrink_to_fit();
@@ -259,16 +263,16 @@ mod tests {
             comment: comment.map(String::from),
             ..Parsed::default()
         };
-        sheet.push(&response("SV-01", Some("R1"), Some("useful")));
-        sheet.push(&response("TW-02", None, None));
-        sheet.push(&response("SV-01", Some("R3"), None));
-        sheet.finish(&shared);
+        sheet.push(&response("SV-01", Some("R1"), Some("useful")), &shared);
+        sheet.push(&response("TW-02", None, None), &shared);
+        sheet.push(&response("SV-01", Some("R3"), None), &shared);
+        sheet.finish();
         assert_eq!(sheet.keys(), ["SV-01", "TW-02"]);
         assert_eq!(sheet.comments().collect::<Vec<_>>(), [(0, Some("R1"), "useful")]);
         assert_eq!(sheet.take_ids(), ("R1\0R3\0".to_string(), vec![0, 0]));
         let mut other = SheetResponses::default();
-        other.push(&response("SV-01", Some("R9"), None));
-        other.finish(&shared);
+        other.push(&response("SV-01", Some("R9"), None), &shared);
+        other.finish();
         let counted = shared.take();
         assert_eq!((counted["SV-01"].all.responses, counted["TW-02"].all.responses), (3, 1));
         assert_eq!(counted["SV-01"].all.likert[0][5], 3);
