@@ -8,6 +8,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rustc_hash::FxHashMap;
+
 use super::read::{Cell, Row, Sheet};
 use crate::config::Config;
 use crate::model::DatasetKind;
@@ -273,7 +275,7 @@ impl HeaderTables {
         let mut map = ColumnMap {
             dataset,
             header_row: row.index,
-            columns: BTreeMap::new(),
+            columns: FxHashMap::default(),
             ignored: Vec::new(),
             duplicates: Vec::new(),
         };
@@ -357,7 +359,8 @@ pub struct ColumnMap {
     pub dataset: DatasetKind,
     /// 0-based index of the header row.
     pub header_row: u32,
-    pub columns: BTreeMap<String, (u32, String)>,
+    /// Canonical column → (0-based column, header as written).
+    pub columns: FxHashMap<String, (u32, String)>,
     /// Headers that map to nothing.
     pub ignored: Vec<(u32, String)>,
     /// Headers that map to a column already mapped: (column, header, canonical).

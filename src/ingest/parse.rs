@@ -265,10 +265,13 @@ impl<'a> SheetParser<'a> {
         let fixed_activity = (map.dataset == DatasetKind::Responses && !map.columns.contains_key("activity_id"))
             .then(|| format!("\0{index}"));
         let prefixed = |prefix: &str| -> Vec<(String, String)> {
-            map.columns
+            let mut columns: Vec<(String, String)> = map
+                .columns
                 .keys()
                 .filter_map(|k| k.strip_prefix(prefix).map(|phase| (k.clone(), phase.to_string())))
-                .collect()
+                .collect();
+            columns.sort();
+            columns
         };
         let config = context.config;
         SheetParser {

@@ -2,7 +2,6 @@
 //! Likert answers and enumerations, each returning a typed value or a
 //! [`Problem`] whose message tells staff what to write instead.
 
-use std::collections::HashSet;
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -94,7 +93,7 @@ pub struct Vocab {
     pub governance: Enumeration,
     pub methods: Enumeration,
     likert_labels: HashMap<String, u8>,
-    missing: HashSet<String>,
+    missing: rustc_hash::FxHashSet<String>,
     countries: HashMap<String, Place>,
     /// Country and organisation names as commonly written (`Netherlands`, `NL`, `UNHCR`).
     exact_places: HashMap<String, Place>,
@@ -212,7 +211,7 @@ impl Vocab {
                 }
             }
         }
-        let mut missing: HashSet<String> =
+        let mut missing: rustc_hash::FxHashSet<String> =
             crate::config::defaults::missing_tokens().iter().map(|t| normalise(t)).collect();
         missing.extend(config.likert.missing.iter().map(|t| normalise(t)));
         missing.insert(String::new());
