@@ -320,15 +320,19 @@ impl HeaderTables {
         let candidates = header_candidates(sheet);
         let top = || candidates.iter();
         if let Some(dataset) = forced.or_else(|| self.dataset_for_sheet_name(&sheet.name)) {
-            // The header row is the top row that maps the most columns.
-            let best = top()
-                .filter(|row| row.cells.iter().any(|(_, c)| matches!(c, Cell::Text(_))))
-                .map(|row| self.map_row(dataset, row))
-                .filter(|map| !map.columns.is_empty())
-                .fold(None::<ColumnMap>, |best, map| match best {
-                    Some(b) if b.columns.len() >= map.columns.len() => Some(b),
-                    _ => Some(map),
-                });
+            // The header row is the top row that maps the most columns (the first
+            // of equals). A row maps at most one column per cell, so a row with no
+            // more cells than the best row maps columns cannot beat it.
+            let mut best: Option<ColumnMap> = None;
+            for row in top().filter(|row| row.cells.iter().any(|(_, c)| matches!(c, Cell::Text(_)))) {
+                if best.as_ref().is_some_and(|b| row.cells.len() <= b.columns.len()) {
+                    continue;
+                }
+                let map = self.map_row(dataset, row);
+                if !map.columns.is_empty() && best.as_ref().is_none_or(|b| map.columns.len() > b.columns.len()) {
+                    best = Some(map);
+                }
+            }
             if best.is_some() || forced.is_some() {
                 return best;
             }
