@@ -2,7 +2,6 @@
 //! Likert answers and enumerations, each returning a typed value or a
 //! [`Problem`] whose message tells staff what to write instead.
 
-
 use rustc_hash::FxHashMap as HashMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
