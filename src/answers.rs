@@ -77,9 +77,8 @@ impl Answers {
 
     /// Add (`sign` 1) or take away (`sign` −1) another set of counts.
     fn combine(&mut self, other: &Answers, sign: i8) {
-        let apply = |a: &mut u64, b: u64| {
-            *a = if sign > 0 { *a + b } else { a.checked_sub(b).expect("only counted answers are taken away") }
-        };
+        // Only answers counted before are taken away, so a difference never goes below 0.
+        let apply = |a: &mut u64, b: u64| *a = if sign > 0 { *a + b } else { a.saturating_sub(b) };
         apply(&mut self.responses, other.responses);
         if self.likert.len() < other.likert.len() {
             self.likert.resize(other.likert.len(), [0; LIKERT_LEVELS]);

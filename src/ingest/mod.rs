@@ -172,8 +172,9 @@ fn merge(mut results: Vec<FileResult>, mut issues: Vec<Issue>, context: &ParseCo
     let mut seen_countries = BTreeSet::new();
     for (index, file) in results.iter_mut().enumerate() {
         let path = file.file.path.clone();
-        for sheet in file.sheets.iter_mut().filter(|s| !is_register(s)) {
-            surveys.sheet(&known, (index, &file.path, &path), sheet);
+        let mut sheets = std::mem::take(&mut file.sheets);
+        for sheet in sheets.iter_mut().filter(|s| !is_register(s)) {
+            surveys.sheet(&known, file, index, sheet);
             let records = std::mem::take(&mut sheet.records);
             for participant in records.participants {
                 if known.contains(&participant.activity_id) {
@@ -201,6 +202,7 @@ fn merge(mut results: Vec<FileResult>, mut issues: Vec<Issue>, context: &ParseCo
             }
             data.needs.extend(records.needs);
         }
+        file.sheets = sheets;
     }
     let mut files = Vec::with_capacity(results.len());
     let mut order: FxHashMap<(String, String), usize> = FxHashMap::default();
@@ -262,15 +264,14 @@ impl<'a> SurveyMerge<'a> {
         }
     }
 
-    /// One sheet, in input order; `file` is (index, path, name).
-    fn sheet(&mut self, known: &FxHashSet<String>, file: (usize, &Path, &str), sheet: &mut SheetResult) {
-        let (index, path, name) = file;
+    /// One sheet, in input order.
+    fn sheet(&mut self, known: &FxHashSet<String>, file: &FileResult, index: usize, sheet: &mut SheetResult) {
         let mut settled = None;
         if let Some(candidates) = sheet.candidates.take() {
             match candidates.into_iter().find(|c| known.contains(c)) {
                 Some(id) => settled = Some(id),
                 None if sheet.count.rows_read > 0 => {
-                    reject_sheet_without_activity(name, sheet);
+                    reject_sheet_without_activity(&file.file.path, sheet);
                     return;
                 }
                 None => return,
@@ -292,7 +293,7 @@ impl<'a> SurveyMerge<'a> {
             self.seen.add_sheet(ids, |i| is_known[id_keys[i] as usize]).into_iter().collect();
         if is_known.contains(&false) || !repeated.is_empty() {
             let filter = Filter { known, repeated: &repeated, activity: settled.as_deref() };
-            self.read_again(index, path, name, sheet, filter);
+            self.read_again(file, index, sheet, filter);
         }
         for (key, id, text) in responses.comments() {
             if is_known[key] && id.is_none_or(|id| !repeated.contains(id)) {
@@ -303,10 +304,16 @@ impl<'a> SurveyMerge<'a> {
 
     /// Read a sheet again to reject the rows `filter` names, and take their answers
     /// away from the counts.
-    fn read_again(&mut self, index: usize, path: &Path, name: &str, sheet: &mut SheetResult, filter: Filter) {
+    fn read_again(&mut self, file: &FileResult, index: usize, sheet: &mut SheetResult, filter: Filter) {
+        let (path, name) = (&file.path, file.file.path.as_str());
         let limits = &self.context.config.limits;
         let mut parser = FileParser::again(index, name, self.context, sheet.position, filter);
-        let again = read::load(path, limits).and_then(|bytes| read::read_rows(path, &bytes, limits, &mut parser));
+        let again = read::load(path, limits).and_then(|bytes| {
+            if hex(&Sha256::digest(&bytes)) != file.file.sha256 {
+                return Err("changed".to_string());
+            }
+            read::read_rows(path, &bytes, limits, &mut parser)
+        });
         match (again, parser.sheets.pop()) {
             (Ok(()), Some(result)) if result.count.rows_read == sheet.count.rows_read => {
                 for (activity, survey) in &result.removed {
@@ -425,4 +432,27 @@ fn sort_records(data: &mut Dataset) {
     data.needs.sort_by_key(|n| n.origin);
     data.followups.sort_by_key(|f| f.origin);
     data.countries.sort_by_key(|c| c.origin);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_changed_before_its_second_read_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("answers.csv");
+        std::fs::write(&path, "response_id,activity_id,recommend\nR1,UNKNOWN,9\n").unwrap();
+        let config = Config::default();
+        let (tables, vocab, tallies) = (HeaderTables::new(&config), Vocab::new(&config), SharedTallies::default());
+        let context = ParseContext { config: &config, tables: &tables, vocab: &vocab, tallies: &tallies };
+        let mut file = read_and_parse(0, &path, &context, &|_| {});
+        // As if the file had been saved again after the first read.
+        file.file.sha256 = "0".repeat(64);
+        let mut sheet = file.sheets.pop().unwrap();
+        let mut surveys = SurveyMerge::new(std::slice::from_ref(&file), &context);
+        surveys.sheet(&FxHashSet::default(), &file, 0, &mut sheet);
+        let codes: Vec<&str> = sheet.issues.iter().map(|i| i.code).collect();
+        assert_eq!(codes, ["file_changed"]);
+    }
 }

@@ -118,7 +118,12 @@ impl SheetResponses {
         let key = self.key(&parsed.activity_id);
         shared.record(&parsed.activity_id, &parsed.answers());
         if let Some(id) = &parsed.response_id {
-            self.ids.push_str(id);
+            // NUL ends each id; a damaged legacy file may hold one inside a cell.
+            if id.contains('\0') {
+                self.ids.push_str(&id.replace('\0', "\u{FFFD}"));
+            } else {
+                self.ids.push_str(id);
+            }
             self.ids.push('\0');
             self.id_keys.push(key);
         }
@@ -276,6 +281,16 @@ mod tests {
         let counted = shared.take();
         assert_eq!((counted["SV-01"].all.responses, counted["TW-02"].all.responses), (3, 1));
         assert_eq!(counted["SV-01"].all.likert[0][5], 3);
+    }
+
+    #[test]
+    fn an_id_holding_nul_stays_one_id() {
+        let shared = SharedTallies::default();
+        let mut sheet = SheetResponses::default();
+        let parsed = Parsed { activity_id: "A".into(), response_id: Some("R\01".into()), ..Parsed::default() };
+        sheet.push(&parsed, &shared);
+        let (ids, keys) = sheet.take_ids();
+        assert_eq!((ids.split_terminator('\0').count(), keys.len()), (1, 1));
     }
 
     #[test]
