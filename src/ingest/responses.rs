@@ -287,7 +287,7 @@ mod tests {
     fn an_id_holding_nul_stays_one_id() {
         let shared = SharedTallies::default();
         let mut sheet = SheetResponses::default();
-        let parsed = Parsed { activity_id: "A".into(), response_id: Some("R\01".into()), ..Parsed::default() };
+        let parsed = Parsed { activity_id: "A".into(), response_id: Some("R\0X".into()), ..Parsed::default() };
         sheet.push(&parsed, &shared);
         let (ids, keys) = sheet.take_ids();
         assert_eq!((ids.split_terminator('\0').count(), keys.len()), (1, 1));
