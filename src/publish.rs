@@ -60,9 +60,10 @@ pub fn lock(output: &Path, wait: bool) -> Result<Lock, LockError> {
 /// previous folder atomically.
 ///
 /// The folder replaced is kept as `output/.spare-<label>/` and becomes the next
-/// run's staging folder: its files are overwritten in place and only the surplus
-/// deleted, because creating and deleting hundreds of files (one page per
-/// activity) costs more on ext4 than rewriting them.
+/// run's staging folder: its files are overwritten in place (or left alone when
+/// their bytes are already right) and only the surplus deleted, because creating
+/// and deleting hundreds of files (one page per activity) costs more on ext4 than
+/// rewriting them.
 ///
 /// # Errors
 /// Any failure to write; the previous folder is then left untouched.
@@ -193,8 +194,39 @@ fn write_all(staging: &Path, files: &[(PathBuf, Vec<u8>)], reused: bool) -> std:
     for folder in folders {
         fs::create_dir_all(staging.join(folder))?;
     }
-    files.par_iter().try_for_each(|(relative, bytes)| File::create(staging.join(relative))?.write_all(bytes))?;
+    files.par_iter().try_for_each(|(relative, bytes)| write_file(&staging.join(relative), bytes, reused))?;
     sync_filesystem(staging)
+}
+
+/// Write one file. In a reused folder a file that already holds `bytes` is left
+/// alone, and any other is overwritten in place: truncating it to nothing first
+/// would make ext4 free its blocks, allocate new ones and flush them on close.
+/// Anything at the path that is not a plain file (a link, say) is replaced.
+fn write_file(path: &Path, bytes: &[u8], reused: bool) -> std::io::Result<()> {
+    use std::io::Read;
+    use std::os::unix::fs::{FileExt, OpenOptionsExt};
+    if reused {
+        match OpenOptions::new().read(true).write(true).custom_flags(libc::O_NOFOLLOW).open(path) {
+            Ok(mut file) if file.metadata()?.is_file() => {
+                let old_len = file.metadata()?.len();
+                if old_len == bytes.len() as u64 {
+                    let mut old = Vec::with_capacity(bytes.len());
+                    file.read_to_end(&mut old)?;
+                    if old == bytes {
+                        return Ok(());
+                    }
+                }
+                file.write_all_at(bytes, 0)?;
+                if old_len > bytes.len() as u64 {
+                    file.set_len(bytes.len() as u64)?;
+                }
+                return Ok(());
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            _ => fs::remove_file(path)?,
+        }
+    }
+    File::create(path)?.write_all(bytes)
 }
 
 /// Flush everything written to the staging folder's file system in one call
@@ -256,6 +288,43 @@ mod tests {
             fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().to_string()).collect();
         assert!(names.iter().all(|n| !n.starts_with(".staging")), "{names:?}");
         assert_eq!(fs::read_dir(&all).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_reused_file_is_rewritten_only_when_its_bytes_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str, text: &str| (PathBuf::from(name), text.as_bytes().to_vec());
+        let files = [file("same.txt", "same"), file("longer.txt", "abc"), file("changed.txt", "abcd")];
+        publish(dir.path(), "all", &files).unwrap();
+        publish(dir.path(), "all", &files).unwrap();
+        // The spare (first run's folder) is rewritten by the third run; mark its files.
+        let spare = dir.path().join(".spare-all");
+        let long_ago = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+        for name in ["same.txt", "longer.txt", "changed.txt"] {
+            File::options().write(true).open(spare.join(name)).unwrap().set_modified(long_ago).unwrap();
+        }
+        // A link where a page should be is replaced, never written through.
+        let outside = dir.path().join("outside.txt");
+        fs::write(&outside, "untouched").unwrap();
+        std::os::unix::fs::symlink(&outside, spare.join("linked.txt")).unwrap();
+        let third = [
+            file("same.txt", "same"),
+            file("longer.txt", "abcdef"),
+            file("changed.txt", "wxyz"),
+            file("linked.txt", "new"),
+        ];
+        publish(dir.path(), "all", &third).unwrap();
+        let all = dir.path().join("all");
+        let modified = |name: &str| fs::metadata(all.join(name)).unwrap().modified().unwrap();
+        assert_eq!(modified("same.txt"), long_ago, "identical bytes are not written again");
+        assert_ne!(modified("changed.txt"), long_ago);
+        for (name, text) in
+            [("same.txt", "same"), ("longer.txt", "abcdef"), ("changed.txt", "wxyz"), ("linked.txt", "new")]
+        {
+            assert_eq!(fs::read_to_string(all.join(name)).unwrap(), text);
+        }
+        assert!(fs::symlink_metadata(all.join("linked.txt")).unwrap().is_file());
+        assert_eq!(fs::read_to_string(&outside).unwrap(), "untouched");
     }
 
     #[test]
