@@ -15,6 +15,7 @@ use crate::model::Dataset;
 use crate::period::Period;
 use crate::publish::{self, LockError};
 use crate::quality::IssueCounts;
+use crate::report::html::Engine;
 use crate::report::json::{to_sorted_json, RunReport};
 use crate::report::{self, ReportInput};
 
@@ -62,10 +63,16 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
     } else {
         ProgressBar::hidden()
     };
-    let ingested = read_inputs(&args.common.input, &config, &|name| {
-        bar.set_message(name.to_string());
-        bar.inc(1);
-    })?;
+    // The templates are compiled on the side while the files are read.
+    let (engine, ingested) = std::thread::scope(|scope| {
+        let engine = scope.spawn(|| Engine::for_config(&config));
+        let ingested = read_inputs(&args.common.input, &config, &|name| {
+            bar.set_message(name.to_string());
+            bar.inc(1);
+        });
+        (engine.join().unwrap_or_else(|_| Err("the templates could not be compiled".to_string())), ingested)
+    });
+    let ingested = ingested?;
     bar.finish_and_clear();
     timings.insert("read", stage.elapsed().as_secs_f64());
 
@@ -102,15 +109,27 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
 
     spinner.set_message("writing the workbook and the HTML report");
     let stage = Instant::now();
-    let input = ReportInput { results: &results, config: &config, files: &ingested.files, issues: &ingested.issues };
+    let engine = engine.map_err(|m| Failure::new(exit::USAGE, m))?;
+    let input = ReportInput {
+        results: &results,
+        config: &config,
+        files: &ingested.files,
+        issues: &ingested.issues,
+        engine: &engine,
+    };
     let mut files = report::render(&input).map_err(|m| Failure::new(exit::USAGE, m))?;
     let split = args.split_by.is_some() || config.report.split_by.is_some();
     if split {
         for (folder, subset) in split_by_project(&ingested.data) {
             let mut results = evaluate(&subset, &config, &period, compare, cumulative);
             results.trends = Some(indicators::trends(&subset, &config));
-            let input =
-                ReportInput { results: &results, config: &config, files: &ingested.files, issues: &ingested.issues };
+            let input = ReportInput {
+                results: &results,
+                config: &config,
+                files: &ingested.files,
+                issues: &ingested.issues,
+                engine: &engine,
+            };
             let rendered = report::render(&input).map_err(|m| Failure::new(exit::USAGE, m))?;
             files.extend(rendered.into_iter().map(|(path, bytes)| (PathBuf::from(&folder).join(path), bytes)));
         }

@@ -33,25 +33,42 @@ const CSS: &str = include_str!("templates/style.css");
 /// Most issues listed in the HTML report; the workbook lists all.
 const ISSUES_SHOWN: usize = 200;
 
-/// The template engine with the built-in or overriding templates.
-///
-/// # Errors
-/// An override folder whose template does not parse or cannot be read.
-pub fn engine(overrides: Option<&Path>) -> Result<(Handlebars<'static>, String), String> {
-    let mut hb = Handlebars::new();
-    hb.set_strict_mode(true);
-    let load = |name: &str, builtin: &str| -> Result<String, String> {
-        match overrides.map(|dir| dir.join(name)) {
-            Some(path) if path.exists() => std::fs::read_to_string(&path)
-                .map_err(|err| format!("cannot read template `{}`: {err}", path.display())),
-            _ => Ok(builtin.to_string()),
+/// The compiled templates and the style sheet, built once per run (while the
+/// input files are read) and shared by every page.
+pub struct Engine {
+    hb: Handlebars<'static>,
+    css: String,
+}
+
+impl Engine {
+    /// The built-in templates, or those of the `overrides` folder where it has them.
+    ///
+    /// # Errors
+    /// An override folder whose template does not parse or cannot be read.
+    pub fn new(overrides: Option<&Path>) -> Result<Engine, String> {
+        let mut hb = Handlebars::new();
+        hb.set_strict_mode(true);
+        let load = |name: &str, builtin: &str| -> Result<String, String> {
+            match overrides.map(|dir| dir.join(name)) {
+                Some(path) if path.exists() => std::fs::read_to_string(&path)
+                    .map_err(|err| format!("cannot read template `{}`: {err}", path.display())),
+                _ => Ok(builtin.to_string()),
+            }
+        };
+        for (name, file, builtin) in [("report", "report.hbs", REPORT), ("activity", "activity.hbs", ACTIVITY)] {
+            let source = load(file, builtin)?;
+            hb.register_template_string(name, source).map_err(|err| format!("template `{file}`: {err}"))?;
         }
-    };
-    for (name, file, builtin) in [("report", "report.hbs", REPORT), ("activity", "activity.hbs", ACTIVITY)] {
-        let source = load(file, builtin)?;
-        hb.register_template_string(name, source).map_err(|err| format!("template `{file}`: {err}"))?;
+        Ok(Engine { hb, css: load("style.css", CSS)? })
     }
-    Ok((hb, load("style.css", CSS)?))
+
+    /// The engine for `config`'s `report.templates`.
+    ///
+    /// # Errors
+    /// As [`Engine::new`].
+    pub fn for_config(config: &crate::config::Config) -> Result<Engine, String> {
+        Engine::new(config.report.templates.as_deref().map(Path::new))
+    }
 }
 
 /// A safe file name for an activity page: only letters, digits, `-` and `_`.
@@ -142,9 +159,9 @@ struct IssueRow {
 }
 
 #[derive(Serialize)]
-struct ReportPage {
+struct ReportPage<'a> {
     title: String,
-    css: String,
+    css: &'a str,
     period_label: String,
     data_span: String,
     version: &'static str,
@@ -199,8 +216,8 @@ struct SurveyRow {
 }
 
 #[derive(Serialize)]
-struct ActivityPage {
-    css: String,
+struct ActivityPage<'a> {
+    css: &'a str,
     version: &'static str,
     period_label: String,
     id: String,
@@ -232,8 +249,7 @@ fn list(items: &[String], f: impl Fn(&str) -> String) -> String {
 /// # Errors
 /// A template error (only possible with overriding templates).
 pub fn render(input: &ReportInput) -> Result<Vec<(String, Vec<u8>)>, String> {
-    let overrides = input.config.report.templates.as_deref().map(Path::new);
-    let (hb, css) = engine(overrides)?;
+    let Engine { hb, css } = input.engine;
     let labels = Labels::new(input.config);
     let k = input.config.privacy.min_group_size;
     let results = input.results;
@@ -266,7 +282,7 @@ pub fn render(input: &ReportInput) -> Result<Vec<(String, Vec<u8>)>, String> {
 
     let page = ReportPage {
         title: input.config.report.title.clone(),
-        css: css.clone(),
+        css,
         period_label: results.period.label.clone(),
         data_span: view::data_span(results),
         version: env!("CARGO_PKG_VERSION"),
@@ -338,11 +354,17 @@ pub fn render(input: &ReportInput) -> Result<Vec<(String, Vec<u8>)>, String> {
     };
     let report = hb.render("report", &page).map_err(|err| format!("report template: {err}"))?;
     let mut files = vec![("report.html".to_string(), report.into_bytes())];
+    let shared = PageContext {
+        labels: &labels,
+        css,
+        taxonomy: crate::model::Taxonomy::from_config(input.config),
+        alignment: results.alignment.activities.iter().map(|x| (x.activity_id.as_str(), x.score)).collect(),
+    };
     let pages: Result<Vec<(String, Vec<u8>)>, String> = results
         .activities
         .par_iter()
         .map(|a| {
-            let page = activity_page(input, a, &labels, &css);
+            let page = activity_page(input, a, &shared);
             let html = hb.render("activity", &page).map_err(|err| format!("activity template: {err}"))?;
             Ok((format!("activities/{}", names[&a.id]), html.into_bytes()))
         })
@@ -351,11 +373,19 @@ pub fn render(input: &ReportInput) -> Result<Vec<(String, Vec<u8>)>, String> {
     Ok(files)
 }
 
-fn activity_page(input: &ReportInput, a: &ActivityFacts, labels: &Labels, css: &str) -> ActivityPage {
+/// What every activity page shares, worked out once.
+struct PageContext<'a> {
+    labels: &'a Labels,
+    css: &'a str,
+    taxonomy: crate::model::Taxonomy,
+    /// Alignment score per activity id.
+    alignment: std::collections::HashMap<&'a str, Option<f64>>,
+}
+
+fn activity_page<'a>(input: &ReportInput, a: &ActivityFacts, shared: &PageContext<'a>) -> ActivityPage<'a> {
     let k = input.config.privacy.min_group_size;
     let results = input.results;
-    let taxonomy = crate::model::Taxonomy::from_config(input.config);
-    let align = results.alignment.activities.iter().find(|x| x.activity_id == a.id);
+    let labels = shared.labels;
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let facts = vec![
         Fact { label: "Type", value: labels.kind(&a.kind) },
@@ -392,7 +422,7 @@ fn activity_page(input: &ReportInput, a: &ActivityFacts, labels: &Labels, css: &
             })
         })
         .collect();
-    let alignment = match align.and_then(|x| x.score) {
+    let alignment = match shared.alignment.get(a.id.as_str()).copied().flatten() {
         Some(1.0) => "Every declared goal is supported by this type of activity.".to_string(),
         Some(score) => format!(
             "{} of the declared goals are supported by this type of activity.",
@@ -401,7 +431,7 @@ fn activity_page(input: &ReportInput, a: &ActivityFacts, labels: &Labels, css: &
         None => "No goal was declared for this activity.".to_string(),
     };
     ActivityPage {
-        css: css.to_string(),
+        css: shared.css,
         version: env!("CARGO_PKG_VERSION"),
         period_label: results.period.label.clone(),
         id: a.id.clone(),
@@ -413,7 +443,7 @@ fn activity_page(input: &ReportInput, a: &ActivityFacts, labels: &Labels, css: &
         goals: a
             .goals
             .iter()
-            .map(|g| GoalView { goal: labels.goal(g), supported: taxonomy.supports(&a.kind, g) })
+            .map(|g| GoalView { goal: labels.goal(g), supported: shared.taxonomy.supports(&a.kind, g) })
             .collect(),
         survey,
         comments: if a.responses >= k { a.comments.clone() } else { Vec::new() },
@@ -610,6 +640,6 @@ mod tests {
 
     #[test]
     fn builtin_templates_parse() {
-        assert!(engine(None).is_ok());
+        assert!(Engine::new(None).is_ok());
     }
 }

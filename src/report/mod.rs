@@ -21,6 +21,8 @@ pub struct ReportInput<'a> {
     pub config: &'a Config,
     pub files: &'a [InputFile],
     pub issues: &'a [Issue],
+    /// The compiled HTML templates.
+    pub engine: &'a html::Engine,
 }
 
 /// The suppression rule in words, for methodology sections.

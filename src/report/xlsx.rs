@@ -21,7 +21,6 @@ use crate::indicators::{Figure, Group};
 struct Styles {
     title: Format,
     header: Format,
-    text: Format,
     quoted: Format,
     wrap: Format,
     count: Format,
@@ -46,7 +45,6 @@ impl Styles {
         Styles {
             title: Format::new().set_bold().set_font_size(16),
             header,
-            text: Format::new(),
             quoted: Format::new().set_quote_prefix(),
             wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
             count: Format::new().set_num_format("#,##0"),
@@ -77,8 +75,13 @@ pub fn needs_quote_prefix(text: &str) -> bool {
 
 /// Write text from anywhere as a string cell, quote-prefixed when risky.
 fn text(ws: &mut Worksheet, row: u32, col: u16, value: &str, s: &Styles) -> Result<(), XlsxError> {
-    let format = if needs_quote_prefix(value) { &s.quoted } else { &s.text };
-    ws.write_string_with_format(row, col, value, format)?;
+    // Plain text takes the default style without a format look-up (a hash of the
+    // whole format per cell, the workbook's largest cost).
+    if needs_quote_prefix(value) {
+        ws.write_string_with_format(row, col, value, &s.quoted)?;
+    } else {
+        ws.write_string(row, col, value)?;
+    }
     Ok(())
 }
 
@@ -148,6 +151,7 @@ pub fn workbook(input: &ReportInput) -> Result<Vec<u8>, XlsxError> {
         None => ExcelDateTime::from_ymd(2000, 1, 1)?,
     };
     wb.set_properties(&DocProperties::new().set_title("Peer-learning evaluation").set_creation_datetime(&created));
+    wb.set_zip_compression_level(2);
 
     summary(wb.add_worksheet().set_name("Summary")?, input, &labels, &s)?;
     indicators(wb.add_worksheet().set_name("Indicators")?, input, &s)?;
