@@ -8,6 +8,8 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
+
 use crate::model::{Experience, YesPartlyNo};
 
 /// Answer levels a Likert count has room for (`points` is at most 11).
@@ -130,8 +132,9 @@ impl Answers {
 pub struct Survey {
     pub all: Answers,
     pub by_experience: BTreeMap<Experience, Answers>,
-    /// By the respondent's recognised country (ISO code).
-    pub by_country: BTreeMap<String, Answers>,
+    /// By the respondent's recognised country (ISO code); hashed, as it is looked
+    /// up for every response and only ever summed.
+    pub by_country: FxHashMap<String, Answers>,
     /// Free-text comments in input order; kept only when `privacy.publish_comments` is on.
     pub comments: Vec<String>,
 }
