@@ -11,7 +11,9 @@
 # installed, the pandas peer (bench/pandas_peer.py) with calamine and openpyxl,
 # against peer-eval's best time on the same files in the run.
 # Times are the best of 5 runs (3 for the pandas peer); the floor and the run are
-# measured in alternation, so drift in the machine's speed hits both alike.
+# measured in alternation, so drift in the machine's speed hits both alike. Reruns
+# on the same files rewrite only the output files whose bytes change (run.json);
+# one line also times a run into an empty output folder, where every file is new.
 # Results for this machine: docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -70,6 +72,16 @@ for n in $SIZES; do
 done
 synth "$WORK/spec" 200000 200 500
 row "$WORK/spec" 200000 200
+echo
+echo "== every output file written: a run into an empty output folder (100 000 responses) =="
+# The runs above rewrite only what changed (run.json); here all 505 files are new.
+fresh=999999
+for _ in 1 2 3; do
+  rm -rf "$WORK/r100000/fresh-output"
+  fresh=$(smaller "$(cd "$WORK/r100000" && seconds "$BIN" run --quiet --output fresh-output)" "$fresh")
+done
+rm -rf "$WORK/r100000/fresh-output"
+echo "empty output folder: $(printf '%.3f' "$fresh") s; rerun: ${RUN[100000/50]} s"
 echo
 echo "== scaling: 10x the responses =="
 prev=""
