@@ -7,7 +7,6 @@ use peer_eval::cli::{Cli, Command};
 use peer_eval::cmd::{self, exit};
 
 fn main() -> ExitCode {
-    tune_allocator();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
@@ -64,18 +63,5 @@ fn main() -> ExitCode {
             eprintln!("peer-eval: {}", failure.message);
             ExitCode::from(failure.code)
         }
-    }
-}
-
-/// glibc grows each thread's heap a few pages at a time, one `mprotect` per step:
-/// about 2 300 calls in a 100 000-response run, each taking the address-space lock
-/// that the other thread's page faults wait for. Growing by 16 MiB at a time takes
-/// that to about 30 calls and 7–15 % off the wall time (alternated runs); pages
-/// reserved but never touched cost no memory.
-fn tune_allocator() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets a tuning parameter; no other thread runs yet.
-    unsafe {
-        libc::mallopt(libc::M_TOP_PAD, 16 << 20);
     }
 }
