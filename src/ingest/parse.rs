@@ -2,7 +2,6 @@
 //! until its header is recognised, then every data row is parsed as it arrives and
 //! dropped, so a file never sits in memory as cells.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
 use regex::Regex;
@@ -225,9 +224,9 @@ struct SheetParser<'a> {
     items: Vec<(String, u8)>,
     phase_columns: Vec<(String, String)>,
     experience_columns: Vec<(String, String)>,
-    response_ids: TextSet,
-    /// Countries with a profile in this sheet.
-    countries: BTreeSet<String>,
+    /// The ids of the sheet's rows so far (activity, response or country-profile
+    /// ids; a sheet holds one dataset), for repeats within the sheet.
+    seen_ids: TextSet,
 }
 
 impl<'a> SheetParser<'a> {
@@ -296,8 +295,7 @@ impl<'a> SheetParser<'a> {
             items: config.likert.items.iter().map(|i| (i.id.clone(), i.points)).collect(),
             phase_columns: prefixed("phase:"),
             experience_columns: prefixed("experience:"),
-            response_ids: TextSet::default(),
-            countries: BTreeSet::new(),
+            seen_ids: TextSet::default(),
             map,
         }
     }
@@ -316,7 +314,7 @@ impl<'a> SheetParser<'a> {
         let data = &mut self.records;
         let accepted = match self.map.dataset {
             DatasetKind::Activities => records::activity(&mut r).and_then(|a| {
-                if data.activities.iter().any(|b| b.id == a.id) {
+                if !self.seen_ids.insert(&a.id) {
                     duplicate(&mut r, "activity_id", &a.id, "activity");
                     None
                 } else {
@@ -327,7 +325,7 @@ impl<'a> SheetParser<'a> {
             DatasetKind::Responses => {
                 let keep_comments = context.config.privacy.publish_comments;
                 records::response(&mut r, self.fixed_activity.as_deref(), &self.items, keep_comments).and_then(|resp| {
-                    if let Some(id) = resp.response_id.as_deref().filter(|id| !self.response_ids.insert(id)) {
+                    if let Some(id) = resp.response_id.as_deref().filter(|id| !self.seen_ids.insert(id)) {
                         duplicate(&mut r, "response_id", id, "response");
                         return None;
                     }
@@ -357,7 +355,7 @@ impl<'a> SheetParser<'a> {
             DatasetKind::Needs => records::needs(&mut r, &self.phase_columns).map(|n| data.needs.extend(n)),
             DatasetKind::Followups => records::followup(&mut r).map(|f| data.followups.push(f)),
             DatasetKind::Countries => records::country_profile(&mut r, &self.experience_columns).and_then(|p| {
-                if !self.countries.insert(p.country.key().to_string()) {
+                if !self.seen_ids.insert(p.country.key()) {
                     duplicate(&mut r, "country", p.country.key(), "country profile");
                     None
                 } else {

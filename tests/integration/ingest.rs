@@ -399,7 +399,15 @@ fn repeats_across_files_are_rejected_in_file_order() {
     work.xlsx("c_second.xlsx", &[("Responses", answers(&["R3", "R1"]))]);
     work.xlsx(
         "d_profiles.xlsx",
-        &[("Countries", vec![vec![T("country"), T("experience")], vec![T("NL"), T("experienced")]])],
+        &[(
+            "Countries",
+            vec![
+                vec![T("country"), T("experience")],
+                vec![T("NL"), T("experienced")],
+                // The same country again in the same sheet, written another way.
+                vec![T("the Netherlands"), T("new")],
+            ],
+        )],
     );
     work.xlsx(
         "e_profiles.xlsx",
@@ -412,6 +420,7 @@ fn repeats_across_files_are_rejected_in_file_order() {
         duplicates,
         vec![
             ("duplicate_id".to_string(), "c_second.xlsx".to_string(), Some(3), Some("A (response_id)".to_string())),
+            ("duplicate_id".to_string(), "d_profiles.xlsx".to_string(), Some(3), Some("A (country)".to_string())),
             ("duplicate_id".to_string(), "e_profiles.xlsx".to_string(), Some(2), Some("A (country)".to_string())),
         ]
     );
