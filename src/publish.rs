@@ -201,29 +201,36 @@ fn write_all(staging: &Path, files: &[(PathBuf, Vec<u8>)], reused: bool) -> std:
 /// Write one file. In a reused folder a file that already holds `bytes` is left
 /// alone, and any other is overwritten in place: truncating it to nothing first
 /// would make ext4 free its blocks, allocate new ones and flush them on close.
-/// Anything at the path that is not a plain file (a link, say) is replaced.
+/// Anything at the path that is not a plain file (a symbolic link, say), or a file
+/// with another name elsewhere (a hard link), is replaced, so that nothing outside
+/// the folder changes.
 fn write_file(path: &Path, bytes: &[u8], reused: bool) -> std::io::Result<()> {
     use std::io::Read;
-    use std::os::unix::fs::{FileExt, OpenOptionsExt};
+    use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt};
     if reused {
         match OpenOptions::new().read(true).write(true).custom_flags(libc::O_NOFOLLOW).open(path) {
-            Ok(mut file) if file.metadata()?.is_file() => {
-                let old_len = file.metadata()?.len();
-                if old_len == bytes.len() as u64 {
+            Ok(mut file) => {
+                let meta = file.metadata()?;
+                let new_len = bytes.len() as u64;
+                if meta.is_file() && meta.len() == new_len {
                     let mut old = Vec::with_capacity(bytes.len());
                     file.read_to_end(&mut old)?;
                     if old == bytes {
                         return Ok(());
                     }
                 }
-                file.write_all_at(bytes, 0)?;
-                if old_len > bytes.len() as u64 {
-                    file.set_len(bytes.len() as u64)?;
+                if meta.is_file() && meta.nlink() == 1 {
+                    file.write_all_at(bytes, 0)?;
+                    if meta.len() > new_len {
+                        file.set_len(new_len)?;
+                    }
+                    return Ok(());
                 }
-                return Ok(());
+                drop(file);
+                fs::remove_file(path)?;
             }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-            _ => fs::remove_file(path)?,
+            Err(_) => fs::remove_file(path)?,
         }
     }
     File::create(path)?.write_all(bytes)
@@ -307,6 +314,9 @@ mod tests {
         let outside = dir.path().join("outside.txt");
         fs::write(&outside, "untouched").unwrap();
         std::os::unix::fs::symlink(&outside, spare.join("linked.txt")).unwrap();
+        // Nor is a page that also has a name outside the folder (a hard link).
+        let shared = dir.path().join("shared.txt");
+        fs::hard_link(spare.join("changed.txt"), &shared).unwrap();
         let third = [
             file("same.txt", "same"),
             file("longer.txt", "abcdef"),
@@ -325,6 +335,7 @@ mod tests {
         }
         assert!(fs::symlink_metadata(all.join("linked.txt")).unwrap().is_file());
         assert_eq!(fs::read_to_string(&outside).unwrap(), "untouched");
+        assert_eq!(fs::read_to_string(&shared).unwrap(), "abcd", "the other name keeps its content");
     }
 
     #[test]
