@@ -110,27 +110,18 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
     spinner.set_message("writing the workbook and the HTML report");
     let stage = Instant::now();
     let engine = engine.map_err(|m| Failure::new(exit::USAGE, m))?;
-    let input = ReportInput {
-        results: &results,
-        config: &config,
-        files: &ingested.files,
-        issues: &ingested.issues,
-        engine: &engine,
+    let render = |results: &Results| {
+        let input =
+            ReportInput { results, config: &config, files: &ingested.files, issues: &ingested.issues, engine: &engine };
+        report::render(&input).map_err(|m| Failure::new(exit::USAGE, m))
     };
-    let mut files = report::render(&input).map_err(|m| Failure::new(exit::USAGE, m))?;
+    let mut files = render(&results)?;
     let split = args.split_by.is_some() || config.report.split_by.is_some();
     if split {
         for (folder, subset) in split_by_project(&ingested.data) {
             let mut results = evaluate(&subset, &config, &period, compare, cumulative);
             results.trends = Some(indicators::trends(&subset, &config));
-            let input = ReportInput {
-                results: &results,
-                config: &config,
-                files: &ingested.files,
-                issues: &ingested.issues,
-                engine: &engine,
-            };
-            let rendered = report::render(&input).map_err(|m| Failure::new(exit::USAGE, m))?;
+            let rendered = render(&results)?;
             files.extend(rendered.into_iter().map(|(path, bytes)| (PathBuf::from(&folder).join(path), bytes)));
         }
     }
