@@ -13,6 +13,7 @@ pub mod records;
 pub mod responses;
 pub mod values;
 pub mod worker;
+pub mod xlsx;
 
 use std::collections::BTreeSet;
 

@@ -183,13 +183,29 @@ fn read_rows_in_process(
     sink: &mut dyn RowSink,
 ) -> Result<(), String> {
     let extension = extension_of(path);
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match extension.as_str() {
-        "xlsx" | "xlsm" => read_xlsx(bytes, limits, sink),
+    guarded(|| match extension.as_str() {
+        "xlsx" | "xlsm" => read_xlsx(bytes, limits, sink, true),
         "xls" | "ods" => read_with_range(bytes, &extension, limits).map(|sheets| send(sheets, sink)),
         "csv" => read_csv(path, bytes, limits).map(|sheets| send(sheets, sink)),
         other => Err(format!("`.{other}` files are not read")),
-    }));
-    match outcome {
+    })
+}
+
+/// Read an xlsx/xlsm file through calamine alone: the reference the direct reader
+/// ([`super::xlsx`]) is tested against.
+///
+/// # Errors
+/// As [`read_file`].
+pub fn read_xlsx_with_calamine(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
+    let bytes = load(path, limits)?;
+    let mut collect = Collect::default();
+    guarded(|| read_xlsx(&bytes, limits, &mut collect, false))?;
+    Ok(collect.sheets)
+}
+
+/// `read`, with a panic inside a reader turned into a plain error.
+fn guarded(read: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)) {
         Ok(result) => result,
         Err(panic) => {
             let what = panic
@@ -210,7 +226,10 @@ pub fn extension_of(path: &Path) -> String {
 const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 /// Refuse zip files whose parts would inflate past the limit, before parsing them.
-fn check_zip_directory(bytes: &[u8], limits: &LimitsConfig) -> Result<(), String> {
+fn check_zip_directory<'a>(
+    bytes: &'a [u8],
+    limits: &LimitsConfig,
+) -> Result<zip::ZipArchive<Cursor<&'a [u8]>>, String> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| {
         "the file is not a valid workbook (its zip structure is damaged or it was truncated)".to_string()
     })?;
@@ -232,7 +251,8 @@ fn check_zip_directory(bytes: &[u8], limits: &LimitsConfig) -> Result<(), String
             limits.max_decompressed_mb
         ));
     }
-    check_shared_string_count(&mut archive)
+    check_shared_string_count(&mut archive)?;
+    Ok(archive)
 }
 
 /// calamine reserves memory for the `uniqueCount` a shared-strings part declares,
@@ -281,21 +301,61 @@ fn encrypted_or_wrong(bytes: &[u8]) -> Option<String> {
     })
 }
 
-fn read_xlsx(bytes: &[u8], limits: &LimitsConfig, sink: &mut dyn RowSink) -> Result<(), String> {
+/// Read an xlsx/xlsm workbook: directly ([`super::xlsx`]) where it is plainly
+/// written, through calamine for the workbook or any sheet the direct reader
+/// hands back.
+fn read_xlsx(bytes: &[u8], limits: &LimitsConfig, sink: &mut dyn RowSink, direct: bool) -> Result<(), String> {
     if let Some(reason) = encrypted_or_wrong(bytes) {
         return Err(reason);
     }
-    check_zip_directory(bytes, limits)?;
-    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|err| describe_calamine(&err.to_string()))?;
+    let mut archive = check_zip_directory(bytes, limits)?;
+    let book = if direct { super::xlsx::Book::open(&mut archive).ok() } else { None };
+    let Some(book) = book else { return read_xlsx_through_calamine(bytes, limits, sink) };
+    let mut calamine = None;
+    for sheet in &book.sheets {
+        sink.begin(&sheet.name);
+        let mut stream = RowStream::new(&sheet.name, limits);
+        if !book.read_sheet(&mut archive, sheet, &mut stream, sink)? {
+            sink.restart();
+            let workbook = match &mut calamine {
+                Some(workbook) => workbook,
+                None => calamine.insert(open_xlsx(bytes)?),
+            };
+            read_xlsx_sheet(workbook, &sheet.name, limits, sink)?;
+        }
+        sink.end();
+    }
+    Ok(())
+}
+
+fn open_xlsx(bytes: &[u8]) -> Result<Xlsx<Cursor<&[u8]>>, String> {
+    Xlsx::new(Cursor::new(bytes)).map_err(|err| describe_calamine(&err.to_string()))
+}
+
+/// Read a workbook through calamine only.
+fn read_xlsx_through_calamine(bytes: &[u8], limits: &LimitsConfig, sink: &mut dyn RowSink) -> Result<(), String> {
+    let mut workbook = open_xlsx(bytes)?;
     let names = workbook.sheet_names().to_vec();
     for name in names {
         sink.begin(&name);
-        if !stream_xlsx_sheet(&mut workbook, &name, limits, sink)? {
-            sink.restart();
-            let rows = collect_xlsx_sheet(&mut workbook, &name, limits)?;
-            rows.iter().for_each(|row| sink.row(row));
-        }
+        read_xlsx_sheet(&mut workbook, &name, limits, sink)?;
         sink.end();
+    }
+    Ok(())
+}
+
+/// One sheet through calamine: streamed, or collected and sorted when its cells
+/// are stored out of order.
+fn read_xlsx_sheet<RS: Read + Seek>(
+    workbook: &mut Xlsx<RS>,
+    name: &str,
+    limits: &LimitsConfig,
+    sink: &mut dyn RowSink,
+) -> Result<(), String> {
+    if !stream_xlsx_sheet(workbook, name, limits, sink)? {
+        sink.restart();
+        let rows = collect_xlsx_sheet(workbook, name, limits)?;
+        rows.iter().for_each(|row| sink.row(row));
     }
     Ok(())
 }
@@ -322,35 +382,78 @@ fn stream_xlsx_sheet<RS: Read + Seek>(
     sink: &mut dyn RowSink,
 ) -> Result<bool, String> {
     let Some(mut reader) = cells_reader(workbook, name)? else { return Ok(true) };
-    let mut count = CellCount::new(name, limits);
-    let mut row = Row { index: 0, cells: Vec::new() };
-    // The text buffers of sent rows, reused for the next rows' text cells.
-    let mut spare: Vec<String> = Vec::new();
-    let clear = |row: &mut Row, spare: &mut Vec<String>| {
-        spare.extend(row.cells.drain(..).filter_map(|(_, cell)| match cell {
-            Cell::Text(text) => Some(text),
-            _ => None,
-        }));
-    };
+    let mut stream = RowStream::new(name, limits);
     while let Some(cell) =
         reader.next_cell().map_err(|err| format!("sheet `{name}`: {}", describe_calamine(&err.to_string())))?
     {
         let (r, c) = cell.get_position();
         let value = match cell.get_value() {
-            DataRef::String(text) | DataRef::DateTimeIso(text) | DataRef::DurationIso(text) => reuse(&mut spare, text),
-            DataRef::SharedString(text) => reuse(&mut spare, text),
+            DataRef::String(text) | DataRef::DateTimeIso(text) | DataRef::DurationIso(text) => stream.text(text),
+            DataRef::SharedString(text) => stream.text(text),
             other => convert_ref(other),
         };
         let Some(value) = value else { continue };
-        count.add()?;
+        if !stream.push(r, c, value, sink)? {
+            return Ok(false);
+        }
+    }
+    stream.finish(sink);
+    Ok(true)
+}
+
+/// Assembles a sheet's cells, arriving in order, into rows for a sink. The text
+/// buffers of rows already sent are reused for the next rows' text cells.
+pub struct RowStream<'a> {
+    count: CellCount<'a>,
+    row: Row,
+    spare: Vec<String>,
+}
+
+impl RowStream<'_> {
+    pub fn new<'a>(sheet: &'a str, limits: &LimitsConfig) -> RowStream<'a> {
+        RowStream { count: CellCount::new(sheet, limits), row: Row { index: 0, cells: Vec::new() }, spare: Vec::new() }
+    }
+
+    /// A text cell holding `text`, unless it is blank.
+    pub fn text(&mut self, text: &str) -> Option<Cell> {
+        reuse(&mut self.spare, text)
+    }
+
+    /// An empty buffer to build a text cell in (see [`RowStream::text_cell`]).
+    pub fn text_buffer(&mut self) -> String {
+        let mut buffer = self.spare.pop().unwrap_or_default();
+        buffer.clear();
+        buffer
+    }
+
+    /// A text cell holding `text`, unless it is blank.
+    pub fn text_cell(&mut self, text: String) -> Option<Cell> {
+        if text.trim().is_empty() {
+            self.spare.push(text);
+            return None;
+        }
+        Some(Cell::Text(text))
+    }
+
+    /// Add a cell. `Ok(false)` when it comes before a cell already added: the sheet
+    /// must then be read again and sorted.
+    ///
+    /// # Errors
+    /// The sheet has more cells than `limits.max_cells_per_sheet`.
+    pub fn push(&mut self, r: u32, c: u32, value: Cell, sink: &mut dyn RowSink) -> Result<bool, String> {
+        self.count.add()?;
+        let row = &mut self.row;
         if row.cells.is_empty() {
             row.index = r;
         } else if r != row.index {
             if r < row.index {
                 return Ok(false);
             }
-            sink.row(&row);
-            clear(&mut row, &mut spare);
+            sink.row(row);
+            self.spare.extend(row.cells.drain(..).filter_map(|(_, cell)| match cell {
+                Cell::Text(text) => Some(text),
+                _ => None,
+            }));
             row.index = r;
         }
         match row.cells.last() {
@@ -359,11 +462,16 @@ fn stream_xlsx_sheet<RS: Read + Seek>(
             Some((last, _)) if c == *last => {}
             _ => row.cells.push((c, value)),
         }
+        Ok(true)
     }
-    if !row.cells.is_empty() {
-        sink.row(&row);
+
+    /// Send the last row.
+    pub fn finish(&mut self, sink: &mut dyn RowSink) {
+        if !self.row.cells.is_empty() {
+            sink.row(&self.row);
+            self.row.cells.clear();
+        }
     }
-    Ok(true)
 }
 
 /// A sheet's rows, collected whole and sorted.
@@ -505,7 +613,7 @@ impl RowBuilder<'_> {
 }
 
 /// A number; NaN and infinities (only damaged files hold them) read as `#NUM!`.
-fn number_cell(value: f64) -> Cell {
+pub(super) fn number_cell(value: f64) -> Cell {
     if value.is_finite() {
         Cell::Number(value)
     } else {
@@ -528,7 +636,7 @@ fn reuse(spare: &mut Vec<String>, text: &str) -> Option<Cell> {
     Some(Cell::Text(buffer))
 }
 
-fn date_cell(dt: &calamine::ExcelDateTime) -> Option<Cell> {
+pub(super) fn date_cell(dt: &calamine::ExcelDateTime) -> Option<Cell> {
     if dt.is_duration() {
         return Some(Cell::Number(dt.as_f64()));
     }

@@ -6,6 +6,7 @@ mod acceptance;
 mod annotate;
 mod cli;
 mod corpus;
+mod direct;
 mod exports;
 mod figures;
 mod hostile;

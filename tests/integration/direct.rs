@@ -1,0 +1,147 @@
+//! The direct xlsx reader (`src/ingest/xlsx.rs`) gives every cell the value
+//! calamine's cell reader gives it: over a workbook written here with the features
+//! Excel files carry, the sample and acceptance inputs, synthetic files and the
+//! robustness corpus. Where it hands a file to calamine, the answer is calamine's.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use peer_eval::config::LimitsConfig;
+use peer_eval::ingest::read::{self, Cell, Sheet};
+use peer_eval::ingest::xlsx::reads_directly;
+use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
+
+use crate::common::*;
+
+/// Read `path` both ways; they must agree. Returns whether it was read directly.
+fn agree(path: &Path) -> bool {
+    let limits = LimitsConfig::default();
+    let direct = read::read_file(path, &limits);
+    let reference = read::read_xlsx_with_calamine(path, &limits);
+    assert_eq!(direct, reference, "{}", path.display());
+    std::fs::read(path).is_ok_and(|bytes| reads_directly(&bytes))
+}
+
+fn xlsx_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.retain(|p| matches!(read::extension_of(p).as_str(), "xlsx" | "xlsm"));
+    files.sort();
+    files
+}
+
+fn cell<'a>(sheets: &'a [Sheet], sheet: &str, row: u32, col: u32) -> Option<&'a Cell> {
+    let sheet = sheets.iter().find(|s| s.name == sheet)?;
+    sheet.rows.iter().find(|r| r.index == row)?.get(col)
+}
+
+#[test]
+fn a_workbook_with_excel_features_reads_the_same_both_ways() {
+    let work = Workdir::new();
+    let path = work.path().join("features.xlsx");
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Features & more").unwrap();
+    let bold = Format::new().set_bold();
+    let day = Format::new().set_num_format("dd/mm/yyyy");
+    let duration = Format::new().set_num_format("[h]:mm:ss");
+    let percent = Format::new().set_num_format("0.00%");
+    let quoted = Format::new().set_num_format("\"Day\" 0");
+    sheet.write_string(0, 0, "A & B <c> \"q\" 'a'").unwrap();
+    sheet.write_string(0, 1, "Łódź – café").unwrap();
+    sheet.write_string(0, 2, "  padded  ").unwrap();
+    sheet.write_string(0, 3, "two\nlines").unwrap();
+    sheet.write_string(0, 4, "   ").unwrap();
+    sheet.write_string(0, 5, "").unwrap();
+    sheet.write_string(0, 6, "_x0041_ kept").unwrap();
+    sheet.write_string(0, 7, "carriage\r\nreturn").unwrap();
+    sheet.write_number(1, 0, 4.5).unwrap();
+    sheet.write_number(1, 1, -1e-7).unwrap();
+    sheet.write_number_with_format(1, 2, 0.125, &percent).unwrap();
+    sheet.write_number_with_format(1, 3, 7.0, &quoted).unwrap();
+    sheet.write_boolean(1, 4, true).unwrap();
+    sheet.write_boolean(1, 5, false).unwrap();
+    let date = ExcelDateTime::from_ymd(2024, 3, 15).unwrap();
+    sheet.write_datetime_with_format(2, 0, &date, &day).unwrap();
+    sheet.write_number_with_format(2, 1, 1.5, &duration).unwrap();
+    sheet.write_formula(2, 2, Formula::new("=1+1").set_result("2")).unwrap();
+    sheet.write_formula(2, 3, Formula::new("=\"a\"&\"b\"").set_result("ab")).unwrap();
+    sheet.write_formula(2, 4, Formula::new("=1/0").set_result("#DIV/0!")).unwrap();
+    sheet.write_rich_string(3, 0, &[(&bold, "Study "), (&Format::default(), "visit")]).unwrap();
+    sheet.write_blank(3, 1, &bold).unwrap();
+    sheet.write_string(1_000, 200, "far away").unwrap();
+    let hidden = workbook.add_worksheet();
+    hidden.set_name("Lists").unwrap().set_hidden(true);
+    hidden.write_string(0, 0, "study_visit").unwrap();
+    let streamed = workbook.add_worksheet_with_constant_memory().unwrap();
+    streamed.set_name("Streamed").unwrap();
+    streamed.write_string(0, 0, "inline & text").unwrap();
+    streamed.write_number(0, 1, 3.0).unwrap();
+    streamed.write_string(1, 0, " padded inline ").unwrap();
+    workbook.save(&path).unwrap();
+
+    agree(&path);
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(reads_directly(&bytes), "a plain rust_xlsxwriter workbook is read directly");
+    let sheets = read::read_file(&path, &LimitsConfig::default()).unwrap();
+    let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["Features & more", "Lists", "Streamed"]);
+    let at = |row, col| cell(&sheets, "Features & more", row, col);
+    assert_eq!(at(0, 0), Some(&Cell::Text("A & B <c> \"q\" 'a'".into())));
+    assert_eq!(at(0, 1), Some(&Cell::Text("Łódź – café".into())));
+    assert_eq!(at(0, 2), Some(&Cell::Text("  padded  ".into())));
+    assert_eq!(at(0, 3), Some(&Cell::Text("two\nlines".into())));
+    assert_eq!(at(0, 4), None, "a blank text is no value");
+    assert_eq!(at(1, 0), Some(&Cell::Number(4.5)));
+    assert_eq!(at(1, 2), Some(&Cell::Number(0.125)));
+    assert_eq!(at(1, 3), Some(&Cell::Number(7.0)), "a quoted word in a format is no date");
+    assert_eq!(at(1, 4), Some(&Cell::Bool(true)));
+    assert_eq!(at(2, 0), Some(&Cell::Date(NaiveDate::from_ymd_opt(2024, 3, 15).unwrap())));
+    assert_eq!(at(2, 1), Some(&Cell::Number(1.5)), "a duration stays a number");
+    assert_eq!(at(2, 2), Some(&Cell::Number(2.0)));
+    assert_eq!(at(2, 3), Some(&Cell::Text("ab".into())));
+    assert_eq!(at(2, 4), Some(&Cell::Error("#DIV/0!".into())));
+    assert_eq!(at(3, 0), Some(&Cell::Text("Study visit".into())));
+    assert_eq!(at(3, 1), None);
+    assert_eq!(at(1_000, 200), Some(&Cell::Text("far away".into())));
+    assert_eq!(cell(&sheets, "Streamed", 0, 0), Some(&Cell::Text("inline & text".into())));
+    assert_eq!(cell(&sheets, "Streamed", 1, 0), Some(&Cell::Text(" padded inline ".into())));
+}
+
+#[test]
+fn sample_acceptance_and_synthetic_inputs_are_read_directly_and_the_same() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let work = Workdir::new();
+    let synth = work.path().join("synth");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_peer-eval"))
+        .args(["synth", "--out", synth.to_str().unwrap(), "--responses", "600", "--files", "3", "--seed", "3"])
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    let mut dirs = vec![repo.join("input"), synth];
+    if let Some(shared) = shared() {
+        dirs.push(shared.join("acceptance/public-clean/input"));
+    }
+    let mut files = 0;
+    for dir in dirs {
+        for path in xlsx_files(&dir) {
+            assert!(agree(&path), "{} was handed to calamine", path.display());
+            files += 1;
+        }
+    }
+    assert!(files >= 8, "only {files} files compared");
+}
+
+#[test]
+fn the_corpus_reads_the_same_both_ways() {
+    let Some(shared) = shared() else {
+        eprintln!("SKIPPED: ../shared/corpus is absent");
+        return;
+    };
+    let files = xlsx_files(&shared.join("corpus/poi"));
+    let direct = files.iter().filter(|path| agree(path)).count();
+    println!("corpus: {} xlsx/xlsm files, {direct} read directly, all as calamine reads them", files.len());
+    assert!(files.len() > 300);
+    assert!(direct * 2 > files.len(), "only {direct} of {} corpus files were read directly", files.len());
+}
