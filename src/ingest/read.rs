@@ -1,10 +1,11 @@
 //! Reading one input file into sheets of sparse rows, within safety limits.
 //!
-//! xlsx/xlsm are streamed cell by cell (calamine's cell reader), never through a
-//! dense range, so a sheet that declares `A1:XFD1048576` costs only its real cells.
-//! The zip directory is checked before calamine sees the file, so a part that
-//! inflates to gigabytes is refused up front. xls and ods go through calamine's
-//! range API; csv through the `csv` crate with delimiter sniffing.
+//! xlsx/xlsm are streamed cell by cell, never through a dense range, so a sheet
+//! that declares `A1:XFD1048576` costs only its real cells: by the direct reader
+//! ([`super::xlsx`]) where the workbook is plainly written, by calamine's cell
+//! reader otherwise. The zip directory is checked before either sees the file, so
+//! a part that inflates to gigabytes is refused up front. xls and ods go through
+//! calamine's range API; csv through the `csv` crate with delimiter sniffing.
 
 use std::io::{Cursor, Read, Seek};
 use std::path::Path;
