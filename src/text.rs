@@ -68,9 +68,17 @@ pub fn closest<'a>(value: &str, choices: impl IntoIterator<Item = &'a str>) -> O
     if wanted.is_empty() {
         return None;
     }
+    let wanted_len = wanted.chars().count();
     let mut best: Option<(f64, &str)> = None;
     for choice in choices {
-        let score = strsim::normalized_damerau_levenshtein(&wanted, &normalise(choice));
+        let normalised = normalise(choice);
+        // The score is at most shorter / longer length: skip what cannot reach 0.6
+        // (a pasted paragraph in a header cell would otherwise cost seconds).
+        let len = normalised.chars().count();
+        if (wanted_len.min(len) as f64) < 0.6 * wanted_len.max(len) as f64 {
+            continue;
+        }
+        let score = strsim::normalized_damerau_levenshtein(&wanted, &normalised);
         if best.is_none_or(|(s, _)| score > s) {
             best = Some((score, choice));
         }
@@ -108,5 +116,6 @@ mod tests {
         assert_eq!(closest("Study vist", choices), Some("study_visit"));
         assert_eq!(closest("trainig", choices), Some("training"));
         assert_eq!(closest("banana bread", choices), None);
+        assert_eq!(closest(&"study visit ".repeat(100_000), choices), None);
     }
 }

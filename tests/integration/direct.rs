@@ -145,3 +145,41 @@ fn the_corpus_reads_the_same_both_ways() {
     assert!(files.len() > 300);
     assert!(direct * 2 > files.len(), "only {direct} of {} corpus files were read directly", files.len());
 }
+
+/// Copy the zip `from` to `to`, passing the XML part `part` through `edit`.
+fn rewrite_part(from: &Path, to: &Path, part: &str, edit: impl Fn(&str) -> String) {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(from).unwrap()).unwrap();
+    let mut writer = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut text = String::new();
+        entry.read_to_string(&mut text).unwrap();
+        let text = if name == part { edit(&text) } else { text };
+        writer.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        writer.write_all(text.as_bytes()).unwrap();
+    }
+    writer.finish().unwrap();
+}
+
+#[test]
+fn a_text_far_longer_than_a_read_block_is_read_whole() {
+    // rust_xlsxwriter stops at Excel's 32 767 characters a cell; a generated or
+    // damaged file can hold one XML text far longer than the reader's 64 KB block.
+    let work = Workdir::new();
+    let small = work.path().join("small.xlsx");
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet_with_constant_memory().unwrap();
+    sheet.write_string(0, 0, "MARK").unwrap();
+    sheet.write_number(0, 1, 1.0).unwrap();
+    workbook.save(&small).unwrap();
+    let long = "y".repeat(3_000_000);
+    let path = work.path().join("long.xlsx");
+    rewrite_part(&small, &path, "xl/worksheets/sheet1.xml", |xml| xml.replace("MARK", &long));
+
+    assert!(agree(&path), "read directly");
+    let sheets = read::read_file(&path, &LimitsConfig::default()).unwrap();
+    assert_eq!(cell(&sheets, "Sheet1", 0, 0), Some(&Cell::Text(long)));
+    assert_eq!(cell(&sheets, "Sheet1", 0, 1), Some(&Cell::Number(1.0)));
+}
