@@ -109,21 +109,35 @@ impl Book {
     ) -> Result<Result<(), String>, Fallback> {
         // Everything before <sheetData> is layout, except a dimension calamine checks.
         loop {
-            if let Token::Start { name, attrs, empty } = tokens.next()?.ok_or(Fallback)? {
-                match tokens.local_name(name) {
-                    (b"", b"sheetData") if empty => return Ok(Ok(())),
-                    (b"", b"sheetData") => break,
-                    (b"", b"dimension") => check_dimension(attribute(tokens.bytes(attrs), b"ref")?.ok_or(Fallback)?)?,
-                    (_, b"sheetData" | b"dimension") => return Err(Fallback),
-                    _ => {}
+            match tokens.next()?.ok_or(Fallback)? {
+                Token::Start { name, attrs, empty } => {
+                    check_attributes(tokens.bytes(attrs))?;
+                    match tokens.local_name(name) {
+                        (b"", b"sheetData") if empty => return Ok(Ok(())),
+                        (b"", b"sheetData") => break,
+                        (b"", b"dimension") => {
+                            check_dimension(attribute(tokens.bytes(attrs), b"ref")?.ok_or(Fallback)?)?
+                        }
+                        (_, b"sheetData" | b"dimension") => return Err(Fallback),
+                        _ => {}
+                    }
                 }
+                Token::Text(span) => check_text(tokens.bytes(span))?,
+                Token::End(_) => {}
             }
         }
         let mut scratch = String::new();
         loop {
             match tokens.next()?.ok_or(Fallback)? {
                 Token::Start { name, attrs, empty } => match tokens.name(name)? {
-                    b"row" => {}
+                    // calamine reads a row's number, and refuses one it cannot read.
+                    b"row" => {
+                        if let Some(number) = attribute(tokens.bytes(attrs), b"r")? {
+                            if digits::<u32>(number)? == 0 {
+                                return Err(Fallback);
+                            }
+                        }
+                    }
                     b"c" => {
                         let cell = CellTag::parse(tokens.bytes(attrs))?;
                         let value = if empty { None } else { self.value(tokens, &cell, stream, &mut scratch)? };
@@ -142,7 +156,7 @@ impl Book {
                     b"sheetData" => break,
                     _ => return Err(Fallback),
                 },
-                Token::Text(_) => {}
+                Token::Text(span) => check_text(tokens.bytes(span))?,
             }
         }
         stream.finish(sink);
@@ -193,7 +207,7 @@ impl Book {
                     }
                     return Err(Fallback);
                 }
-                Token::Text(_) => {}
+                Token::Text(span) => check_text(tokens.bytes(span))?,
             }
         }
     }
@@ -277,11 +291,13 @@ impl CellTag {
         let mut reference = None;
         let mut style = None;
         let mut kind = Kind::Number;
+        let mut typed = false;
         for_each_attribute(attrs, |key, value| {
             match key {
-                b"r" => reference = Some(cell_reference(value)?),
-                b"s" => style = Some(digits(value)?),
-                b"t" => {
+                b"r" if reference.is_none() => reference = Some(cell_reference(value)?),
+                b"s" if style.is_none() => style = Some(digits(value)?),
+                b"t" if !typed => {
+                    typed = true;
                     kind = match value {
                         b"n" => Kind::Number,
                         b"s" => Kind::Shared,
@@ -293,6 +309,7 @@ impl CellTag {
                         _ => return Err(Fallback),
                     }
                 }
+                b"r" | b"s" | b"t" => return Err(Fallback),
                 _ => {}
             }
             Ok(())
@@ -371,7 +388,7 @@ fn text_until_end<'s, R: Read>(
 fn skip_to_end<R: Read>(tokens: &mut Tokens<R>, name: &[u8]) -> Result<(), Fallback> {
     loop {
         match tokens.next()?.ok_or(Fallback)? {
-            Token::Text(_) => {}
+            Token::Text(span) => check_text(tokens.bytes(span))?,
             Token::End(end) if tokens.name(end)? == name => return Ok(()),
             _ => return Err(Fallback),
         }
@@ -406,7 +423,7 @@ fn rich_text<R: Read>(
                 b"rPh" => phonetic = false,
                 _ => {}
             },
-            Token::Text(_) => {}
+            Token::Text(span) => check_text(tokens.bytes(span))?,
         }
     }
 }
@@ -531,7 +548,16 @@ fn for_each_attribute<'a>(
         }
         each(key, &attrs[value_start..i])?;
         i += 1;
+        if i < n && !blank(i) {
+            return Err(Fallback);
+        }
     }
+}
+
+/// Attributes quick-xml would read without an error (calamine reads those of the
+/// tags it uses, and refuses the file when they are malformed).
+fn check_attributes(attrs: &[u8]) -> Result<(), Fallback> {
+    for_each_attribute(attrs, |_, _| Ok(()))
 }
 
 /// The raw value of attribute `key`, if present.
@@ -589,20 +615,104 @@ impl Parts {
     }
 }
 
-/// The target of the package's office-document relationship (`_rels/.rels`).
-fn office_document<R: Read>(mut tokens: Tokens<R>) -> Result<String, Fallback> {
-    let mut target = None;
-    while let Some(token) = tokens.next()? {
-        if let Token::Start { name, attrs, .. } = token {
-            if tokens.name(name)? == b"Relationship" {
-                let attrs = tokens.bytes(attrs);
-                let kind = attribute(attrs, b"Type")?.unwrap_or_default();
-                if kind.ends_with(b"/relationships/officeDocument") {
-                    target = attribute(attrs, b"Target")?.map(attribute_text).transpose()?;
+/// Tokens up to the end tag of `root` (any prefix), each given to `each`; the part
+/// ending first is left to calamine, which refuses it. The loops below follow
+/// calamine's, so a damaged part is read the same way or not at all.
+fn until_end<R: Read>(
+    tokens: &mut Tokens<R>,
+    root: &[u8],
+    mut each: impl FnMut(&mut Tokens<R>, Token) -> Result<(), Fallback>,
+) -> Result<(), Fallback> {
+    loop {
+        let token = tokens.next()?.ok_or(Fallback)?;
+        match token {
+            // An empty element is its own end tag, as quick-xml expands it for calamine.
+            Token::End(name) | Token::Start { name, empty: true, .. } if tokens.local_name(name).1 == root => {
+                return Ok(())
+            }
+            Token::Start { attrs, .. } => check_attributes(tokens.bytes(attrs))?,
+            Token::Text(span) => check_text(tokens.bytes(span))?,
+            Token::End(_) => {}
+        }
+        each(tokens, token)?;
+    }
+}
+
+/// Skip the rest of element `name`, whose start tag was just read; every element
+/// inside must close in order (calamine parses these, and refuses them otherwise).
+fn skip_balanced<R: Read>(tokens: &mut Tokens<R>, name: &[u8]) -> Result<(), Fallback> {
+    let mut open = vec![name.to_vec()];
+    while let Some(top) = open.last() {
+        match tokens.next()?.ok_or(Fallback)? {
+            Token::Start { name, attrs, empty } => {
+                check_attributes(tokens.bytes(attrs))?;
+                if !empty {
+                    open.push(tokens.local_name(name).1.to_vec());
                 }
+            }
+            Token::End(end) if tokens.local_name(end).1 == top.as_slice() => {
+                open.pop();
+            }
+            Token::End(_) => return Err(Fallback),
+            Token::Text(span) => check_text(tokens.bytes(span))?,
+        }
+    }
+    Ok(())
+}
+
+/// Text quick-xml would read without an error: UTF-8, its references closed.
+fn check_text(text: &[u8]) -> Result<(), Fallback> {
+    if text.iter().fold(0u8, |high, &b| high | b) >= 0x80 && std::str::from_utf8(text).is_err() {
+        return Err(Fallback);
+    }
+    if text.contains(&b'&') {
+        decode(text, &mut String::new())?;
+    }
+    Ok(())
+}
+
+/// Skip to the start tag of `root` (any prefix).
+fn skip_to_start<R: Read>(tokens: &mut Tokens<R>, root: &[u8]) -> Result<(), Fallback> {
+    loop {
+        if let Token::Start { name, attrs, empty } = tokens.next()?.ok_or(Fallback)? {
+            check_attributes(tokens.bytes(attrs))?;
+            if tokens.local_name(name).1 == root {
+                // An empty root holds nothing, and calamine sees its end at once.
+                return if empty { Err(Fallback) } else { Ok(()) };
             }
         }
     }
+}
+
+/// A relationship's attributes, raw as calamine keeps them.
+struct Relationship<'a> {
+    id: Option<&'a [u8]>,
+    target: &'a [u8],
+    kind: &'a [u8],
+}
+
+impl Relationship<'_> {
+    fn parse(attrs: &[u8]) -> Result<Relationship<'_>, Fallback> {
+        let text = |key: &[u8]| attribute(attrs, key).map(Option::unwrap_or_default);
+        Ok(Relationship { id: attribute(attrs, b"Id")?, target: text(b"Target")?, kind: text(b"Type")? })
+    }
+}
+
+/// The target of the package's office-document relationship (`_rels/.rels`).
+fn office_document<R: Read>(mut tokens: Tokens<R>) -> Result<String, Fallback> {
+    skip_to_start(&mut tokens, b"Relationships")?;
+    let mut target = None;
+    until_end(&mut tokens, b"Relationships", |tokens, token| {
+        if let Token::Start { name, attrs, .. } = token {
+            if tokens.local_name(name).1 == b"Relationship" {
+                let relationship = Relationship::parse(tokens.bytes(attrs))?;
+                if relationship.kind.ends_with(b"/relationships/officeDocument") {
+                    target = Some(attribute_text(relationship.target)?);
+                }
+            }
+        }
+        Ok(())
+    })?;
     let target = target.ok_or(Fallback)?;
     Ok(target.strip_prefix('/').unwrap_or(&target).to_string())
 }
@@ -610,17 +720,18 @@ fn office_document<R: Read>(mut tokens: Tokens<R>) -> Result<String, Fallback> {
 /// The workbook's relationships: id → (target, type).
 fn relationships<R: Read>(mut tokens: Tokens<R>) -> Result<FxHashMap<String, (String, String)>, Fallback> {
     let mut map = FxHashMap::default();
-    while let Some(token) = tokens.next()? {
+    until_end(&mut tokens, b"Relationships", |tokens, token| {
         if let Token::Start { name, attrs, .. } = token {
-            if tokens.name(name)? == b"Relationship" {
-                let attrs = tokens.bytes(attrs);
-                let text = |key: &[u8]| -> Result<String, Fallback> {
-                    attribute(attrs, key)?.map(attribute_text).transpose().map(Option::unwrap_or_default)
-                };
-                map.insert(text(b"Id")?, (text(b"Target")?, text(b"Type")?));
+            if tokens.local_name(name).1 == b"Relationship" {
+                let relationship = Relationship::parse(tokens.bytes(attrs))?;
+                if let Some(id) = relationship.id {
+                    let raw = |bytes: &[u8]| String::from_utf8(bytes.to_vec()).map_err(|_| Fallback);
+                    map.insert(raw(id)?, (raw(relationship.target)?, raw(relationship.kind)?));
+                }
             }
         }
-    }
+        Ok(())
+    })?;
     Ok(map)
 }
 
@@ -631,8 +742,9 @@ fn sheets<R: Read>(
 ) -> Result<(Vec<SheetPart>, bool), Fallback> {
     let mut sheets = Vec::new();
     let mut is_1904 = false;
-    while let Some(token) = tokens.next()? {
-        let Token::Start { name, attrs, .. } = token else { continue };
+    until_end(&mut tokens, b"workbook", |tokens, token| {
+        let Token::Start { name, attrs, empty } = token else { return Ok(()) };
+        let full_name = tokens.bytes(name).to_vec();
         let attrs = tokens.bytes(attrs);
         match tokens.local_name(name) {
             (b"", b"sheet") => {
@@ -647,8 +759,8 @@ fn sheets<R: Read>(
                     }
                     Ok(())
                 })?;
-                let (target, kind) = relationships.get(&id.ok_or(Fallback)?).ok_or(Fallback)?;
-                if !kind.ends_with("/worksheet") || target.contains("..") {
+                let (target, kind) = relationships.get(&id.unwrap_or_default()).ok_or(Fallback)?;
+                if !kind.ends_with("/worksheet") || target.contains("..") || target.contains('&') {
                     return Err(Fallback);
                 }
                 let path = match target.strip_prefix('/') {
@@ -663,31 +775,41 @@ fn sheets<R: Read>(
                     is_1904 = value == b"1" || value == b"true";
                 }
             }
+            // calamine reads a defined name's text up to its end tag, sheets and all.
+            (_, b"definedName") if !empty && attribute(attrs, b"name")?.is_some() => loop {
+                if let Token::End(end) = tokens.next()?.ok_or(Fallback)? {
+                    if tokens.bytes(end) == full_name.as_slice() {
+                        break;
+                    }
+                }
+            },
             _ => {}
         }
-    }
+        Ok(())
+    })?;
     Ok((sheets, is_1904))
 }
 
 /// The shared strings, in order.
 fn shared_strings<R: Read>(mut tokens: Tokens<R>) -> Result<Vec<String>, Fallback> {
+    skip_to_start(&mut tokens, b"sst")?;
     let mut strings = Vec::new();
     let mut piece = String::new();
-    while let Some(token) = tokens.next()? {
-        match token {
-            Token::Start { name, empty, .. } => match tokens.local_name(name) {
+    until_end(&mut tokens, b"sst", |tokens, token| {
+        if let Token::Start { name, empty, .. } = token {
+            match tokens.local_name(name) {
                 (b"", b"si") if empty => strings.push(String::new()),
                 (b"", b"si") => {
                     let mut text = String::new();
-                    rich_text(&mut tokens, b"si", &mut text, &mut piece)?;
+                    rich_text(tokens, b"si", &mut text, &mut piece)?;
                     strings.push(text);
                 }
                 (_, b"si") => return Err(Fallback),
                 _ => {}
-            },
-            Token::End(_) | Token::Text(_) => {}
+            }
         }
-    }
+        Ok(())
+    })?;
     Ok(strings)
 }
 
@@ -695,44 +817,65 @@ fn shared_strings<R: Read>(mut tokens: Tokens<R>) -> Result<Vec<String>, Fallbac
 fn formats<R: Read>(mut tokens: Tokens<R>) -> Result<Vec<NumberKind>, Fallback> {
     let mut custom: FxHashMap<Vec<u8>, String> = FxHashMap::default();
     let mut formats = Vec::new();
-    let mut section: &[u8] = b"";
-    while let Some(token) = tokens.next()? {
-        match token {
-            Token::Start { name, attrs, empty } => {
-                let (prefix, local) = tokens.local_name(name);
-                let attrs = tokens.bytes(attrs);
-                match (prefix, local) {
-                    (b"", b"numFmts" | b"cellXfs") if !empty => {
-                        section = if local == b"numFmts" { b"numFmts" } else { b"cellXfs" };
-                    }
-                    (b"", b"numFmt") if section == b"numFmts" => {
-                        if let (Some(id), Some(code)) =
-                            (attribute(attrs, b"numFmtId")?, attribute(attrs, b"formatCode")?)
-                        {
-                            custom.insert(id.to_vec(), attribute_text(code)?);
+    until_end(&mut tokens, b"styleSheet", |tokens, token| {
+        let Token::Start { name, empty, .. } = token else { return Ok(()) };
+        match tokens.local_name(name) {
+            (b"", b"numFmts") if !empty => until_end(tokens, b"numFmts", |tokens, token| {
+                if let Token::Start { name, attrs, .. } = token {
+                    match tokens.local_name(name) {
+                        (b"", b"numFmt") => {
+                            let attrs = tokens.bytes(attrs);
+                            if let (Some(id), Some(code)) =
+                                (attribute(attrs, b"numFmtId")?, attribute(attrs, b"formatCode")?)
+                            {
+                                custom.insert(id.to_vec(), attribute_text(code)?);
+                            }
                         }
+                        (_, b"numFmt") => return Err(Fallback),
+                        _ => {}
                     }
-                    (b"", b"xf") if section == b"cellXfs" => {
-                        formats.push(match attribute(attrs, b"numFmtId")? {
-                            None => NumberKind::Plain,
-                            Some(id) => match custom.get(id) {
-                                Some(code) => custom_format(code),
-                                None => builtin_format(id),
-                            },
-                        });
+                }
+                Ok(())
+            }),
+            (b"", b"cellXfs") if !empty => until_end(tokens, b"cellXfs", |tokens, token| {
+                if let Token::Start { name, attrs, empty } = token {
+                    match tokens.local_name(name) {
+                        (b"", b"xf") => {
+                            formats.push(match attribute(tokens.bytes(attrs), b"numFmtId")? {
+                                None => NumberKind::Plain,
+                                Some(id) => match custom.get(id) {
+                                    Some(code) => custom_format(code),
+                                    None => builtin_format(id),
+                                },
+                            });
+                            if !empty {
+                                skip_balanced(tokens, b"xf")?;
+                            }
+                        }
+                        (_, b"xf") => return Err(Fallback),
+                        _ => {}
                     }
-                    (p, b"numFmts" | b"numFmt" | b"cellXfs" | b"xf") if !p.is_empty() => return Err(Fallback),
-                    _ => {}
                 }
+                Ok(())
+            }),
+            // calamine parses every font, fill and border up to its end tag.
+            (b"", section @ (b"fonts" | b"fills" | b"borders")) if !empty => {
+                let (section, item): (&[u8], &[u8]) = match section {
+                    b"fonts" => (b"fonts", b"font"),
+                    b"fills" => (b"fills", b"fill"),
+                    _ => (b"borders", b"border"),
+                };
+                until_end(tokens, section, |tokens, token| match token {
+                    Token::Start { name, empty: false, .. } if tokens.local_name(name) == (b"", item) => {
+                        skip_balanced(tokens, item)
+                    }
+                    _ => Ok(()),
+                })
             }
-            Token::End(name) => {
-                if matches!(tokens.local_name(name), (b"", b"numFmts" | b"cellXfs")) {
-                    section = b"";
-                }
-            }
-            Token::Text(_) => {}
+            (p, b"numFmts" | b"cellXfs" | b"fonts" | b"fills" | b"borders") if !p.is_empty() => Err(Fallback),
+            _ => Ok(()),
         }
-    }
+    })?;
     Ok(formats)
 }
 
@@ -804,13 +947,15 @@ struct Tokens<R> {
     pos: usize,
     end: usize,
     done: bool,
+    /// Elements open; an end tag with none open is an error to quick-xml.
+    depth: usize,
 }
 
 const BLOCK: usize = 64 * 1024;
 
 impl<R: Read> Tokens<R> {
     fn new(source: R) -> Tokens<R> {
-        Tokens { source, buf: vec![0; BLOCK], pos: 0, end: 0, done: false }
+        Tokens { source, buf: vec![0; BLOCK], pos: 0, end: 0, done: false, depth: 0 }
     }
 
     fn bytes(&self, span: Span) -> &[u8] {
@@ -891,6 +1036,18 @@ impl<R: Read> Tokens<R> {
                     }
                 }
             }
+            if available.starts_with(b"<?") {
+                // A processing instruction (the XML declaration) ends at `?>`.
+                match memchr::memmem::find(available, b"?>") {
+                    Some(close) => {
+                        check_text(&available[..close])?;
+                        self.pos += close + 2;
+                        continue;
+                    }
+                    None if self.fill()? => continue,
+                    None => return Err(Fallback),
+                }
+            }
             let Some(close) = tag_end(available) else {
                 if !self.fill()? {
                     return Err(Fallback);
@@ -899,15 +1056,22 @@ impl<R: Read> Tokens<R> {
             };
             let (start, end) = (self.pos + 1, self.pos + close);
             self.pos += close + 1;
-            match self.buf[start..end].first() {
-                Some(b'?') => continue,
-                Some(b'!') | None => return Err(Fallback),
+            let tag = &self.buf[start..end];
+            if tag.iter().fold(0u8, |high, &b| high | b) >= 0x80 && std::str::from_utf8(tag).is_err() {
+                return Err(Fallback);
+            }
+            match tag.first() {
+                Some(b'!' | b'?') | None => return Err(Fallback),
                 Some(b'/') => {
-                    return Ok(Some(Token::End(Span(start + 1, start + 1 + trim_end(&self.buf[start + 1..end]).len()))))
+                    self.depth = self.depth.checked_sub(1).ok_or(Fallback)?;
+                    return Ok(Some(Token::End(Span(
+                        start + 1,
+                        start + 1 + trim_end(&self.buf[start + 1..end]).len(),
+                    ))));
                 }
                 Some(_) => {
-                    let tag = &self.buf[start..end];
                     let empty = tag.last() == Some(&b'/');
+                    self.depth += usize::from(!empty);
                     let tag_len = tag.len() - usize::from(empty);
                     let name_len = tag[..tag_len].iter().position(u8::is_ascii_whitespace).unwrap_or(tag_len);
                     return Ok(Some(Token::Start {

@@ -40,6 +40,37 @@ fn cell<'a>(sheets: &'a [Sheet], sheet: &str, row: u32, col: u32) -> Option<&'a 
 fn a_workbook_with_excel_features_reads_the_same_both_ways() {
     let work = Workdir::new();
     let path = work.path().join("features.xlsx");
+    features_workbook(&path);
+    agree(&path);
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(reads_directly(&bytes), "a plain rust_xlsxwriter workbook is read directly");
+    let sheets = read::read_file(&path, &LimitsConfig::default()).unwrap();
+    let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["Features & more", "Lists", "Streamed"]);
+    let at = |row, col| cell(&sheets, "Features & more", row, col);
+    assert_eq!(at(0, 0), Some(&Cell::Text("A & B <c> \"q\" 'a'".into())));
+    assert_eq!(at(0, 1), Some(&Cell::Text("Łódź – café".into())));
+    assert_eq!(at(0, 2), Some(&Cell::Text("  padded  ".into())));
+    assert_eq!(at(0, 3), Some(&Cell::Text("two\nlines".into())));
+    assert_eq!(at(0, 4), None, "a blank text is no value");
+    assert_eq!(at(1, 0), Some(&Cell::Number(4.5)));
+    assert_eq!(at(1, 2), Some(&Cell::Number(0.125)));
+    assert_eq!(at(1, 3), Some(&Cell::Number(7.0)), "a quoted word in a format is no date");
+    assert_eq!(at(1, 4), Some(&Cell::Bool(true)));
+    assert_eq!(at(2, 0), Some(&Cell::Date(NaiveDate::from_ymd_opt(2024, 3, 15).unwrap())));
+    assert_eq!(at(2, 1), Some(&Cell::Number(1.5)), "a duration stays a number");
+    assert_eq!(at(2, 2), Some(&Cell::Number(2.0)));
+    assert_eq!(at(2, 3), Some(&Cell::Text("ab".into())));
+    assert_eq!(at(2, 4), Some(&Cell::Error("#DIV/0!".into())));
+    assert_eq!(at(3, 0), Some(&Cell::Text("Study visit".into())));
+    assert_eq!(at(3, 1), None);
+    assert_eq!(at(1_000, 200), Some(&Cell::Text("far away".into())));
+    assert_eq!(cell(&sheets, "Streamed", 0, 0), Some(&Cell::Text("inline & text".into())));
+    assert_eq!(cell(&sheets, "Streamed", 1, 0), Some(&Cell::Text(" padded inline ".into())));
+}
+
+/// A workbook with the features Excel files carry, at `path`.
+fn features_workbook(path: &Path) {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet.set_name("Features & more").unwrap();
@@ -79,34 +110,7 @@ fn a_workbook_with_excel_features_reads_the_same_both_ways() {
     streamed.write_string(0, 0, "inline & text").unwrap();
     streamed.write_number(0, 1, 3.0).unwrap();
     streamed.write_string(1, 0, " padded inline ").unwrap();
-    workbook.save(&path).unwrap();
-
-    agree(&path);
-    let bytes = std::fs::read(&path).unwrap();
-    assert!(reads_directly(&bytes), "a plain rust_xlsxwriter workbook is read directly");
-    let sheets = read::read_file(&path, &LimitsConfig::default()).unwrap();
-    let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
-    assert_eq!(names, ["Features & more", "Lists", "Streamed"]);
-    let at = |row, col| cell(&sheets, "Features & more", row, col);
-    assert_eq!(at(0, 0), Some(&Cell::Text("A & B <c> \"q\" 'a'".into())));
-    assert_eq!(at(0, 1), Some(&Cell::Text("Łódź – café".into())));
-    assert_eq!(at(0, 2), Some(&Cell::Text("  padded  ".into())));
-    assert_eq!(at(0, 3), Some(&Cell::Text("two\nlines".into())));
-    assert_eq!(at(0, 4), None, "a blank text is no value");
-    assert_eq!(at(1, 0), Some(&Cell::Number(4.5)));
-    assert_eq!(at(1, 2), Some(&Cell::Number(0.125)));
-    assert_eq!(at(1, 3), Some(&Cell::Number(7.0)), "a quoted word in a format is no date");
-    assert_eq!(at(1, 4), Some(&Cell::Bool(true)));
-    assert_eq!(at(2, 0), Some(&Cell::Date(NaiveDate::from_ymd_opt(2024, 3, 15).unwrap())));
-    assert_eq!(at(2, 1), Some(&Cell::Number(1.5)), "a duration stays a number");
-    assert_eq!(at(2, 2), Some(&Cell::Number(2.0)));
-    assert_eq!(at(2, 3), Some(&Cell::Text("ab".into())));
-    assert_eq!(at(2, 4), Some(&Cell::Error("#DIV/0!".into())));
-    assert_eq!(at(3, 0), Some(&Cell::Text("Study visit".into())));
-    assert_eq!(at(3, 1), None);
-    assert_eq!(at(1_000, 200), Some(&Cell::Text("far away".into())));
-    assert_eq!(cell(&sheets, "Streamed", 0, 0), Some(&Cell::Text("inline & text".into())));
-    assert_eq!(cell(&sheets, "Streamed", 1, 0), Some(&Cell::Text(" padded inline ".into())));
+    workbook.save(path).unwrap();
 }
 
 #[test]
@@ -182,4 +186,43 @@ fn a_text_far_longer_than_a_read_block_is_read_whole() {
     let sheets = read::read_file(&path, &LimitsConfig::default()).unwrap();
     assert_eq!(cell(&sheets, "Sheet1", 0, 0), Some(&Cell::Text(long)));
     assert_eq!(cell(&sheets, "Sheet1", 0, 1), Some(&Cell::Number(1.0)));
+}
+
+#[test]
+fn damaged_xml_found_by_fuzzing_reads_as_calamine_reads_it() {
+    // Each edit once made the two readers disagree (`examples/fuzz_direct.rs`).
+    let work = Workdir::new();
+    let base = work.path().join("features.xlsx");
+    features_workbook(&base);
+    let sheet = "xl/worksheets/sheet1.xml";
+    let strings = "xl/sharedStrings.xml";
+    let edits: [(&str, &str, &str, &str); 9] = [
+        ("a closing bracket inside the XML declaration", strings, "?>", " x=\"1\"><si><t>x</t></si>?>"),
+        ("a string before the table opens", strings, "<sst ", "<si><t>stray</t></si><sst "),
+        (
+            "a sheet inside a defined name",
+            "xl/workbook.xml",
+            "</workbook>",
+            "<definedName name=\"n\"><sheet name=\"Ghost\" sheetId=\"9\" r:id=\"rId1\"/></definedName></workbook>",
+        ),
+        (
+            "a sheet after the workbook ends",
+            "xl/workbook.xml",
+            "<sheets>",
+            "<sheets></workbook><sheet name=\"Late\" sheetId=\"9\" r:id=\"rId1\"/>",
+        ),
+        ("a repeated cell reference", sheet, "<c r=\"A1\"", "<c r=\"A1\" r=\"B1\""),
+        ("attributes run together", sheet, "<c r=\"A2\"", "<c r=\"A2\"s=\"0\""),
+        ("an empty style sheet element", "xl/styles.xml", "main\">", "main\"/>"),
+        ("an end tag with nothing open", sheet, "<worksheet ", "</x><worksheet "),
+        ("an unknown entity in a formula", sheet, "<f>1+1</f>", "<f>1&bogus;</f>"),
+    ];
+    for (what, part, from, to) in edits {
+        let path = work.path().join(format!("{}.xlsx", what.replace(' ', "_")));
+        rewrite_part(&base, &path, part, |xml| {
+            assert!(xml.contains(from), "{what}: `{from}` not in {part}");
+            xml.replacen(from, to, 1)
+        });
+        agree(&path);
+    }
 }
