@@ -4,12 +4,14 @@
 //! It reads what Excel, LibreOffice and the common writers produce, and gives
 //! every cell the value calamine's cell reader would give it (dates by the cell's
 //! number format, rich and inline text, shared strings, booleans, errors, cached
-//! formula results). Anything it does not handle word for word as calamine does
-//! (a namespace prefix, a comment or CDATA, a `_xHHHH_` escape, a cell without a
-//! reference, cells out of order, a malformed part) hands the workbook, or the
-//! rest of a sheet, back to calamine: see `read::read_xlsx`. The test
-//! `direct_reading_agrees_with_calamine` holds the two to the same cells over the
-//! robustness corpus and the sample files.
+//! formula results, `_xHHHH_` escapes). Anything it does not handle word for word
+//! as calamine does (a namespace prefix, a comment or CDATA, a carriage return, a
+//! cell without a reference, cells out of order) or that calamine's XML reader
+//! would refuse (a stray end tag, malformed attributes, text that is not UTF-8…)
+//! hands the workbook, or the rest of a sheet, back to calamine: see
+//! `read::read_xlsx`. `tests/integration/direct.rs` holds the two to the same
+//! cells over the sample, acceptance and synthetic inputs and the robustness
+//! corpus; `examples/fuzz_direct.rs` does so over mutated files.
 //!
 //! Parts are read in blocks through the zip reader, so a large sheet is never
 //! held whole.
