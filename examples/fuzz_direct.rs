@@ -8,8 +8,9 @@
 //! cargo run --release --example fuzz_direct -- ../shared/corpus/poi 600 fuzz-direct-out
 //! ```
 //! runs for 600 s; a mutant read differently is kept in `fuzz-direct-out/` with
-//! both readings. Runs in-process: calamine's own aborts (none known on the checked
-//! paths) would end it.
+//! both readings. `fuzz_direct --check FILE…` compares the readers on kept files.
+//! Runs in-process: calamine's own aborts (none known on the checked paths) would
+//! end it.
 
 use std::io::{Cursor, Read, Write};
 use std::path::PathBuf;
@@ -136,8 +137,21 @@ fn mutate_zip(data: &[u8], rng: &mut Rng) -> Option<Vec<u8>> {
     Some(out.finish().ok()?.into_inner())
 }
 
+/// Compare the two readers on `path`; true when they agree.
+fn readers_agree(path: &std::path::Path, limits: &LimitsConfig) -> bool {
+    read::read_file(path, limits) == read::read_xlsx_with_calamine(path, limits)
+}
+
 fn main() {
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args().skip(1).peekable();
+    if args.peek().map(String::as_str) == Some("--check") {
+        let limits = LimitsConfig::default();
+        for path in args.skip(1) {
+            let verdict = if readers_agree(path.as_ref(), &limits) { "agree" } else { "DISAGREE" };
+            println!("{verdict}  {path}");
+        }
+        return;
+    }
     let seeds = PathBuf::from(args.next().unwrap_or_else(|| "../shared/corpus/poi".into()));
     let seconds: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(600);
     let out_dir = PathBuf::from(args.next().unwrap_or_else(|| "fuzz-direct-out".into()));
@@ -160,12 +174,12 @@ fn main() {
         let Some(mutant) = mutate_zip(seed, &mut rng) else { continue };
         std::fs::write(&scratch, &mutant).expect("scratch file");
         rounds += 1;
-        let direct = read::read_file(&scratch, &limits);
-        let reference = read::read_xlsx_with_calamine(&scratch, &limits);
-        if direct == reference {
-            same_error += u64::from(direct.is_err());
+        if readers_agree(&scratch, &limits) {
+            same_error += u64::from(read::read_file(&scratch, &limits).is_err());
             continue;
         }
+        let direct = read::read_file(&scratch, &limits);
+        let reference = read::read_xlsx_with_calamine(&scratch, &limits);
         mismatches += 1;
         let name = format!("mismatch-{mismatches:04}");
         std::fs::write(out_dir.join(format!("{name}.xlsx")), &mutant).expect("keep mutant");

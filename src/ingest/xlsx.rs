@@ -559,7 +559,7 @@ fn for_each_attribute<'a>(
 /// Attributes quick-xml would read without an error (calamine reads those of the
 /// tags it uses, and refuses the file when they are malformed).
 fn check_attributes(attrs: &[u8]) -> Result<(), Fallback> {
-    for_each_attribute(attrs, |_, _| Ok(()))
+    for_each_attribute(attrs, |_, value| check_text(value))
 }
 
 /// The raw value of attribute `key`, if present.
@@ -851,7 +851,9 @@ fn formats<R: Read>(mut tokens: Tokens<R>) -> Result<Vec<NumberKind>, Fallback> 
                                 },
                             });
                             if !empty {
-                                skip_balanced(tokens, b"xf")?;
+                                // Up to the first `</xf>`, as calamine reads it, even
+                                // past another `<xf>` inside.
+                                until_end(tokens, b"xf", |_, _| Ok(()))?;
                             }
                         }
                         (_, b"xf") => return Err(Fallback),
