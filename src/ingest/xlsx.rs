@@ -446,7 +446,10 @@ fn decode(raw: &[u8], out: &mut String) -> Result<(), Fallback> {
     let mut rest = text;
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
-        let end = rest[at..].find(';').ok_or(Fallback)? + at;
+        // The longest reference is `&#x10FFFF;`: looking no further keeps a text
+        // of a million `&` linear.
+        let window = &rest.as_bytes()[at..rest.len().min(at + 12)];
+        let end = memchr(b';', window).ok_or(Fallback)? + at;
         out.push(entity(&rest[at + 1..end])?);
         rest = &rest[end + 1..];
     }
@@ -1141,6 +1144,9 @@ mod tests {
         assert_eq!(out, "aAb _x0041_ \u{1F600} \u{FFFD} _x12_");
         assert!(decode(b"&nbsp;", &mut String::new()).is_err());
         assert!(decode(b"&#0;", &mut String::new()).is_err());
+        assert!(decode(b"&#000000000000065;", &mut String::new()).is_err(), "left to calamine");
+        let ampersands = format!("{};", "&".repeat(1_000_000));
+        assert!(decode(ampersands.as_bytes(), &mut String::new()).is_err());
     }
 
     #[test]
