@@ -410,16 +410,18 @@ fn rich_text<R: Read>(
     let mut phonetic = false;
     loop {
         match tokens.next()?.ok_or(Fallback)? {
-            Token::Start { name, attrs, empty } => match tokens.name(name)? {
-                b"rPh" if !empty => phonetic = true,
-                b"t" if !phonetic && !empty => {
-                    let preserve = attribute(tokens.bytes(attrs), b"xml:space")? == Some(b"preserve".as_slice());
-                    let text = text_until_end(tokens, b"t", true, piece)?;
-                    unescape_excel(if preserve { text } else { text.trim_matches([' ', '\t', '\r', '\n']) }, out);
+            Token::Start { name, attrs, empty } => {
+                check_attributes(tokens.bytes(attrs))?;
+                match tokens.name(name)? {
+                    b"rPh" if !empty => phonetic = true,
+                    b"t" if !phonetic && !empty => {
+                        let preserve = attribute(tokens.bytes(attrs), b"xml:space")? == Some(b"preserve".as_slice());
+                        let text = text_until_end(tokens, b"t", true, piece)?;
+                        unescape_excel(if preserve { text } else { text.trim_matches([' ', '\t', '\r', '\n']) }, out);
+                    }
+                    _ => {}
                 }
-                b"t" if !phonetic => {}
-                _ => {}
-            },
+            }
             Token::End(name) => match tokens.name(name)? {
                 n if n == closing => return Ok(()),
                 b"rPh" => phonetic = false,
@@ -1045,10 +1047,14 @@ impl<R: Read> Tokens<R> {
             }
             if available.starts_with(b"<?") {
                 // A processing instruction (the XML declaration) ends at `?>`.
-                match memchr::memmem::find(available, b"?>") {
+                // quick-xml refuses one that starts `<?>`.
+                if available.get(2) == Some(&b'>') {
+                    return Err(Fallback);
+                }
+                match memchr::memmem::find(&available[2..], b"?>") {
                     Some(close) => {
-                        check_text(&available[..close])?;
-                        self.pos += close + 2;
+                        check_text(&available[2..close + 2])?;
+                        self.pos += close + 4;
                         continue;
                     }
                     None if self.fill()? => continue,
@@ -1197,6 +1203,9 @@ mod tests {
         assert!(tokens("<!-- note --><a/>").next().is_err());
         assert!(tokens("<![CDATA[x]]>").next().is_err());
         assert!(matches!(tokens("<?xml version=\"1.0\"?><a/>").next().unwrap(), Some(Token::Start { .. })));
+        assert!(tokens("<?x?><a/>").next().is_ok());
+        assert!(tokens("<?>xml?><a/>").next().is_err());
+        assert!(tokens("<??><a/>").next().is_ok());
     }
 
     #[test]

@@ -196,7 +196,7 @@ fn damaged_xml_found_by_fuzzing_reads_as_calamine_reads_it() {
     features_workbook(&base);
     let sheet = "xl/worksheets/sheet1.xml";
     let strings = "xl/sharedStrings.xml";
-    let edits: [(&str, &str, &str, &str); 11] = [
+    let edits: [(&str, &str, &str, &str); 13] = [
         ("a closing bracket inside the XML declaration", strings, "?>", " x=\"1\"><si><t>x</t></si>?>"),
         ("a string before the table opens", strings, "<sst ", "<si><t>stray</t></si><sst "),
         (
@@ -218,6 +218,8 @@ fn damaged_xml_found_by_fuzzing_reads_as_calamine_reads_it() {
         ("an unknown entity in a formula", sheet, "<f>1+1</f>", "<f>1&bogus;</f>"),
         ("a cell style inside another", "xl/styles.xml", "xfId=\"0\"/>", "xfId=\"0\"><xf numFmtId=\"0\"></xf>"),
         ("an unknown entity in a font name", "xl/styles.xml", "val=\"Calibri\"", "val=\"Cali&bogus;bri\""),
+        ("an instruction opening with `<?>`", strings, "<?xml", "<?>xml"),
+        ("an attribute without a value in a text", strings, "<t>", "<t xml:sp/><t>"),
     ];
     for (what, part, from, to) in edits {
         let path = work.path().join(format!("{}.xlsx", what.replace(' ', "_")));
