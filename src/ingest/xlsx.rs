@@ -564,6 +564,9 @@ fn for_each_attribute<'a>(
 /// Attributes quick-xml would read without an error (calamine reads those of the
 /// tags it uses, and refuses the file when they are malformed).
 fn check_attributes(attrs: &[u8]) -> Result<(), Fallback> {
+    if attrs.is_empty() {
+        return Ok(());
+    }
     for_each_attribute(attrs, |_, value| check_text(value))
 }
 
@@ -1061,7 +1064,7 @@ impl<R: Read> Tokens<R> {
                     None => return Err(Fallback),
                 }
             }
-            let Some(close) = tag_end(available) else {
+            let Some((close, ascii)) = tag_end(available) else {
                 if !self.fill()? {
                     return Err(Fallback);
                 }
@@ -1070,7 +1073,7 @@ impl<R: Read> Tokens<R> {
             let (start, end) = (self.pos + 1, self.pos + close);
             self.pos += close + 1;
             let tag = &self.buf[start..end];
-            if tag.iter().fold(0u8, |high, &b| high | b) >= 0x80 && std::str::from_utf8(tag).is_err() {
+            if !ascii && std::str::from_utf8(tag).is_err() {
                 return Err(Fallback);
             }
             match tag.first() {
@@ -1098,23 +1101,25 @@ impl<R: Read> Tokens<R> {
     }
 }
 
-/// The index of the `>` closing the tag that `bytes` starts with, outside quoted values.
-fn tag_end(bytes: &[u8]) -> Option<usize> {
+/// The index of the `>` closing the tag that `bytes` starts with, outside quoted
+/// values, and whether the tag is plain ASCII (found in the same pass).
+fn tag_end(bytes: &[u8]) -> Option<(usize, bool)> {
     let close = memchr(b'>', bytes)?;
-    let (mut double, mut single) = (0usize, 0usize);
+    let (mut double, mut single, mut high) = (0u32, 0u32, 0u8);
     for &b in &bytes[..close] {
-        double += usize::from(b == b'"');
-        single += usize::from(b == b'\'');
+        double += u32::from(b == b'"');
+        single += u32::from(b == b'\'');
+        high |= b;
     }
     if single == 0 && double % 2 == 0 {
-        return Some(close);
+        return Some((close, high < 0x80));
     }
     let mut at = 1;
     loop {
         at += memchr3(b'>', b'"', b'\'', &bytes[at..])?;
         let quote = bytes[at];
         if quote == b'>' {
-            return Some(at);
+            return Some((at, bytes[..at].is_ascii()));
         }
         at += 1;
         at += memchr(quote, &bytes[at..])? + 1;
