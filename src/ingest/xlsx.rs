@@ -173,6 +173,25 @@ impl Book {
         stream: &mut RowStream,
         scratch: &mut String,
     ) -> Result<Option<Cell>, Fallback> {
+        // The two shapes nearly every cell has, read in one step; anything else,
+        // or a cell split across blocks, goes through the tokens below.
+        if let Kind::InlineString = cell.kind {
+            if let Some(span) = tokens.whole(b"<is><t>", b"</t></is></c>") {
+                scratch.clear();
+                decode(tokens.bytes(span), scratch)?;
+                let mut text = stream.text_buffer();
+                unescape_excel(scratch.trim_matches([' ', '\t', '\r', '\n']), &mut text);
+                return Ok(stream.text_cell(text));
+            }
+        } else if let Some(span) = tokens.whole(b"<v>", b"</v></c>") {
+            let raw = tokens.bytes(span);
+            if !matches!(cell.kind, Kind::FormulaText | Kind::IsoDate) && raw.contains(&b'&') {
+                return Err(Fallback);
+            }
+            scratch.clear();
+            decode(raw, scratch)?;
+            return self.typed(cell, scratch, stream);
+        }
         let mut value = None;
         loop {
             match tokens.next()?.ok_or(Fallback)? {
@@ -970,6 +989,22 @@ impl<R: Read> Tokens<R> {
         Tokens { source, buf: vec![0; BLOCK], pos: 0, end: 0, done: false, depth: 0 }
     }
 
+    /// When the unread input is `open`, a text without markup, then `close` (which
+    /// ends the element whose start tag was just read), consume it all and return
+    /// the text's span. Otherwise, or when it is not all in the buffer yet, `None`,
+    /// having consumed nothing.
+    fn whole(&mut self, open: &[u8], close: &[u8]) -> Option<Span> {
+        let rest = self.buf[self.pos..self.end].strip_prefix(open)?;
+        let len = memchr(b'<', rest)?;
+        if !rest[len..].starts_with(close) {
+            return None;
+        }
+        let start = self.pos + open.len();
+        self.pos = start + len + close.len();
+        self.depth -= 1;
+        Some(Span(start, start + len))
+    }
+
     fn bytes(&self, span: Span) -> &[u8] {
         &self.buf[span.0..span.1]
     }
@@ -1201,6 +1236,18 @@ mod tests {
         assert_eq!(tokens.bytes(span).len(), BLOCK * 3);
         assert!(matches!(tokens.next().unwrap(), Some(Token::End(_))));
         assert!(tokens.next().unwrap().is_none());
+    }
+
+    #[test]
+    fn a_plain_value_is_taken_in_one_step_or_left_alone() {
+        let mut tokens = tokens(r#"<c r="A1"><v>12</v></c><c r="A2"><v>1</v><f>x</f></c>"#);
+        assert!(matches!(tokens.next().unwrap(), Some(Token::Start { .. })));
+        let span = tokens.whole(b"<v>", b"</v></c>").unwrap();
+        assert_eq!(tokens.bytes(span), b"12");
+        assert!(matches!(tokens.next().unwrap(), Some(Token::Start { .. })));
+        assert!(tokens.whole(b"<v>", b"</v></c>").is_none(), "a formula follows the value");
+        let Some(Token::Start { name, .. }) = tokens.next().unwrap() else { panic!() };
+        assert_eq!(tokens.bytes(name), b"v", "nothing was consumed");
     }
 
     #[test]
