@@ -16,11 +16,11 @@ type NeedSection = (BTreeMap<&'static str, Indicator>, Vec<NeedStatus>, Vec<Need
 
 pub fn section(pop: &Population) -> NeedSection {
     let mut indicators = BTreeMap::new();
-    // Distinct needs, sorted by (country, phase id). SPEC §6 says "phase order",
-    // but the reference figures list phases by id; see docs/decisions.md.
+    // Distinct needs, sorted by (country, phase order: the `#` of SPEC §5.1).
     let mut distinct: Vec<(&Place, &str)> =
         pop.data.needs.iter().map(|n| (&n.country, n.phase.as_str())).collect::<BTreeSet<_>>().into_iter().collect();
-    distinct.sort_by(|a, b| (a.0.key(), a.1).cmp(&(b.0.key(), b.1)));
+    let order = phase_order(pop);
+    distinct.sort_by_key(|(country, phase)| (country.key(), order(phase), *phase));
     let statuses: Vec<NeedStatus> = distinct
         .iter()
         .map(|(country, phase)| NeedStatus {
@@ -61,6 +61,11 @@ pub fn section(pop: &Population) -> NeedSection {
         })
         .collect();
     (indicators, statuses, matches)
+}
+
+/// A phase's position in the process (its `#`); phases outside the taxonomy last.
+fn phase_order<'a>(pop: &'a Population) -> impl Fn(&str) -> u32 + 'a {
+    move |phase| pop.config.taxonomy.phases.iter().find(|p| p.id == phase).map_or(u32::MAX, |p| p.number)
 }
 
 /// Share of participating-country slots whose profile says new or emerging.
