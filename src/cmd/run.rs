@@ -158,10 +158,14 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
         }
     }
     if interactive {
-        let (files, _, _, accepted, rejected) = super::validate::totals(&ingested.files);
+        let t = super::validate::totals(&ingested.files);
         eprintln!(
-            "published {} — {files} files, {accepted} rows accepted, {rejected} rejected; issues: {} errors, {} warnings, {} notes — {:.1} s",
+            "published {} — {} files, {} rows accepted, {} rejected, {} skipped; issues: {} errors, {} warnings, {} notes — {:.1} s",
             target.display(),
+            t.files,
+            t.accepted,
+            t.rejected,
+            t.skipped,
             counts.error,
             counts.warning,
             counts.info,

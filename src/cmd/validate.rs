@@ -53,17 +53,27 @@ pub fn validate(args: &ValidateArgs) -> Result<u8, Failure> {
     Ok(if counts.error > 0 { exit::STRICT_ERRORS } else { exit::OK })
 }
 
-/// Totals over every file and sheet: (files, sheets, read, accepted, rejected).
-pub fn totals(files: &[InputFile]) -> (usize, usize, usize, usize, usize) {
-    let sheets = files.iter().flat_map(|f| &f.sheets);
-    let (mut n, mut read, mut accepted, mut rejected) = (0, 0, 0, 0);
-    for sheet in sheets {
-        n += 1;
-        read += sheet.rows_read;
-        accepted += sheet.rows_accepted;
-        rejected += sheet.rows_rejected;
+/// Totals over every file and sheet.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Totals {
+    pub files: usize,
+    pub sheets: usize,
+    pub read: usize,
+    pub accepted: usize,
+    pub rejected: usize,
+    pub skipped: usize,
+}
+
+pub fn totals(files: &[InputFile]) -> Totals {
+    let mut t = Totals { files: files.len(), ..Totals::default() };
+    for sheet in files.iter().flat_map(|f| &f.sheets) {
+        t.sheets += 1;
+        t.read += sheet.rows_read;
+        t.accepted += sheet.rows_accepted;
+        t.rejected += sheet.rows_rejected;
+        t.skipped += sheet.rows_skipped;
     }
-    (files.len(), n, read, accepted, rejected)
+    t
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -74,15 +84,16 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 pub fn render(ingested: &Ingested, colour: bool) -> String {
     let mut out = String::new();
     let counts = IssueCounts::of(&ingested.issues);
-    let (files, sheets, read, accepted, rejected) = totals(&ingested.files);
+    let t = totals(&ingested.files);
     let _ = writeln!(
         out,
-        "{} · {} · {} read · {} accepted · {} rejected",
-        plural(files, "file", "files"),
-        plural(sheets, "sheet", "sheets"),
-        plural(read, "row", "rows"),
-        accepted,
-        rejected
+        "{} · {} · {} read · {} accepted · {} rejected · {} skipped",
+        plural(t.files, "file", "files"),
+        plural(t.sheets, "sheet", "sheets"),
+        plural(t.read, "row", "rows"),
+        t.accepted,
+        t.rejected,
+        t.skipped
     );
     let _ = writeln!(
         out,
@@ -94,16 +105,17 @@ pub fn render(ingested: &Ingested, colour: bool) -> String {
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "{:<32} {:<22} {:<13} {:>6} {:>9} {:>9}",
-        "file", "sheet", "dataset", "read", "accepted", "rejected"
+        "{:<32} {:<22} {:<13} {:>6} {:>9} {:>9} {:>8}",
+        "file", "sheet", "dataset", "read", "accepted", "rejected", "skipped"
     );
     for file in &ingested.files {
         if !file.readable {
             let _ = writeln!(
                 out,
-                "{:<32} {:<22} {:<13} {:>6} {:>9} {:>9}",
+                "{:<32} {:<22} {:<13} {:>6} {:>9} {:>9} {:>8}",
                 clip(&file.path, 32),
                 "(unreadable)",
+                "-",
                 "-",
                 "-",
                 "-",
@@ -114,13 +126,14 @@ pub fn render(ingested: &Ingested, colour: bool) -> String {
             let dataset = sheet.dataset.map(|d| d.as_str()).unwrap_or("(skipped)");
             let _ = writeln!(
                 out,
-                "{:<32} {:<22} {:<13} {:>6} {:>9} {:>9}",
+                "{:<32} {:<22} {:<13} {:>6} {:>9} {:>9} {:>8}",
                 clip(&file.path, 32),
                 clip(&sheet.sheet, 22),
                 dataset,
                 sheet.rows_read,
                 sheet.rows_accepted,
-                sheet.rows_rejected
+                sheet.rows_rejected,
+                sheet.rows_skipped
             );
         }
     }

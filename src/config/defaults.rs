@@ -59,10 +59,16 @@ pub fn phases() -> Vec<PhaseDef> {
 /// The five goals of peer support (SPEC §5.3).
 pub fn goals() -> Vec<TermDef> {
     let rows: [(&str, &str, &[&str]); 5] = [
-        ("motivational", "Motivational", &["motivation", "motivate"]),
-        ("informational", "Informational", &["information", "inform", "knowledge"]),
-        ("operational", "Operational", &["operations", "operational support"]),
-        ("relational", "Relational", &["relations", "relationships", "relationship", "network"]),
+        // The answer options of the usual "What did you hope to get out of this
+        // activity?" question, as survey tools export them.
+        ("motivational", "Motivational", &["motivation", "motivate", "motivation to start or expand resettlement"]),
+        ("informational", "Informational", &["information", "inform", "knowledge", "information about how others do it"]),
+        ("operational", "Operational", &["operations", "operational support", "practical know-how for my daily work"]),
+        (
+            "relational",
+            "Relational",
+            &["relations", "relationships", "relationship", "network", "contacts with peers in other countries"],
+        ),
         ("innovative", "Innovative", &["innovation", "innovate"]),
     ];
     rows.iter().map(|(id, label, aliases)| term(id, label, aliases)).collect()

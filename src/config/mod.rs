@@ -73,6 +73,9 @@ pub struct InputConfig {
     pub date_order: DateOrder,
     /// Explicit sheet → dataset assignments, tried before any guessing.
     pub map: Vec<MapEntry>,
+    /// More first-cell labels that mark a summary row (SPEC §12.1), beside the
+    /// built-in `total`, `totals`, `grand total`, `subtotal`, `sum`, `average`, `mean`.
+    pub summary_labels: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use rustc_hash::FxHashMap;
 
 use super::read::{Cell, Row, Sheet};
+use super::values::{Enumeration, Vocab};
 use crate::config::Config;
 use crate::model::DatasetKind;
 use crate::text::{normalise, normalise_header};
@@ -29,6 +30,7 @@ fn builtin_columns(dataset: DatasetKind) -> Vec<(&'static str, &'static [&'stati
                 &["start", "start date", "from", "date", "begin", "beginning", "date from", "starting date"],
             ),
             ("end_date", &["end", "end date", "to", "until", "date to", "finish", "ending date"]),
+            ("dates", &["date s", "when", "date range", "period"]),
             ("title", &["name", "activity title", "activity name", "subject", "topic"]),
             ("location", &["place", "venue", "city", "where"]),
             ("host_org", &["host organisation", "host organization", "organiser", "organizer", "host institution"]),
@@ -49,6 +51,7 @@ fn builtin_columns(dataset: DatasetKind) -> Vec<(&'static str, &'static [&'stati
                     "learning countries",
                 ],
             ),
+            ("participating_country", &["participating country", "participating state", "member state"]),
             ("phases", &["phases covered", "phase s", "phase", "resettlement phases", "phases of resettlement"]),
             ("goals", &["goal", "goal s", "objectives", "aims", "goals of the activity"]),
             (
@@ -66,8 +69,11 @@ fn builtin_columns(dataset: DatasetKind) -> Vec<(&'static str, &'static [&'stati
             ("follow_up", &["follow up", "follow up action", "follow up actions", "follow up recorded"]),
         ],
         DatasetKind::Responses => vec![
-            ("activity_id", &["activity", "activity code", "activity ref"]),
-            ("response_id", &["id", "response", "response no", "response number", "_id"]),
+            (
+                "activity_id",
+                &["activity", "activity code", "activity ref", "which activity did you attend", "activity attended"],
+            ),
+            ("response_id", &["id", "responseid", "response no", "response number", "_id"]),
             ("respondent_id", &["respondent", "participant id", "participant"]),
             (
                 "submitted_at",
@@ -79,9 +85,20 @@ fn builtin_columns(dataset: DatasetKind) -> Vec<(&'static str, &'static [&'stati
                     "_submission_time",
                     "date submitted",
                     "end time",
+                    "recorded date",
+                    "recordeddate",
                 ],
             ),
-            ("country", &["your country", "country of respondent", "member state", "which country are you from"]),
+            (
+                "country",
+                &[
+                    "your country",
+                    "country of respondent",
+                    "member state",
+                    "which country are you from",
+                    "which country do you work for",
+                ],
+            ),
             ("org_type", &["organisation type", "organization type", "type of organisation", "type of organization"]),
             ("role_level", &["role level", "level of role", "your role level"]),
             ("experience", &["resettlement experience", "country experience", "experience level"]),
@@ -96,14 +113,35 @@ fn builtin_columns(dataset: DatasetKind) -> Vec<(&'static str, &'static [&'stati
             ),
             (
                 "participation_aim",
-                &["aim", "aims", "participation aims", "why did you participate", "goal of participation"],
+                &[
+                    "aim",
+                    "aims",
+                    "participation aims",
+                    "why did you participate",
+                    "goal of participation",
+                    "what did you hope to get out of this activity",
+                    "what did you hope to get out of this workshop",
+                ],
             ),
             ("intent_to_apply", &["intent to apply", "will you apply what you learned", "apply"]),
-            ("new_contacts", &["new contacts", "contacts made", "number of new contacts"]),
+            (
+                "new_contacts",
+                &[
+                    "new contacts",
+                    "contacts made",
+                    "number of new contacts",
+                    "how many new professional contacts did you make",
+                    "how many new contacts did you make",
+                ],
+            ),
             ("comments", &["comment", "remarks", "other comments", "any other comments", "feedback"]),
+            // Survey-tool columns that mark previews and unfinished responses (SPEC §12.1).
+            ("finished", &[]),
+            ("status", &["response type"]),
+            ("distribution_channel", &["distributionchannel"]),
         ],
         DatasetKind::Participants => vec![
-            ("activity_id", &["activity", "activity code"]),
+            ("activity_id", &["activity", "activity code", "which activity did you attend"]),
             ("participant_id", &["participant", "person id", "attendee id", "pseudonym"]),
             ("country", &["member state", "state"]),
             ("org_type", &["organisation type", "organization type", "type of organisation"]),
@@ -122,7 +160,7 @@ fn builtin_columns(dataset: DatasetKind) -> Vec<(&'static str, &'static [&'stati
             ),
         ],
         DatasetKind::Followups => vec![
-            ("activity_id", &["activity", "activity code"]),
+            ("activity_id", &["activity", "activity code", "which activity did you attend"]),
             ("respondent_id", &["respondent", "participant id", "participant"]),
             ("country", &["member state", "your country"]),
             (
@@ -174,6 +212,45 @@ pub struct HeaderTables {
     phase_names: HashMap<String, String>,
     sheet_labels: HashMap<String, DatasetKind>,
     likert_items: Vec<String>,
+    /// List columns that may come as one column per option, with their values.
+    options: Vec<(DatasetKind, &'static str, Enumeration)>,
+}
+
+/// Headers of answers that name a person or a device: never read (SPEC §12.6).
+const PERSONAL: [&str; 22] = [
+    "email",
+    "e mail",
+    "email address",
+    "e mail address",
+    "your email",
+    "recipientemail",
+    "recipient email",
+    "name",
+    "your name",
+    "full name",
+    "first name",
+    "last name",
+    "recipientfirstname",
+    "recipient first name",
+    "recipientlastname",
+    "recipient last name",
+    "ipaddress",
+    "ip address",
+    "locationlatitude",
+    "location latitude",
+    "locationlongitude",
+    "location longitude",
+];
+
+/// Whether a header (normalised) is a personal-data column of a survey export.
+pub fn is_personal(dataset: DatasetKind, key: &str) -> bool {
+    dataset != DatasetKind::Activities && PERSONAL.contains(&key)
+}
+
+/// SurveyMonkey's second header row words, which never name a column by themselves.
+fn is_sub_header_word(text: &str) -> bool {
+    let key = normalise(text);
+    key == "response" || key == "open ended response"
 }
 
 impl HeaderTables {
@@ -223,26 +300,79 @@ impl HeaderTables {
                 sheet_labels.insert(normalise(label), dataset);
             }
         }
+        let vocab = Vocab::new(config);
+        let options = vec![
+            (DatasetKind::Responses, "participation_aim", vocab.goals.clone()),
+            (DatasetKind::Activities, "goals", vocab.goals.clone()),
+            (DatasetKind::Activities, "phases", vocab.phases.clone()),
+            (DatasetKind::Needs, "preferred_methods", vocab.methods.clone()),
+        ];
         HeaderTables {
             tables,
             phase_names,
             sheet_labels,
             likert_items: config.likert.items.iter().map(|i| i.id.clone()).collect(),
+            options,
         }
     }
 
-    /// The canonical column a header maps to in `dataset`, if any.
+    /// The canonical column a header maps to in `dataset`, if any: the header
+    /// whole, else as a survey tool's grid or option header (SPEC §12.6): its row
+    /// part, then its stem. An option column maps to `option:<column>:<value id>`.
     pub fn canonical(&self, dataset: DatasetKind, header: &str) -> Option<String> {
+        self.canonical_within(dataset, header, 0)
+    }
+
+    /// [`Self::canonical`], `depth` grid levels down (at most two, and only for
+    /// headers of a sensible length, so a hostile header costs little).
+    fn canonical_within(&self, dataset: DatasetKind, header: &str, depth: u8) -> Option<String> {
         let key = normalise_header(header);
-        if key.is_empty() {
+        if key.is_empty() || is_personal(dataset, &key) || is_sub_header_word(header) {
             return None;
         }
-        if let Some(canonical) = self.tables[&dataset].get(&key) {
+        if let Some(canonical) = self.whole(dataset, &key) {
+            return Some(canonical);
+        }
+        if dataset == DatasetKind::Responses && key.starts_with("how likely") && key.contains("recommend") {
+            return Some("recommend".to_string());
+        }
+        if let Some(stripped) = key.strip_suffix(" select all that apply") {
+            if let Some(canonical) = self.whole(dataset, stripped) {
+                return Some(canonical);
+            }
+        }
+        if depth >= 2 || header.len() > 1000 {
+            return None;
+        }
+        for (stem, row) in grid_parts(header) {
+            let stem_column = self.canonical_within(dataset, stem, depth + 1);
+            if let Some(column) = &stem_column {
+                if let Some((_, _, values)) = self.options.iter().find(|(d, c, _)| *d == dataset && c == column) {
+                    if let Ok(id) = values.resolve_ref(row) {
+                        return Some(format!("option:{column}:{id}"));
+                    }
+                }
+            }
+            if let Some(canonical) =
+                self.canonical_within(dataset, row, depth + 1).filter(|c| !c.starts_with("option:"))
+            {
+                return Some(canonical);
+            }
+            if stem_column.is_some() {
+                return stem_column;
+            }
+        }
+        None
+    }
+
+    /// The canonical column of a header taken whole (`key` is its normalised form).
+    fn whole(&self, dataset: DatasetKind, key: &str) -> Option<String> {
+        if let Some(canonical) = self.tables[&dataset].get(key) {
             return Some(canonical.clone());
         }
         match dataset {
-            DatasetKind::Needs if self.phase_names.contains_key(&key) => {
-                self.phase_names.get(&key).map(|id| format!("phase:{id}"))
+            DatasetKind::Needs if self.phase_names.contains_key(key) => {
+                self.phase_names.get(key).map(|id| format!("phase:{id}"))
             }
             DatasetKind::Countries
                 if key.strip_prefix("experience ").is_some_and(|r| self.phase_names.contains_key(r)) =>
@@ -251,8 +381,7 @@ impl HeaderTables {
                     .and_then(|rest| self.phase_names.get(rest))
                     .map(|id| format!("experience:{id}"))
             }
-            // KoboToolbox names questions `group/question`: try the last part.
-            _ => header.rsplit_once('/').and_then(|(_, last)| self.canonical(dataset, last)),
+            _ => None,
         }
     }
 
@@ -278,6 +407,7 @@ impl HeaderTables {
             columns: FxHashMap::default(),
             ignored: Vec::new(),
             duplicates: Vec::new(),
+            options: Vec::new(),
         };
         for (col, cell) in &row.cells {
             let header = cell.display();
@@ -286,6 +416,9 @@ impl HeaderTables {
                     map.duplicates.push((*col, header, canonical))
                 }
                 Some(canonical) => {
+                    if let Some((column, id)) = canonical.strip_prefix("option:").and_then(|o| o.split_once(':')) {
+                        map.options.push((column.to_string(), id.to_string(), *col));
+                    }
                     map.columns.insert(canonical, (*col, header));
                 }
                 None => map.ignored.push((*col, header)),
@@ -298,7 +431,7 @@ impl HeaderTables {
     fn has_signature(&self, map: &ColumnMap) -> bool {
         let has = |c: &str| map.columns.contains_key(c);
         match map.dataset {
-            DatasetKind::Activities => has("activity_id") && has("type") && has("start_date"),
+            DatasetKind::Activities => has("activity_id") && has("type") && (has("start_date") || has("dates")),
             DatasetKind::Participants => has("activity_id") && has("participant_id"),
             DatasetKind::Followups => {
                 has("activity_id") && (has("applied") || has("further_contact") || has("shared_internally"))
@@ -369,6 +502,8 @@ pub struct ColumnMap {
     pub ignored: Vec<(u32, String)>,
     /// Headers that map to a column already mapped: (column, header, canonical).
     pub duplicates: Vec<(u32, String, String)>,
+    /// One-column-per-option columns of a list column: (list column, value id, column).
+    pub options: Vec<(String, String, u32)>,
 }
 
 /// The rows that may be a sheet's header: the top rows, where a row followed by a
@@ -384,11 +519,17 @@ fn header_candidates(sheet: &Sheet) -> Vec<Row> {
         })
     };
     let mut out = Vec::with_capacity(top.len());
+    let mut merged_into_previous = false;
     for (i, row) in top.iter().enumerate() {
-        match top.get(i + 1).filter(|next| next.index == row.index + 1 && is_sub_header(next)) {
-            Some(next) => out.push(merge_header_rows(row, next)),
-            None => out.push((*row).clone()),
+        let below = top.get(i + 1).filter(|next| next.index == row.index + 1 && is_sub_header(next));
+        // A second header row never stands alone: its `Response` cells name nothing.
+        if !std::mem::take(&mut merged_into_previous) {
+            match below {
+                Some(next) => out.push(merge_header_rows(row, next)),
+                None => out.push((*row).clone()),
+            }
         }
+        merged_into_previous = below.is_some();
     }
     out
 }
@@ -424,6 +565,60 @@ fn merge_header_rows(first: &Row, second: &Row) -> Row {
         }
     }
     Row { index: second.index, cells }
+}
+
+/// The (stem, row) readings of a grid or option header, in the order SPEC §12.6
+/// tries them: `Stem [Row]` (Google Forms, LimeSurvey; a leading `code. ` of the
+/// stem dropped), `Stem.Row` (Microsoft Forms), `Stem - Row` (SurveyMonkey),
+/// `group/row` and `group-row` (KoboToolbox, ODK).
+pub fn grid_parts(header: &str) -> Vec<(&str, &str)> {
+    let header = header.trim();
+    let mut parts = Vec::new();
+    fn add<'a>(parts: &mut Vec<(&'a str, &'a str)>, stem: &'a str, row: &'a str) {
+        let (stem, row) = (stem.trim(), row.trim());
+        if !stem.is_empty() && !row.is_empty() {
+            parts.push((stem, row));
+        }
+    }
+    if let Some(inner) = header.strip_suffix(']') {
+        if let Some((stem, row)) = inner.rsplit_once('[') {
+            add(&mut parts, drop_code(stem), row);
+        }
+    }
+    if let Some((stem, row)) = header.rsplit_once('.') {
+        if !row.starts_with(char::is_whitespace) && !row.chars().all(|c| c.is_ascii_digit()) {
+            add(&mut parts, stem, row);
+        }
+    }
+    for separator in [" - ", " – "] {
+        if let Some((stem, row)) = header.rsplit_once(separator) {
+            add(&mut parts, stem, row);
+        }
+    }
+    if let Some((stem, row)) = header.rsplit_once('/') {
+        add(&mut parts, stem, row);
+    }
+    if let Some((stem, row)) = header.rsplit_once('-') {
+        if !stem.ends_with(' ') && !row.starts_with(' ') {
+            add(&mut parts, stem, row);
+        }
+    }
+    parts
+}
+
+/// `G01Q03. Please rate` → `Please rate`: a leading question code with a full stop.
+fn drop_code(stem: &str) -> &str {
+    let trimmed = stem.trim_start();
+    match trimmed.split_once(". ") {
+        Some((code, rest))
+            if !code.is_empty()
+                && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && code.chars().any(|c| c.is_ascii_digit()) =>
+        {
+            rest
+        }
+        _ => trimmed,
+    }
 }
 
 /// Glob match with `*` and `?`, case-insensitive.

@@ -7,6 +7,7 @@
 
 pub mod countries;
 pub mod headers;
+pub mod link;
 pub mod parse;
 pub mod read;
 pub mod records;
@@ -15,7 +16,7 @@ pub mod values;
 pub mod worker;
 pub mod xlsx;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
@@ -29,6 +30,7 @@ use crate::config::{hex, Config};
 use crate::model::{Dataset, DatasetKind};
 use crate::quality::{Issue, Severity};
 use headers::HeaderTables;
+use link::{Link, Linker, RejectedActivity};
 use parse::{duplicate_message, FileParser, ParseContext, SheetResult};
 use responses::{goal_bits, Filter, IdSet, SharedTallies};
 use values::Vocab;
@@ -44,6 +46,8 @@ pub struct SheetCount {
     pub rows_read: usize,
     pub rows_accepted: usize,
     pub rows_rejected: usize,
+    /// Rows that are not data (totals, notes, repeated headers, previews): SPEC §12.1.
+    pub rows_skipped: usize,
 }
 
 /// One input file as read (`run.json` → `inputs`).
@@ -169,28 +173,45 @@ fn merge(mut results: Vec<FileResult>, mut issues: Vec<Issue>, context: &ParseCo
         }
     }
     data.activities.sort_by_key(|a| a.origin);
+    let rejected_rows: Vec<RejectedActivity> = results
+        .iter()
+        .flat_map(|f| &f.sheets)
+        .filter(|s| is_register(s))
+        .flat_map(|s| s.rejected_activities.iter().cloned())
+        .collect();
+    let linker = Linker::new(data.activities.iter().map(|a| (a.id.as_str(), a.title.as_deref())), rejected_rows);
     let mut surveys = SurveyMerge::new(&results, context);
     let mut seen_countries = BTreeSet::new();
     for (index, file) in results.iter_mut().enumerate() {
         let path = file.file.path.clone();
         let mut sheets = std::mem::take(&mut file.sheets);
         for sheet in sheets.iter_mut().filter(|s| !is_register(s)) {
-            surveys.sheet(&known, file, index, sheet);
+            surveys.sheet(&linker, file, index, sheet);
             let records = std::mem::take(&mut sheet.records);
-            for participant in records.participants {
-                if known.contains(&participant.activity_id) {
-                    data.participants.push(participant);
-                } else {
-                    reject_unknown(&path, sheet, participant.origin.row, &participant.activity_id);
+            let mut matched = Matched::default();
+            for mut participant in records.participants {
+                let link = linker.resolve(&participant.activity_id);
+                match link.id() {
+                    Some(id) => {
+                        matched.note(&link, &participant.activity_id);
+                        participant.activity_id = id.to_string();
+                        data.participants.push(participant);
+                    }
+                    None => reject_link(&path, sheet, participant.origin.row, &participant.activity_id, &link),
                 }
             }
-            for followup in records.followups {
-                if known.contains(&followup.activity_id) {
-                    data.followups.push(followup);
-                } else {
-                    reject_unknown(&path, sheet, followup.origin.row, &followup.activity_id);
+            for mut followup in records.followups {
+                let link = linker.resolve(&followup.activity_id);
+                match link.id() {
+                    Some(id) => {
+                        matched.note(&link, &followup.activity_id);
+                        followup.activity_id = id.to_string();
+                        data.followups.push(followup);
+                    }
+                    None => reject_link(&path, sheet, followup.origin.row, &followup.activity_id, &link),
                 }
             }
+            matched.report(&path, sheet);
             for profile in records.countries {
                 let key = profile.country.key().to_string();
                 if seen_countries.insert(key.clone()) {
@@ -266,12 +287,16 @@ impl<'a> SurveyMerge<'a> {
     }
 
     /// One sheet, in input order.
-    fn sheet(&mut self, known: &FxHashSet<String>, file: &FileResult, index: usize, sheet: &mut SheetResult) {
+    fn sheet(&mut self, linker: &Linker, file: &FileResult, index: usize, sheet: &mut SheetResult) {
         let mut settled = None;
+        let mut matched = Matched::default();
         if let Some(candidates) = sheet.candidates.take() {
-            match candidates.into_iter().find(|c| known.contains(c)) {
-                Some(id) => settled = Some(id),
-                None if sheet.count.rows_read > 0 => {
+            match settle_activity(linker, &candidates) {
+                Some((link, spelling)) => {
+                    matched.note(&link, &spelling);
+                    settled = link.id().map(str::to_string);
+                }
+                None if sheet.count.rows_read > sheet.count.rows_skipped => {
                     reject_sheet_without_activity(&file.file.path, sheet);
                     return;
                 }
@@ -279,26 +304,39 @@ impl<'a> SurveyMerge<'a> {
             }
         }
         let mut responses = std::mem::take(&mut sheet.responses);
-        // A sheet without `activity_id` counted its rows under a stand-in id.
-        let activity = |key: &'_ str| -> String { settled.clone().unwrap_or_else(|| key.to_string()) };
-        if let Some(settled) = &settled {
-            for key in responses.keys() {
+        // Each key's activity: the settled one for a sheet without `activity_id`
+        // (its rows were counted under a stand-in id), else the key's link.
+        let targets: Vec<Option<String>> = responses
+            .keys()
+            .iter()
+            .map(|key| match &settled {
+                Some(id) => Some(id.clone()),
+                None => {
+                    let link = linker.resolve(key);
+                    matched.note(&link, key);
+                    link.id().map(str::to_string)
+                }
+            })
+            .collect();
+        for (key, target) in responses.keys().iter().zip(&targets) {
+            if let Some(target) = target.as_ref().filter(|t| *t != key) {
                 if let Some(survey) = self.counted.remove(key) {
-                    self.counted.entry(settled.clone()).or_default().add(&survey);
+                    self.counted.entry(target.clone()).or_default().add(&survey);
                 }
             }
         }
-        let is_known: Vec<bool> = responses.keys().iter().map(|k| known.contains(&activity(k))).collect();
+        matched.report(&file.file.path, sheet);
+        let is_known: Vec<bool> = targets.iter().map(Option::is_some).collect();
         let (ids, id_keys) = responses.take_ids();
         let repeated: FxHashSet<String> =
             self.seen.add_sheet(ids, |i| is_known[id_keys[i] as usize]).into_iter().collect();
         if is_known.contains(&false) || !repeated.is_empty() {
-            let filter = Filter { known, repeated: &repeated, activity: settled.as_deref() };
+            let filter = Filter { linker, repeated: &repeated, activity: settled.as_deref() };
             self.read_again(file, index, sheet, filter);
         }
         for (key, id, text) in responses.comments() {
-            if is_known[key] && id.is_none_or(|id| !repeated.contains(id)) {
-                self.comments.entry(activity(&responses.keys()[key])).or_default().push(text.to_string());
+            if let Some(target) = targets[key].as_ref().filter(|_| id.is_none_or(|id| !repeated.contains(id))) {
+                self.comments.entry(target.clone()).or_default().push(text.to_string());
             }
         }
     }
@@ -378,23 +416,72 @@ fn reject_row(sheet: &mut SheetResult, issue: Issue) {
     sheet.issues.push(issue);
 }
 
-/// Reject a row whose activity is not in the register; its other issues are
-/// dropped, as the row is not used at all.
-fn reject_unknown(file: &str, sheet: &mut SheetResult, row: u32, id: &str) {
+/// Reject a row whose activity does not link to the register; its other issues
+/// are dropped, as the row is not used at all.
+fn reject_link(file: &str, sheet: &mut SheetResult, row: u32, id: &str, link: &Link) {
+    let Some((code, message)) = link.rejection(id) else { return };
     sheet.issues.retain(|i| i.row != Some(row + 1));
-    let mut issue = row_issue(file, sheet, row, "activity_id", id, records::unknown_activity_message(id));
-    issue.code = "unknown_activity";
+    let mut issue = row_issue(file, sheet, row, "activity_id", id, message);
+    issue.code = code;
     reject_row(sheet, issue);
+}
+
+/// The activity of a sheet without `activity_id`: the first candidate name
+/// (sheet, file stem, `input.activity_from`) that links, else the one accepted id
+/// the sheet name or file stem holds as a token. Returns the link and the name.
+fn settle_activity(linker: &Linker, candidates: &[String]) -> Option<(Link, String)> {
+    if let Some(found) = candidates.iter().find_map(|c| {
+        let link = linker.resolve(c);
+        link.id().is_some().then(|| (link, c.clone()))
+    }) {
+        return Some(found);
+    }
+    candidates.iter().take(2).find_map(|name| linker.token_in(name).map(|id| (Link::Matched(id), name.clone())))
+}
+
+/// Spellings of activity ids that matched only after normalising, per sheet:
+/// one `activity_matched` note each (SPEC §12.5).
+#[derive(Default)]
+struct Matched {
+    spellings: BTreeMap<String, String>,
+}
+
+impl Matched {
+    fn note(&mut self, link: &Link, spelling: &str) {
+        if let Link::Matched(id) = link {
+            self.spellings.entry(spelling.to_string()).or_insert_with(|| id.clone());
+        }
+    }
+
+    fn report(self, file: &str, sheet: &mut SheetResult) {
+        for (spelling, id) in self.spellings {
+            let mut issue = Issue::file(
+                Severity::Info,
+                "activity_matched",
+                file,
+                format!(
+                    "`{}` was read as activity `{id}` of the register (the same id written differently, a label that starts with it, its title, or a file or sheet name that holds it). Write `{id}` to make the link exact.",
+                    crate::quality::truncate(spelling.trim(), crate::quality::VALUE_MAX_CHARS)
+                ),
+            )
+            .in_sheet(&sheet.name)
+            .with_value(&spelling);
+            if let Some((col, header)) = sheet.map.as_ref().and_then(|m| m.columns.get("activity_id")) {
+                issue = issue.at_column(*col, header);
+            }
+            sheet.issues.push(issue);
+        }
+    }
 }
 
 /// A responses sheet whose name names no known activity: every row is rejected
 /// with one issue.
 fn reject_sheet_without_activity(file: &str, sheet: &mut SheetResult) {
     let header_row = sheet.map.as_ref().map(|m| m.header_row + 1);
-    sheet.issues.retain(|i| i.row.is_none() || i.row == header_row);
+    sheet.issues.retain(|i| i.row.is_none() || i.row == header_row || i.code == "row_skipped");
     sheet.records = Dataset::default();
     sheet.responses = Default::default();
-    let rows = sheet.count.rows_read;
+    let rows = sheet.count.rows_read - sheet.count.rows_skipped;
     sheet.count.rows_accepted = 0;
     sheet.count.rows_rejected = rows;
     sheet.issues.push(
@@ -452,7 +539,7 @@ mod tests {
         file.file.sha256 = "0".repeat(64);
         let mut sheet = file.sheets.pop().unwrap();
         let mut surveys = SurveyMerge::new(std::slice::from_ref(&file), &context);
-        surveys.sheet(&FxHashSet::default(), &file, 0, &mut sheet);
+        surveys.sheet(&Linker::default(), &file, 0, &mut sheet);
         let codes: Vec<&str> = sheet.issues.iter().map(|i| i.code).collect();
         assert_eq!(codes, ["file_changed"]);
     }

@@ -7,8 +7,9 @@ use std::path::Path;
 use regex::Regex;
 use rustc_hash::FxHashMap;
 
+use super::link::RejectedActivity;
 use super::headers::{self, glob_match, ColumnMap, HeaderTables, HEADER_SEARCH_ROWS};
-use super::read::{Row, RowSink, Sheet};
+use super::read::{Cell, Row, RowSink, Sheet};
 use super::records::{self, RowReader, SheetPlace};
 use super::responses::{Filter, SharedTallies, SheetResponses, TextSet};
 use super::values::Vocab;
@@ -17,6 +18,7 @@ use crate::answers::Survey;
 use crate::config::Config;
 use crate::model::{Dataset, DatasetKind};
 use crate::quality::{Issue, Severity};
+use crate::text::{normalise, normalise_header};
 
 /// What every sheet is parsed against.
 pub struct ParseContext<'a> {
@@ -41,6 +43,8 @@ pub struct SheetResult {
     pub candidates: Option<Vec<String>>,
     /// Read again with a [`Filter`]: the counts of the responses it rejected, by activity.
     pub removed: FxHashMap<String, Survey>,
+    /// A register's rejected rows that name an id, for `activity_rejected`.
+    pub rejected_activities: Vec<RejectedActivity>,
 }
 
 /// Parses the sheets of one file as a [`RowSink`].
@@ -193,12 +197,14 @@ impl SheetResult {
                 rows_read: 0,
                 rows_accepted: 0,
                 rows_rejected: 0,
+                rows_skipped: 0,
             },
             issues: issue.into_iter().collect(),
             records: Dataset::default(),
             responses: SheetResponses::default(),
             candidates: None,
             removed: FxHashMap::default(),
+            rejected_activities: Vec::new(),
         }
     }
 }
@@ -211,6 +217,7 @@ struct SheetParser<'a> {
     position: usize,
     filter: Option<Filter<'a>>,
     removed: FxHashMap<String, Survey>,
+    rejected_activities: Vec<RejectedActivity>,
     map: ColumnMap,
     count: SheetCount,
     issues: Vec<Issue>,
@@ -227,6 +234,8 @@ struct SheetParser<'a> {
     /// The ids of the sheet's rows so far (activity, response or country-profile
     /// ids; a sheet holds one dataset), for repeats within the sheet.
     seen_ids: TextSet,
+    /// Tells the rows that are not data (SPEC §12.1).
+    not_data: NotData,
 }
 
 impl<'a> SheetParser<'a> {
@@ -281,12 +290,14 @@ impl<'a> SheetParser<'a> {
                 rows_read: 0,
                 rows_accepted: 0,
                 rows_rejected: 0,
+                rows_skipped: 0,
             },
             name,
             index,
             position: 0,
             filter: None,
             removed: FxHashMap::default(),
+            rejected_activities: Vec::new(),
             issues,
             records: Dataset::default(),
             responses: SheetResponses::default(),
@@ -296,6 +307,7 @@ impl<'a> SheetParser<'a> {
             phase_columns: prefixed("phase:"),
             experience_columns: prefixed("experience:"),
             seen_ids: TextSet::default(),
+            not_data: NotData::new(&map, context),
             map,
         }
     }
@@ -304,7 +316,27 @@ impl<'a> SheetParser<'a> {
         if row.index <= self.map.header_row {
             return;
         }
+        // Qualtrics' third header row (`{"ImportId": …}`) is not data.
+        if row.index == self.map.header_row + 1 && is_import_id_row(row) {
+            return;
+        }
         self.count.rows_read += 1;
+        if let Some(reason) = self.not_data.reason(row, &self.map, context) {
+            self.count.rows_skipped += 1;
+            let first = row.cells.iter().map(|(_, c)| c.display()).find(|t| !t.trim().is_empty()).unwrap_or_default();
+            self.issues.push(
+                Issue::file(
+                    Severity::Info,
+                    "row_skipped",
+                    &self.file,
+                    format!("{reason}; it was not read as data and is counted as skipped."),
+                )
+                .in_sheet(&self.name)
+                .at_row(row.index)
+                .with_value(&first),
+            );
+            return;
+        }
         if !self.missing.is_empty() {
             self.count.rows_rejected += 1;
             return;
@@ -336,16 +368,17 @@ impl<'a> SheetParser<'a> {
                         self.responses.push(&resp, context.tallies);
                         return Some(());
                     };
-                    if !filter.known.contains(&resp.activity_id) {
+                    let link = filter.linker.resolve(&resp.activity_id);
+                    if let Some((code, message)) = link.rejection(&resp.activity_id) {
                         // The row is not used at all: its other problems are not reported.
                         r.issues.clear();
-                        let message = records::unknown_activity_message(&resp.activity_id);
-                        r.reject("unknown_activity", "activity_id", &resp.activity_id, message);
+                        r.reject(code, "activity_id", &resp.activity_id, message);
                         return None;
                     }
                     if let Some(id) = resp.response_id.as_deref().filter(|id| filter.repeated.contains(*id)) {
                         duplicate(&mut r, "response_id", id, "response");
-                        self.removed.entry(resp.activity_id.clone()).or_default().record(&resp.answers());
+                        let activity = link.id().unwrap_or(&resp.activity_id).to_string();
+                        self.removed.entry(activity).or_default().record(&resp.answers());
                         return None;
                     }
                     Some(())
@@ -365,6 +398,15 @@ impl<'a> SheetParser<'a> {
             }),
         };
         let rejected = r.rejected || accepted.is_none();
+        if rejected && self.map.dataset == DatasetKind::Activities {
+            if let Some(id) = r.text("activity_id") {
+                let reason = r.issues.iter().find(|i| i.severity == Severity::Error).map_or(String::new(), |i| {
+                    i.message.trim_end_matches("The row was not used.").trim().trim_end_matches('.').to_string()
+                });
+                let (file, sheet, row) = (self.file.clone(), self.name.clone(), row.index + 1);
+                self.rejected_activities.push(RejectedActivity { id, file, sheet, row, reason });
+            }
+        }
         self.issues.append(&mut r.issues);
         if rejected {
             self.count.rows_rejected += 1;
@@ -405,7 +447,95 @@ impl<'a> SheetParser<'a> {
             responses: self.responses,
             candidates,
             removed: self.removed,
+            rejected_activities: self.rejected_activities,
         }
+    }
+}
+
+/// A row whose every filled cell is a Qualtrics `{"ImportId": …}` descriptor.
+fn is_import_id_row(row: &Row) -> bool {
+    !row.cells.is_empty()
+        && row.cells.iter().all(|(_, c)| match c {
+            Cell::Text(t) => {
+                let t = t.trim_start();
+                t.starts_with("{\"ImportId\"") || t.starts_with("{'ImportId'")
+            }
+            _ => false,
+        })
+}
+
+/// Recognises rows below the header that are not data (SPEC §12.1): summary
+/// rows, repeated header rows, one-cell notes, survey previews and unfinished
+/// responses.
+struct NotData {
+    summary_labels: Vec<String>,
+    /// Column → the canonical column of its header (None when it maps to nothing)
+    /// and the header as normalised.
+    headers: FxHashMap<u32, (Option<String>, String)>,
+    /// Notes (one filled cell) are skipped only where rows need two or more values.
+    notes: bool,
+}
+
+impl NotData {
+    fn new(map: &ColumnMap, context: &ParseContext) -> NotData {
+        let mut summary_labels: Vec<String> = ["total", "totals", "grand total", "subtotal", "sum", "average", "mean"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        summary_labels.extend(context.config.input.summary_labels.iter().map(|l| normalise_header(l)));
+        let mut headers = FxHashMap::default();
+        for (canonical, (col, header)) in &map.columns {
+            headers.insert(*col, (Some(canonical.clone()), normalise_header(header)));
+        }
+        let others = map.ignored.iter().map(|(c, h)| (c, h)).chain(map.duplicates.iter().map(|(c, h, _)| (c, h)));
+        for (col, header) in others {
+            headers.entry(*col).or_insert((None, normalise_header(header)));
+        }
+        NotData { summary_labels, headers, notes: required_columns(map.dataset).len() >= 2 }
+    }
+
+    /// Why `row` is not data, if it is not.
+    fn reason(&self, row: &Row, map: &ColumnMap, context: &ParseContext) -> Option<String> {
+        let filled: Vec<(u32, String)> = row
+            .cells
+            .iter()
+            .map(|(col, cell)| (*col, cell.display()))
+            .filter(|(_, text)| !text.trim().is_empty())
+            .collect();
+        let (_, first) = filled.first()?;
+        let cell = |column: &str| map.columns.get(column).and_then(|(col, _)| row.get(*col));
+        if let Some(finished) = cell("finished") {
+            if matches!(context.vocab.yes_no(finished), Ok(Some(false))) {
+                return Some(format!("this is an unfinished response (`Finished` is `{}`)", finished.display()));
+            }
+        }
+        for column in ["status", "distribution_channel"] {
+            if let Some(value) = cell(column) {
+                let preview = match value {
+                    Cell::Number(n) => column == "status" && *n == 1.0,
+                    other => ["survey preview", "preview", "test", "survey test"].contains(&normalise(&other.display()).as_str()),
+                };
+                if preview {
+                    return Some(format!("this is a survey preview or test (`{}`), not a response", value.display()));
+                }
+            }
+        }
+        if self.summary_labels.contains(&normalise_header(first)) {
+            return Some(format!("this is a summary row (`{}`), not a record; peer-eval computes its own totals", first.trim()));
+        }
+        let repeats_header = filled.iter().all(|(col, text)| {
+            self.headers.get(col).is_some_and(|(canonical, header)| match canonical {
+                Some(canonical) => context.tables.canonical(map.dataset, text).as_deref() == Some(canonical.as_str()),
+                None => normalise_header(text) == *header,
+            })
+        }) && filled.iter().any(|(col, _)| self.headers.get(col).is_some_and(|(c, _)| c.is_some()));
+        if repeats_header {
+            return Some("this row repeats the header row (a block of a stacked table)".to_string());
+        }
+        if self.notes && filled.len() == 1 {
+            return Some(format!("this row holds one value only (`{}`): a note or a title, not a record", first.trim()));
+        }
+        None
     }
 }
 

@@ -136,13 +136,50 @@ impl<'a> RowReader<'a> {
         pick(self.vocab).resolve(&text).map_err(|p| self.problem(Severity::Warning, column, &text, p)).ok()
     }
 
+    /// A list of enumeration values, from the column and from its option columns
+    /// (one column per value, as survey tools export multi-select questions).
     pub fn choices(&mut self, column: &str, pick: fn(&Vocab) -> &super::values::Enumeration) -> Vec<String> {
-        let Some(text) = self.text_ref(column) else { return Vec::new() };
-        let (ids, problems) = self.vocab.enum_list(pick(self.vocab), &text);
-        for problem in problems {
-            self.problem(Severity::Warning, column, &text, problem);
+        let mut ids = Vec::new();
+        if let Some(text) = self.text_ref(column) {
+            let (found, problems) = self.vocab.enum_list(pick(self.vocab), &text);
+            for problem in problems {
+                self.problem(Severity::Warning, column, &text, problem);
+            }
+            ids = found;
+        }
+        for (list, id, col) in &self.map.options {
+            if list != column {
+                continue;
+            }
+            if let Some(cell) = self.row.get(*col) {
+                if self.marks_option(cell, id, pick(self.vocab)) && !ids.contains(id) {
+                    ids.push(id.clone());
+                }
+            }
         }
         ids
+    }
+
+    /// Whether an option column's cell marks its option: yes-like, `1`, or the
+    /// option's label; `0`, no-like and blank do not; anything else is a warning.
+    fn marks_option(&mut self, cell: &Cell, id: &str, values: &super::values::Enumeration) -> bool {
+        match self.vocab.yes_no(cell) {
+            Ok(Some(marked)) => return marked,
+            Ok(None) => return false,
+            Err(_) => {}
+        }
+        let shown = cell.display();
+        if values.resolve_ref(&shown).is_ok_and(|found| found == id) {
+            return true;
+        }
+        let column = format!("option:{}:{id}", self.map.options.iter().find(|o| o.1 == id).map_or("", |o| o.0.as_str()));
+        self.problem(
+            Severity::Warning,
+            &column,
+            &shown,
+            Problem::new("unknown_value", format!("`{}` does not say whether `{id}` was chosen; write 1, yes, or leave it blank", shown.trim())),
+        );
+        false
     }
 
     pub fn phases(&mut self, column: &str) -> Vec<String> {

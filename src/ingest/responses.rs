@@ -9,6 +9,7 @@
 //! `super::parse`), which reports them and counts them so that their answers can
 //! be taken away. Both are data errors: clean inputs are read once.
 
+use super::link::Linker;
 use std::hash::BuildHasher;
 use std::sync::Mutex;
 
@@ -163,8 +164,8 @@ impl SheetResponses {
 /// What a sheet read again must reject (see the module notes).
 #[derive(Debug, Clone, Copy)]
 pub struct Filter<'a> {
-    /// The activities of the register.
-    pub known: &'a FxHashSet<String>,
+    /// The activities of the register, and how references link to them.
+    pub linker: &'a Linker,
     /// Response ids already taken by an earlier sheet.
     pub repeated: &'a FxHashSet<String>,
     /// The activity of a sheet without `activity_id`, as settled by the merge.

@@ -446,7 +446,10 @@ impl Vocab {
             let stripped = self.phase_prefix.replace(&token, "").to_string();
             match self.phases.resolve(&token).or_else(|_| self.phases.resolve(&stripped)) {
                 Ok(id) => push_unique(&mut ids, id),
-                Err(problem) => problems.push(problem),
+                Err(problem) => match split_on_spaces(&token, |t| self.phases.resolve(t).ok()) {
+                    Some(found) => found.into_iter().for_each(|id| push_unique(&mut ids, id)),
+                    None => problems.push(problem),
+                },
             }
         }
         (ids, problems)
@@ -459,7 +462,11 @@ impl Vocab {
         for token in split_list(text) {
             match enumeration.resolve(&token) {
                 Ok(id) => push_unique(&mut ids, id),
-                Err(problem) => problems.push(problem),
+                // KoboToolbox and ODK separate the values of a multi-select by spaces.
+                Err(problem) => match split_on_spaces(&token, |t| enumeration.resolve(t).ok()) {
+                    Some(found) => found.into_iter().for_each(|id| push_unique(&mut ids, id)),
+                    None => problems.push(problem),
+                },
             }
         }
         (ids, problems)
@@ -515,6 +522,15 @@ impl Vocab {
             _ => Experience::Experienced,
         })
     }
+}
+
+/// The values of a space-separated multi-select answer, when every token is one.
+fn split_on_spaces(token: &str, resolve: impl Fn(&str) -> Option<String>) -> Option<Vec<String>> {
+    let parts: Vec<&str> = token.split_whitespace().collect();
+    if parts.len() < 2 {
+        return None;
+    }
+    parts.iter().map(|p| resolve(p)).collect()
 }
 
 fn push_unique(ids: &mut Vec<String>, id: String) {

@@ -268,6 +268,7 @@ pub struct Quality {
     pub rows_read: usize,
     pub rows_accepted: usize,
     pub rows_rejected: usize,
+    pub rows_skipped: usize,
     pub errors: usize,
     pub warnings: usize,
     pub notes: usize,
@@ -276,17 +277,19 @@ pub struct Quality {
 pub fn quality(files: &[InputFile], issues: &[Issue]) -> Quality {
     let counts = IssueCounts::of(issues);
     let sheets = files.iter().flat_map(|f| &f.sheets);
-    let (mut read, mut accepted, mut rejected) = (0, 0, 0);
+    let (mut read, mut accepted, mut rejected, mut skipped) = (0, 0, 0, 0);
     for sheet in sheets {
         read += sheet.rows_read;
         accepted += sheet.rows_accepted;
         rejected += sheet.rows_rejected;
+        skipped += sheet.rows_skipped;
     }
     Quality {
         files: files.len(),
         rows_read: read,
         rows_accepted: accepted,
         rows_rejected: rejected,
+        rows_skipped: skipped,
         errors: counts.error,
         warnings: counts.warning,
         notes: counts.info,

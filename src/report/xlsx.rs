@@ -741,7 +741,15 @@ fn quality(ws: &mut Worksheet, input: &ReportInput, s: &Styles) -> Result<(), Xl
     // Rows accounted per file and sheet.
     let c = 9u16;
     for (i, (h, w)) in
-        [("File", 26.0), ("Sheet", 20.0), ("Dataset", 13.0), ("Read", 7.0), ("Accepted", 9.0), ("Rejected", 9.0)]
+        [
+            ("File", 26.0),
+            ("Sheet", 20.0),
+            ("Dataset", 13.0),
+            ("Read", 7.0),
+            ("Accepted", 9.0),
+            ("Rejected", 9.0),
+            ("Skipped", 9.0),
+        ]
             .iter()
             .enumerate()
     {
@@ -763,6 +771,7 @@ fn quality(ws: &mut Worksheet, input: &ReportInput, s: &Styles) -> Result<(), Xl
             ws.write_number(r, c + 3, sheet.rows_read as f64)?;
             ws.write_number(r, c + 4, sheet.rows_accepted as f64)?;
             ws.write_number(r, c + 5, sheet.rows_rejected as f64)?;
+            ws.write_number(r, c + 6, sheet.rows_skipped as f64)?;
         }
     }
     Ok(())
