@@ -96,6 +96,9 @@ pub struct MapEntry {
     #[serde(default)]
     pub sheet: Option<String>,
     pub dataset: DatasetKind,
+    /// How to read undecidable slash and dot dates of these sheets (else `input.date_order`).
+    #[serde(default)]
+    pub date_order: Option<DateOrder>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -6,6 +6,7 @@
 //! result is the same on every run.
 
 pub mod countries;
+pub mod dates;
 pub mod headers;
 pub mod link;
 pub mod parse;

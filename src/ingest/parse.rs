@@ -10,12 +10,13 @@ use rustc_hash::FxHashMap;
 use super::link::RejectedActivity;
 use super::headers::{self, glob_match, ColumnMap, HeaderTables, HEADER_SEARCH_ROWS};
 use super::read::{Cell, Row, RowSink, Sheet};
-use super::records::{self, RowReader, SheetPlace};
+use super::dates::{self, Reading};
+use super::records::{self, DateOrders, RowReader, SheetPlace};
 use super::responses::{Filter, SharedTallies, SheetResponses, TextSet};
 use super::values::Vocab;
 use super::SheetCount;
 use crate::answers::Survey;
-use crate::config::Config;
+use crate::config::{Config, DateOrder, MapEntry};
 use crate::model::{Dataset, DatasetKind};
 use crate::quality::{Issue, Severity};
 use crate::text::{normalise, normalise_header};
@@ -236,6 +237,10 @@ struct SheetParser<'a> {
     seen_ids: TextSet,
     /// Tells the rows that are not data (SPEC §12.1).
     not_data: NotData,
+    /// A register's rows, held until the sheet ends: the order of its slash
+    /// dates is decided per column from all of them (SPEC §12.4).
+    held: Option<Vec<Row>>,
+    orders: DateOrders,
 }
 
 impl<'a> SheetParser<'a> {
@@ -269,7 +274,9 @@ impl<'a> SheetParser<'a> {
                 .at_column(*col, header),
             );
         }
-        let missing = required_columns(map.dataset).iter().copied().filter(|c| !map.columns.contains_key(*c)).collect();
+        // A register may give its dates in one `dates` column instead of `start_date`.
+        let has = |c: &str| map.columns.contains_key(c) || (c == "start_date" && map.columns.contains_key("dates"));
+        let missing = required_columns(map.dataset).iter().copied().filter(|c| !has(c)).collect();
         let fixed_activity = (map.dataset == DatasetKind::Responses && !map.columns.contains_key("activity_id"))
             .then(|| format!("\0{index}"));
         let prefixed = |prefix: &str| -> Vec<(String, String)> {
@@ -282,6 +289,7 @@ impl<'a> SheetParser<'a> {
             columns
         };
         let config = context.config;
+        let default_order = map_entry(config, file, &name).and_then(|e| e.date_order);
         SheetParser {
             file: file.to_string(),
             count: SheetCount {
@@ -308,7 +316,53 @@ impl<'a> SheetParser<'a> {
             experience_columns: prefixed("experience:"),
             seen_ids: TextSet::default(),
             not_data: NotData::new(&map, context),
+            held: (map.dataset == DatasetKind::Activities).then(Vec::new),
+            orders: DateOrders { default: default_order, columns: Vec::new() },
             map,
+        }
+    }
+
+    /// Decide the order of each date column of a register from its values: a
+    /// column with a value that can only be day-first is day-first, one with a
+    /// value that can only be month-first is month-first; both is a warning.
+    fn decide_orders(&mut self, rows: &[Row], context: &ParseContext) {
+        let default = self.orders.default.unwrap_or(context.config.input.date_order);
+        for column in ["start_date", "end_date", "dates"] {
+            let Some((col, header)) = self.map.columns.get(column) else { continue };
+            let (mut day_first, mut month_first) = (None, None);
+            for row in rows {
+                if let Some(Cell::Text(text)) = row.get(*col) {
+                    match dates::reading(text) {
+                        Some(Reading::DayFirst) => day_first = day_first.or(Some(text.trim().to_string())),
+                        Some(Reading::MonthFirst) => month_first = month_first.or(Some(text.trim().to_string())),
+                        _ => {}
+                    }
+                }
+            }
+            match (day_first, month_first) {
+                (Some(_), None) => self.orders.columns.push((column.to_string(), DateOrder::DayFirst)),
+                (None, Some(_)) => self.orders.columns.push((column.to_string(), DateOrder::MonthFirst)),
+                (Some(a), Some(b)) => {
+                    let order = match default {
+                        DateOrder::DayFirst => "day first",
+                        DateOrder::MonthFirst => "month first",
+                    };
+                    self.issues.push(
+                        Issue::file(
+                            Severity::Warning,
+                            "ambiguous_date_order",
+                            &self.file,
+                            format!(
+                                "column `{header}` has dates that can only be day first (`{a}`) and dates that can only be month first (`{b}`); dates that could be either were read {order} (input.date_order). Write dates as 2019-03-25 to be sure."
+                            ),
+                        )
+                        .in_sheet(&self.name)
+                        .at_row(self.map.header_row)
+                        .at_column(*col, header),
+                    );
+                }
+                (None, None) => {}
+            }
         }
     }
 
@@ -320,6 +374,15 @@ impl<'a> SheetParser<'a> {
         if row.index == self.map.header_row + 1 && is_import_id_row(row) {
             return;
         }
+        if let Some(held) = &mut self.held {
+            held.push(row.clone());
+            return;
+        }
+        self.data_row(row, context);
+    }
+
+    /// A row below the header: skipped when it is not data, else parsed.
+    fn data_row(&mut self, row: &Row, context: &ParseContext) {
         self.count.rows_read += 1;
         if let Some(reason) = self.not_data.reason(row, &self.map, context) {
             self.count.rows_skipped += 1;
@@ -342,7 +405,7 @@ impl<'a> SheetParser<'a> {
             return;
         }
         let place = SheetPlace { file: &self.file, sheet: &self.name, index: self.index };
-        let mut r = RowReader::new(&place, &self.map, row, context.vocab);
+        let mut r = RowReader::new(&place, &self.map, row, context.vocab).with_orders(&self.orders);
         let data = &mut self.records;
         let accepted = match self.map.dataset {
             DatasetKind::Activities => records::activity(&mut r).and_then(|a| {
@@ -416,6 +479,10 @@ impl<'a> SheetParser<'a> {
     }
 
     fn finish(mut self, context: &ParseContext) -> SheetResult {
+        if let Some(held) = self.held.take() {
+            self.decide_orders(&held, context);
+            held.iter().for_each(|row| self.data_row(row, context));
+        }
         let rows = self.count.rows_read;
         if !self.missing.is_empty() && rows > 0 {
             self.issues.push(
@@ -540,12 +607,12 @@ impl NotData {
 }
 
 fn forced_dataset(config: &Config, file: &str, sheet: &str) -> Option<DatasetKind> {
-    config
-        .input
-        .map
-        .iter()
-        .find(|entry| glob_match(&entry.file, file) && entry.sheet.as_ref().is_none_or(|s| s == sheet))
-        .map(|entry| entry.dataset)
+    map_entry(config, file, sheet).map(|entry| entry.dataset)
+}
+
+/// The first `[[input.map]]` entry for this file and sheet.
+fn map_entry<'c>(config: &'c Config, file: &str, sheet: &str) -> Option<&'c MapEntry> {
+    config.input.map.iter().find(|entry| glob_match(&entry.file, file) && entry.sheet.as_ref().is_none_or(|s| s == sheet))
 }
 
 /// Required columns per dataset (the header must have them).

@@ -14,6 +14,7 @@ use super::headers::ColumnMap;
 use super::read::{Cell, Row};
 use super::responses::{goal_bits, Parsed};
 use super::values::{Problem, Vocab};
+use crate::config::DateOrder;
 use crate::model::{Activity, CountryProfile, Experience, Followup, Need, Origin, Participant, Place, YesPartlyNo};
 use crate::quality::{Issue, Severity};
 
@@ -32,13 +33,45 @@ pub struct RowReader<'a> {
     map: &'a ColumnMap,
     row: &'a Row,
     vocab: &'a Vocab,
+    /// How slash and dot dates of each date column are read (SPEC §12.4).
+    orders: Option<&'a DateOrders>,
     pub issues: Vec<Issue>,
     pub rejected: bool,
 }
 
+/// The order of slash and dot dates, per date column of a sheet.
+#[derive(Debug, Clone, Default)]
+pub struct DateOrders {
+    /// For columns not listed.
+    pub default: Option<DateOrder>,
+    pub columns: Vec<(String, DateOrder)>,
+}
+
 impl<'a> RowReader<'a> {
     pub fn new(place: &'a SheetPlace<'a>, map: &'a ColumnMap, row: &'a Row, vocab: &'a Vocab) -> RowReader<'a> {
-        RowReader { place, map, row, vocab, issues: Vec::new(), rejected: false }
+        RowReader { place, map, row, vocab, orders: None, issues: Vec::new(), rejected: false }
+    }
+
+    /// Read dates in the orders decided for the sheet's columns.
+    pub fn with_orders(mut self, orders: &'a DateOrders) -> RowReader<'a> {
+        self.orders = Some(orders);
+        self
+    }
+
+    fn order_of(&self, column: &str) -> DateOrder {
+        let Some(orders) = self.orders else { return self.vocab.date_order() };
+        orders
+            .columns
+            .iter()
+            .find(|(c, _)| c == column)
+            .map(|(_, o)| *o)
+            .or(orders.default)
+            .unwrap_or_else(|| self.vocab.date_order())
+    }
+
+    /// Whether a column's cell is filled.
+    pub fn has(&self, column: &str) -> bool {
+        self.text_ref(column).is_some()
     }
 
     pub fn origin(&self) -> Origin {
@@ -111,12 +144,34 @@ impl<'a> RowReader<'a> {
 
     pub fn date(&mut self, column: &str, severity: Severity) -> Option<NaiveDate> {
         let cell = self.cell(column)?;
-        match self.vocab.date(cell) {
+        match self.vocab.date_in(cell, self.order_of(column)) {
             Ok(date) => Some(date),
             Err(problem) => {
                 self.problem(severity, column, &cell.display(), problem);
                 None
             }
+        }
+    }
+
+    /// A date, or a range of two dates in one cell (its start and end).
+    pub fn date_or_range(&mut self, column: &str, severity: Severity) -> Option<(NaiveDate, Option<NaiveDate>)> {
+        let cell = self.cell(column)?;
+        let order = self.order_of(column);
+        match self.vocab.date_in(cell, order) {
+            Ok(date) => Some((date, None)),
+            Err(problem) => match cell {
+                Cell::Text(text) => match super::dates::parse_range(text, order) {
+                    Some((start, end)) => Some((start, Some(end))),
+                    None => {
+                        self.problem(severity, column, text, problem);
+                        None
+                    }
+                },
+                other => {
+                    self.problem(severity, column, &other.display(), problem);
+                    None
+                }
+            },
         }
     }
 
@@ -307,15 +362,20 @@ pub fn activity(r: &mut RowReader) -> Option<Activity> {
             }
         }),
     };
-    let start = match r.cell("start_date") {
-        None => {
-            r.missing("start_date");
+    // The start date, or a range, from `start_date`, else from a `dates` column.
+    let start = match (r.cell("start_date"), r.cell("dates")) {
+        (Some(_), _) => r.date_or_range("start_date", Severity::Error),
+        (None, Some(_)) => r.date_or_range("dates", Severity::Error),
+        (None, None) => {
+            r.missing(if r.map.columns.contains_key("start_date") { "start_date" } else { "dates" });
             None
         }
-        Some(_) => r.date("start_date", Severity::Error),
     };
-    let (id, kind, start) = (id?, kind?, start?);
-    let mut end = r.date("end_date", Severity::Warning).unwrap_or(start);
+    let (id, kind, (start, range_end)) = (id?, kind?, start?);
+    let mut end = match r.cell("end_date") {
+        Some(_) => r.date("end_date", Severity::Warning).unwrap_or(start),
+        None => range_end.unwrap_or(start),
+    };
     if end < start {
         let shown = end.format("%Y-%m-%d").to_string();
         r.issue(

@@ -242,54 +242,27 @@ impl Vocab {
         key.is_empty() || self.missing.contains(&key)
     }
 
-    /// A date from a date cell, an Excel serial number, or text in the accepted forms.
+    /// A date from a date cell, an Excel serial number, or text in the accepted
+    /// forms, slash and dot dates read in the configured order.
     pub fn date(&self, cell: &Cell) -> Result<NaiveDate, Problem> {
+        self.date_in(cell, self.date_order)
+    }
+
+    /// [`Self::date`] with slash and dot dates read in `order`.
+    pub fn date_in(&self, cell: &Cell, order: DateOrder) -> Result<NaiveDate, Problem> {
         match cell {
             Cell::Date(date) => Ok(*date),
             Cell::Number(n) => serial_date(*n).ok_or_else(|| bad_date(&crate::ingest::read::format_number(*n))),
-            Cell::Text(text) => self.text_date(text).ok_or_else(|| bad_date(text)),
+            Cell::Text(text) => super::dates::parse(text, order)
+                .or_else(|| text.trim().parse::<f64>().ok().and_then(serial_date))
+                .ok_or_else(|| bad_date(text)),
             other => Err(bad_date(&other.display())),
         }
     }
 
-    fn text_date(&self, text: &str) -> Option<NaiveDate> {
-        let text = text.trim();
-        // Date-times: keep the date part.
-        let date_part = text.split(['T', ' ']).next().unwrap_or(text);
-        if let Ok(date) = NaiveDate::parse_from_str(date_part, "%Y-%m-%d") {
-            return Some(date);
-        }
-        if let Some(date) = self.numeric_date(date_part) {
-            return Some(date);
-        }
-        for format in ["%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%d. %B %Y"] {
-            if let Ok(date) = NaiveDate::parse_from_str(text, format) {
-                return Some(date);
-            }
-        }
-        if let Ok(serial) = text.parse::<f64>() {
-            return serial_date(serial);
-        }
-        None
-    }
-
-    /// `11/03/2019`, `11.03.2019`, `11-03-2019` in the configured order.
-    fn numeric_date(&self, text: &str) -> Option<NaiveDate> {
-        let parts: Vec<&str> = text.split(['/', '.', '-']).collect();
-        if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
-            return None;
-        }
-        let a: u32 = parts[0].parse().ok()?;
-        let b: u32 = parts[1].parse().ok()?;
-        let year: i32 = parts[2].parse().ok()?;
-        if parts[2].len() != 4 {
-            return None;
-        }
-        let (day, month) = match self.date_order {
-            DateOrder::DayFirst => (a, b),
-            DateOrder::MonthFirst => (b, a),
-        };
-        NaiveDate::from_ymd_opt(year, month, day)
+    /// The configured order of slash and dot dates.
+    pub fn date_order(&self) -> DateOrder {
+        self.date_order
     }
 
     /// A whole number in `min..=max`.
