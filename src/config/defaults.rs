@@ -62,7 +62,11 @@ pub fn goals() -> Vec<TermDef> {
         // The answer options of the usual "What did you hope to get out of this
         // activity?" question, as survey tools export them.
         ("motivational", "Motivational", &["motivation", "motivate", "motivation to start or expand resettlement"]),
-        ("informational", "Informational", &["information", "inform", "knowledge", "information about how others do it"]),
+        (
+            "informational",
+            "Informational",
+            &["information", "inform", "knowledge", "information about how others do it"],
+        ),
         ("operational", "Operational", &["operations", "operational support", "practical know-how for my daily work"]),
         (
             "relational",

@@ -326,7 +326,6 @@ impl<'a> SurveyMerge<'a> {
                 }
             }
         }
-        matched.report(&file.file.path, sheet);
         let is_known: Vec<bool> = targets.iter().map(Option::is_some).collect();
         let (ids, id_keys) = responses.take_ids();
         let repeated: FxHashSet<String> =
@@ -335,6 +334,8 @@ impl<'a> SurveyMerge<'a> {
             let filter = Filter { linker, repeated: &repeated, activity: settled.as_deref() };
             self.read_again(file, index, sheet, filter);
         }
+        // After the second read, which replaces the sheet's issues.
+        matched.report(&file.file.path, sheet);
         for (key, id, text) in responses.comments() {
             if let Some(target) = targets[key].as_ref().filter(|_| id.is_none_or(|id| !repeated.contains(id))) {
                 self.comments.entry(target.clone()).or_default().push(text.to_string());

@@ -7,10 +7,10 @@ use std::path::Path;
 use regex::Regex;
 use rustc_hash::FxHashMap;
 
-use super::link::RejectedActivity;
-use super::headers::{self, glob_match, ColumnMap, HeaderTables, HEADER_SEARCH_ROWS};
-use super::read::{Cell, Row, RowSink, Sheet};
 use super::dates::{self, Reading};
+use super::headers::{self, glob_match, ColumnMap, HeaderTables, HEADER_SEARCH_ROWS};
+use super::link::RejectedActivity;
+use super::read::{Cell, Row, RowSink, Sheet};
 use super::records::{self, DateOrders, RowReader, SheetPlace};
 use super::responses::{Filter, SharedTallies, SheetResponses, TextSet};
 use super::values::Vocab;
@@ -580,7 +580,8 @@ impl NotData {
             if let Some(value) = cell(column) {
                 let preview = match value {
                     Cell::Number(n) => column == "status" && *n == 1.0,
-                    other => ["survey preview", "preview", "test", "survey test"].contains(&normalise(&other.display()).as_str()),
+                    other => ["survey preview", "preview", "test", "survey test"]
+                        .contains(&normalise(&other.display()).as_str()),
                 };
                 if preview {
                     return Some(format!("this is a survey preview or test (`{}`), not a response", value.display()));
@@ -588,19 +589,27 @@ impl NotData {
             }
         }
         if self.summary_labels.contains(&normalise_header(first)) {
-            return Some(format!("this is a summary row (`{}`), not a record; peer-eval computes its own totals", first.trim()));
+            return Some(format!(
+                "this is a summary row (`{}`), not a record; peer-eval computes its own totals",
+                first.trim()
+            ));
         }
         let repeats_header = filled.iter().all(|(col, text)| {
             self.headers.get(col).is_some_and(|(canonical, header)| match canonical {
                 Some(canonical) => context.tables.canonical(map.dataset, text).as_deref() == Some(canonical.as_str()),
                 None => normalise_header(text) == *header,
             })
-        }) && filled.iter().any(|(col, _)| self.headers.get(col).is_some_and(|(c, _)| c.is_some()));
+        }) && filled
+            .iter()
+            .any(|(col, _)| self.headers.get(col).is_some_and(|(c, _)| c.is_some()));
         if repeats_header {
             return Some("this row repeats the header row (a block of a stacked table)".to_string());
         }
         if self.notes && filled.len() == 1 {
-            return Some(format!("this row holds one value only (`{}`): a note or a title, not a record", first.trim()));
+            return Some(format!(
+                "this row holds one value only (`{}`): a note or a title, not a record",
+                first.trim()
+            ));
         }
         None
     }
@@ -612,7 +621,11 @@ fn forced_dataset(config: &Config, file: &str, sheet: &str) -> Option<DatasetKin
 
 /// The first `[[input.map]]` entry for this file and sheet.
 fn map_entry<'c>(config: &'c Config, file: &str, sheet: &str) -> Option<&'c MapEntry> {
-    config.input.map.iter().find(|entry| glob_match(&entry.file, file) && entry.sheet.as_ref().is_none_or(|s| s == sheet))
+    config
+        .input
+        .map
+        .iter()
+        .find(|entry| glob_match(&entry.file, file) && entry.sheet.as_ref().is_none_or(|s| s == sheet))
 }
 
 /// Required columns per dataset (the header must have them).

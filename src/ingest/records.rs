@@ -227,12 +227,16 @@ impl<'a> RowReader<'a> {
         if values.resolve_ref(&shown).is_ok_and(|found| found == id) {
             return true;
         }
-        let column = format!("option:{}:{id}", self.map.options.iter().find(|o| o.1 == id).map_or("", |o| o.0.as_str()));
+        let column =
+            format!("option:{}:{id}", self.map.options.iter().find(|o| o.1 == id).map_or("", |o| o.0.as_str()));
         self.problem(
             Severity::Warning,
             &column,
             &shown,
-            Problem::new("unknown_value", format!("`{}` does not say whether `{id}` was chosen; write 1, yes, or leave it blank", shown.trim())),
+            Problem::new(
+                "unknown_value",
+                format!("`{}` does not say whether `{id}` was chosen; write 1, yes, or leave it blank", shown.trim()),
+            ),
         );
         false
     }

@@ -740,18 +740,17 @@ fn quality(ws: &mut Worksheet, input: &ReportInput, s: &Styles) -> Result<(), Xl
     finish_table(ws, 0, row.max(1), 7)?;
     // Rows accounted per file and sheet.
     let c = 9u16;
-    for (i, (h, w)) in
-        [
-            ("File", 26.0),
-            ("Sheet", 20.0),
-            ("Dataset", 13.0),
-            ("Read", 7.0),
-            ("Accepted", 9.0),
-            ("Rejected", 9.0),
-            ("Skipped", 9.0),
-        ]
-            .iter()
-            .enumerate()
+    for (i, (h, w)) in [
+        ("File", 26.0),
+        ("Sheet", 20.0),
+        ("Dataset", 13.0),
+        ("Read", 7.0),
+        ("Accepted", 9.0),
+        ("Rejected", 9.0),
+        ("Skipped", 9.0),
+    ]
+    .iter()
+    .enumerate()
     {
         ws.write_string_with_format(0, c + i as u16, *h, &s.header)?;
         ws.set_column_width(c + i as u16, *w)?;

@@ -13,5 +13,6 @@ mod hostile;
 mod ingest;
 mod init;
 mod periodic;
+mod realinputs;
 mod reports;
 mod sample;

@@ -1,0 +1,415 @@
+//! SPEC §12: inputs as people make them. Each test builds a small replica of a
+//! real layout (the survey tool's own export, or a register as staff keep it),
+//! runs the binary with no `[columns]` aliases, and checks the counts, the issue
+//! codes and the figures worked out by hand in the comments.
+
+use serde_json::Value;
+
+use crate::common::*;
+
+/// The register the survey replicas link to: TW-05 (goal informational), and
+/// SV-08 whose start date cannot be read, so its row is rejected.
+fn register(work: &Workdir) {
+    work.xlsx(
+        "activities.xlsx",
+        &[(
+            "Activity register",
+            vec![
+                vec![
+                    T("Activity ID"),
+                    T("Type of activity"),
+                    T("Title"),
+                    T("Start"),
+                    T("End"),
+                    T("Goals"),
+                    T("No. of participants"),
+                ],
+                vec![
+                    T("TW-05"),
+                    T("Thematic workshop"),
+                    T("Small-scale missions"),
+                    D(2020, 6, 9),
+                    D(2020, 6, 9),
+                    T("informational"),
+                    N(20.0),
+                ],
+                vec![T("SV-08"), T("Study visit"), T("Reception"), T("31/02/2020"), B, T("operational"), N(8.0)],
+            ],
+        )],
+    );
+}
+
+fn sheet_counts(run: &Value, file: &str) -> (u64, u64, u64, u64) {
+    let input =
+        run["inputs"].as_array().unwrap().iter().find(|f| f["path"] == file).unwrap_or_else(|| panic!("{file}"));
+    let s = &input["sheets"][0];
+    let n = |k: &str| s[k].as_u64().unwrap();
+    (n("rows_read"), n("rows_accepted"), n("rows_rejected"), n("rows_skipped"))
+}
+
+fn codes(run: &Value, file: &str) -> Vec<String> {
+    run["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["file"] == file)
+        .map(|i| i["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn published(work: &Workdir) -> (Value, Value) {
+    let out = work.run(&["run", "--quiet"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let run = work.run_json("all");
+    assert_rows_accounted(&run["inputs"]);
+    (work.indicators("all"), run)
+}
+
+/// Every file the run published, as one text.
+fn all_outputs(work: &Workdir) -> String {
+    let mut text = String::new();
+    for name in ["indicators.json", "run.json", "report.html"] {
+        text.push_str(&std::fs::read_to_string(work.path().join("output/all").join(name)).unwrap());
+    }
+    text
+}
+
+#[test]
+fn google_forms_grid_question_and_activity_drop_down_label() {
+    let work = Workdir::new();
+    register(&work);
+    let label = "TW-05 – Small-scale missions (9 June 2020)";
+    let header = vec![
+        T("Timestamp"),
+        T("Email Address"),
+        T("Which activity did you attend?"),
+        T("Which country do you work for?"),
+        T("Please rate the activity [Overall satisfaction]"),
+        T("Please rate the activity [Relevance of the agenda]"),
+        T("How likely is it that you would recommend this activity to a colleague?"),
+        T("What did you hope to get out of this activity?"),
+        T("Will you apply what you learned?"),
+    ];
+    let row = |email: &'static str, overall, relevance, nps: f64, aims, apply| {
+        vec![
+            T("2020/06/10 9:00:00 AM GMT+2"),
+            T(email),
+            S(label.to_string()),
+            T("Finland"),
+            T(overall),
+            T(relevance),
+            N(nps),
+            T(aims),
+            T(apply),
+        ]
+    };
+    work.xlsx(
+        "Peer-learning feedback TW-05 (Responses).xlsx",
+        &[(
+            "Form Responses 1",
+            vec![
+                header,
+                row("aino@example.gov", "Agree", "Agree", 7.0, "Motivation to start or expand resettlement", "Yes"),
+                row(
+                    "b@example.gov",
+                    "Strongly agree",
+                    "Strongly agree",
+                    10.0,
+                    "Information about how others do it",
+                    "Yes",
+                ),
+                row(
+                    "c@example.gov",
+                    "Strongly agree",
+                    "Neither agree nor disagree",
+                    9.0,
+                    "Information about how others do it, Contacts with peers in other countries",
+                    "No",
+                ),
+                row(
+                    "d@example.gov",
+                    "Neither agree nor disagree",
+                    "Agree",
+                    6.0,
+                    "Motivation to start or expand resettlement",
+                    "Partly",
+                ),
+                row("e@example.gov", "Agree", "N/A", 10.0, "Practical know-how for my daily work", "No"),
+                row("f@example.gov", "Disagree", "Agree", 8.0, "Contacts with peers in other countries", "Yes"),
+            ],
+        )],
+    );
+    let (ind, run) = published(&work);
+    let file = "Peer-learning feedback TW-05 (Responses).xlsx";
+    assert_eq!(sheet_counts(&run, file), (6, 6, 0, 0));
+    assert_eq!(codes(&run, file).iter().filter(|c| *c == "activity_matched").count(), 1);
+    // Overall 4, 5, 5, 3, 4, 2: mean 23/6, top-2 4/6.
+    assert_close(value(&ind, "satisfaction_mean"), 23.0 / 6.0, "mean");
+    assert_close(value(&ind, "satisfaction_top2"), 4.0 / 6.0, "top2");
+    // Recommend 7, 10, 9, 6, 10, 8: promoters 3, detractors 1 of 6.
+    assert_close(value(&ind, "nps"), 100.0 * 2.0 / 6.0, "nps");
+    // Yes, yes, no, partly, no, yes.
+    assert_close(value(&ind, "intent_to_apply_rate"), 4.0 / 6.0, "intent");
+    // TW-05 declares `informational`: rows 2 and 3 chose "Information about how others do it".
+    assert_close(value(&ind, "aim_match_rate"), 2.0 / 6.0, "aim match");
+    // Relevance: 4, 5, 3, 4, 4 (one N/A).
+    assert_eq!(ind["likert"]["agenda_relevance"]["overall"]["n"], 5);
+    // The respondents' e-mail addresses reach no output.
+    assert!(!all_outputs(&work).contains("@example.gov"));
+}
+
+#[test]
+fn kobotoolbox_xml_values_group_headers_and_multi_select() {
+    let work = Workdir::new();
+    register(&work);
+    let header = vec![
+        T("activity"),
+        T("feedback/overall_satisfaction"),
+        T("recommend"),
+        T("participation_aim"),
+        T("participation_aim/motivational"),
+        T("participation_aim/informational"),
+        T("_id"),
+        T("_submission_time"),
+    ];
+    let row = |overall, nps: f64, aims, m: f64, i: f64, id: f64| {
+        vec![T("tw_05"), T(overall), N(nps), T(aims), N(m), N(i), N(id), T("2020-06-10T09:00:00")]
+    };
+    work.xlsx(
+        "Peer-learning_feedback_TW-05_-_all_versions_-_False_-_2020-06-15-10-00-00.xlsx",
+        &[(
+            "Peer-learning feedback TW-05",
+            vec![
+                header,
+                row("strongly_agree", 10.0, "motivational informational", 1.0, 1.0, 1.0),
+                // The aims column left blank: the option column still marks `informational`.
+                row("agree", 9.0, "", 0.0, 1.0, 2.0),
+                row("neutral", 7.0, "motivational", 1.0, 0.0, 3.0),
+                row("agree", 8.0, "relational", 0.0, 0.0, 4.0),
+                row("strongly_agree", 10.0, "", 0.0, 0.0, 5.0),
+                row("na", 5.0, "operational", 0.0, 0.0, 6.0),
+            ],
+        )],
+    );
+    let (ind, run) = published(&work);
+    let file = "Peer-learning_feedback_TW-05_-_all_versions_-_False_-_2020-06-15-10-00-00.xlsx";
+    assert_eq!(sheet_counts(&run, file), (6, 6, 0, 0));
+    assert!(codes(&run, file).contains(&"activity_matched".to_string()));
+    // Overall 5, 4, 3, 4, 5 (one `na`): top-2 4/5, mean 21/5.
+    assert_close(value(&ind, "satisfaction_top2"), 0.8, "top2");
+    assert_close(value(&ind, "satisfaction_mean"), 4.2, "mean");
+    // Recommend 10, 9, 7, 8, 10, 5: promoters 3, detractors 1 of 6.
+    assert_close(value(&ind, "nps"), 100.0 * 2.0 / 6.0, "nps");
+    // Aims: {mot, inf}, {inf}, {mot}, {rel}, none, {op}: 2 of the 5 with aims meet `informational`.
+    assert_close(value(&ind, "aim_match_rate"), 0.4, "aim match");
+}
+
+#[test]
+fn qualtrics_three_header_rows_previews_and_unfinished_responses() {
+    let work = Workdir::new();
+    register(&work);
+    let csv = concat!(
+        "StartDate,Status,Finished,ResponseId,RecipientEmail,Q1_1,Q2,activity\n",
+        "Start Date,Response Type,Finished,Response ID,Recipient Email,Please rate the workshop - Overall satisfaction,How likely are you to recommend this workshop to a colleague?,activity\n",
+        "\"{\"\"ImportId\"\":\"\"startDate\"\"}\",\"{\"\"ImportId\"\":\"\"status\"\"}\",\"{\"\"ImportId\"\":\"\"finished\"\"}\",\"{\"\"ImportId\"\":\"\"_recordId\"\"}\",\"{\"\"ImportId\"\":\"\"recipientEmail\"\"}\",\"{\"\"ImportId\"\":\"\"QID1_1\"\"}\",\"{\"\"ImportId\"\":\"\"QID2_NPS_GROUP\"\"}\",\"{\"\"ImportId\"\":\"\"activity\"\"}\"\n",
+        "2020-06-10 08:55:00,IP Address,True,R_1,,Agree,9,TW-05\n",
+        "2020-06-10 09:55:00,Survey Preview,True,R_2,tester@example.org,Strongly disagree,0,TW-05\n",
+        "2020-06-10 10:55:00,IP Address,True,R_3,,Strongly agree,10,TW-05\n",
+        "2020-06-10 11:55:00,IP Address,False,R_4,,Strongly disagree,0,TW-05\n",
+        "2020-06-10 12:55:00,IP Address,True,R_5,,Agree,8,TW-05\n",
+        "2020-06-10 13:55:00,IP Address,True,R_6,,Disagree,3,TW-05\n",
+        "2020-06-10 14:55:00,IP Address,True,R_7,,Strongly agree,10,TW-05\n",
+    );
+    let file = "Workshop+feedback+TW-05_June+15,+2020_10.02.csv";
+    work.write(file, csv.as_bytes());
+    let (ind, run) = published(&work);
+    // Seven rows below the header (the ImportId row is not data): the preview and the
+    // unfinished response are skipped.
+    assert_eq!(sheet_counts(&run, file), (7, 5, 0, 2));
+    assert_eq!(codes(&run, file).iter().filter(|c| *c == "row_skipped").count(), 2);
+    // Overall 4, 5, 4, 2, 5: top-2 4/5, mean 4.0.
+    assert_close(value(&ind, "satisfaction_top2"), 0.8, "top2");
+    assert_close(value(&ind, "satisfaction_mean"), 4.0, "mean");
+    // Recommend 9, 10, 8, 3, 10: promoters 3, detractors 1 of 5.
+    assert_close(value(&ind, "nps"), 40.0, "nps");
+    assert!(!all_outputs(&work).contains("tester@example.org"));
+}
+
+#[test]
+fn surveymonkey_two_header_rows_and_the_activity_in_the_file_name() {
+    let work = Workdir::new();
+    register(&work);
+    let row =
+        |id: f64, overall, relevance, nps: f64| vec![N(id), T("someone@example.gov"), T(overall), T(relevance), N(nps)];
+    work.xlsx(
+        "Workshop feedback TW-05.xlsx",
+        &[(
+            "Sheet",
+            vec![
+                vec![
+                    T("Respondent ID"),
+                    T("Email Address"),
+                    T("Please rate the workshop"),
+                    B,
+                    T("How likely is it that you would recommend this workshop to a colleague?"),
+                ],
+                vec![B, B, T("Overall satisfaction"), T("Relevance of the agenda"), T("Response")],
+                row(114.0, "Strongly agree", "Agree", 10.0),
+                row(115.0, "Strongly agree", "Agree", 9.0),
+                row(116.0, "Strongly agree", "Disagree", 9.0),
+                row(117.0, "Agree", "Agree", 7.0),
+                row(118.0, "Neither agree nor disagree", "Strongly agree", 2.0),
+            ],
+        )],
+    );
+    let (ind, run) = published(&work);
+    let file = "Workshop feedback TW-05.xlsx";
+    assert_eq!(sheet_counts(&run, file), (5, 5, 0, 0));
+    let found = codes(&run, file);
+    assert!(found.contains(&"activity_matched".to_string()), "{found:?}");
+    assert!(!found.contains(&"duplicate_column".to_string()), "`Response` names no column: {found:?}");
+    // Overall 5, 5, 5, 4, 3: top-2 4/5, mean 22/5.
+    assert_close(value(&ind, "satisfaction_top2"), 0.8, "top2");
+    assert_close(value(&ind, "satisfaction_mean"), 4.4, "mean");
+    // Recommend 10, 9, 9, 7, 2: promoters 3, detractors 1 of 5.
+    assert_close(value(&ind, "nps"), 40.0, "nps");
+    assert!(!all_outputs(&work).contains("@example.gov"));
+}
+
+#[test]
+fn register_with_title_rows_a_total_row_and_notes() {
+    let work = Workdir::new();
+    let activity = |id, kind, start: (u16, u8, u8), participants: f64, cost: f64| {
+        vec![T(id), T(kind), D(start.0, start.1, start.2), T("Belgium, Spain"), N(participants), N(cost)]
+    };
+    work.xlsx(
+        "register_with_totals.xlsx",
+        &[(
+            "Register",
+            vec![
+                vec![T("EU-FRANK activity register 2019–2020")],
+                vec![T("Maintained by the project secretariat – last update 15/06/2020")],
+                vec![],
+                vec![
+                    T("Activity ID"),
+                    T("Type of activity"),
+                    T("Start"),
+                    T("Participating states"),
+                    T("No. of participants"),
+                    T("Cost (EUR)"),
+                ],
+                activity("SV-01", "Study visit", (2019, 3, 3), 6.0, 22026.4),
+                activity("SV-02", "Study visit", (2019, 6, 20), 9.0, 18000.0),
+                activity("TW-01", "Thematic workshop", (2019, 9, 18), 14.0, 30500.0),
+                vec![T("Total"), B, B, B, N(29.0), N(70526.4)],
+                vec![],
+                vec![T("Note: costs for 2020 are provisional until the final financial report.")],
+                vec![T("Source: finance unit, ledger export of 12/06/2020")],
+                // A second block, as when a register stacks one table per year.
+                vec![T("2020")],
+                vec![
+                    T("Activity ID"),
+                    T("Type of activity"),
+                    T("Start"),
+                    T("Participating states"),
+                    T("No. of participants"),
+                    T("Cost (EUR)"),
+                ],
+                activity("SS-01", "Small-scale exchange", (2020, 2, 10), 3.0, 4100.0),
+            ],
+        )],
+    );
+    let (ind, run) = published(&work);
+    // Read: 3 activities, Total, 2 notes, `2020`, the repeated header, SS-01 = 9.
+    assert_eq!(sheet_counts(&run, "register_with_totals.xlsx"), (9, 4, 0, 5));
+    assert_eq!(codes(&run, "register_with_totals.xlsx"), vec!["row_skipped"; 5]);
+    assert_eq!(value(&ind, "activities_total"), 4.0);
+    // 6 + 9 + 14 + 3: the Total row's 29 is not counted again.
+    assert_eq!(value(&ind, "participants_total"), 32.0);
+    assert_close(value(&ind, "cost_total_eur"), 22026.4 + 18000.0 + 30500.0 + 4100.0, "cost");
+    // --strict publishes: skipped rows are notes, not errors.
+    assert_eq!(code(&work.run(&["run", "--strict", "--quiet"])), 0);
+}
+
+#[test]
+fn dates_in_other_languages_ranges_and_column_order() {
+    let work = Workdir::new();
+    let header = || vec![T("Activity ID"), T("Type of activity"), T("Start"), T("End"), T("No. of participants")];
+    let a = |id, start, end: &'static str| {
+        vec![T(id), T("Study visit"), T(start), if end.is_empty() { B } else { T(end) }, N(1.0)]
+    };
+    work.xlsx(
+        "register.xlsx",
+        &[(
+            "Activities",
+            vec![
+                header(),
+                a("A-1", "3 mars 2019", "5 mars 2019"),
+                a("A-2", "3. März 2019", ""),
+                a("A-3", "3–5 March 2019", ""),
+                a("A-4", "2019/03/03", "03.03.19"),
+                // 25/03 can only be day first, so this column is day first: 04/03 is 4 March.
+                a("A-5", "25/03/2019", ""),
+                a("A-6", "04/03/2019", ""),
+            ],
+        )],
+    );
+    // A column with 03/25 is month first: 04/03/2019 is 3 April.
+    work.xlsx(
+        "register_us.xlsx",
+        &[("Activities", vec![header(), a("B-1", "03/25/2019", ""), a("B-2", "04/03/2019", "")])],
+    );
+    // Both kinds in one column: a warning, and 05/04/2019 read day first (5 April).
+    work.xlsx(
+        "register_mixed.xlsx",
+        &[(
+            "Activities",
+            vec![header(), a("C-1", "25/03/2019", ""), a("C-2", "03/26/2019", ""), a("C-3", "05/04/2019", "")],
+        )],
+    );
+    let (ind, run) = published(&work);
+    assert_eq!(sheet_counts(&run, "register.xlsx"), (6, 6, 0, 0));
+    assert_eq!(codes(&run, "register_mixed.xlsx"), vec!["ambiguous_date_order"]);
+    // Days: A-1 3, A-2 1, A-3 3, A-4 1, A-5 1, A-6 1, B-1 1, B-2 1, C-1 1, C-2 1, C-3 1.
+    assert_eq!(value(&ind, "participant_days"), 15.0);
+    let march = |work: &Workdir, period: &str| {
+        let out = work.run(&["run", "--quiet", "--period", period]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        value(&work.indicators(period), "activities_total")
+    };
+    // March: A-1 … A-6, B-1, C-1, C-2; April: B-2, C-3.
+    assert_eq!(march(&work, "2019-03"), 9.0);
+    assert_eq!(march(&work, "2019-04"), 2.0);
+}
+
+#[test]
+fn references_to_rejected_unknown_and_ambiguous_activities() {
+    let work = Workdir::new();
+    register(&work);
+    work.xlsx(
+        "responses.xlsx",
+        &[(
+            "Responses",
+            vec![
+                vec![T("Response ID"), T("Activity"), T("Overall satisfaction")],
+                vec![T("R1"), T("TW 5"), N(4.0)],
+                vec![T("R2"), T("SV-08"), N(5.0)],
+                vec![T("R3"), T("TW-06"), N(3.0)],
+            ],
+        )],
+    );
+    let (status, v) = work.validate();
+    assert_eq!(status, 1);
+    let issues: Vec<&Value> =
+        v["issues"].as_array().unwrap().iter().filter(|i| i["file"] == "responses.xlsx").collect();
+    let of = |code: &str| issues.iter().find(|i| i["code"] == code).unwrap_or_else(|| panic!("{code}: {issues:?}"));
+    assert_eq!(of("activity_matched")["value"], "TW 5");
+    let rejected = of("activity_rejected");
+    assert_eq!(rejected["row"], 3);
+    assert!(rejected["message"].as_str().unwrap().contains("activities.xlsx, sheet Activity register, row 3"));
+    let unknown = of("unknown_activity");
+    assert_eq!(unknown["row"], 4);
+    assert!(unknown["message"].as_str().unwrap().contains("did you mean `TW-05`?"));
+    let sheet = &v["inputs"].as_array().unwrap().iter().find(|f| f["path"] == "responses.xlsx").unwrap()["sheets"][0];
+    assert_eq!((sheet["rows_accepted"].as_u64(), sheet["rows_rejected"].as_u64()), (Some(1), Some(2)));
+}
