@@ -187,27 +187,54 @@ pub fn likert_items() -> Vec<LikertItem> {
         .collect()
 }
 
-/// The built-in 5-point label sets: agreement, satisfaction, quality. Each entry
-/// lists the accepted labels for levels 1..=5.
-pub fn likert_label_sets() -> Vec<Vec<Vec<String>>> {
-    let sets: [[&[&str]; 5]; 3] = [
-        [
-            &["strongly disagree"],
-            &["disagree"],
-            &["neither agree nor disagree", "neutral"],
-            &["agree"],
-            &["strongly agree"],
-        ],
-        [
-            &["very dissatisfied"],
-            &["dissatisfied"],
-            &["neutral", "neither satisfied nor dissatisfied"],
-            &["satisfied"],
-            &["very satisfied"],
-        ],
-        [&["very poor"], &["poor"], &["fair"], &["good"], &["excellent"]],
+/// The built-in 5-point label sets of SPEC §12.7, by name. Each lists the
+/// accepted labels for levels 1..=5.
+pub fn likert_label_sets() -> Vec<(String, Vec<Vec<String>>)> {
+    let sets: [(&str, [&[&str]; 5]); 6] = [
+        (
+            "agreement",
+            [
+                &["strongly disagree"],
+                &["disagree"],
+                &["neither agree nor disagree", "neutral"],
+                &["agree"],
+                &["strongly agree"],
+            ],
+        ),
+        (
+            "agreement_somewhat",
+            [
+                &["strongly disagree"],
+                &["somewhat disagree"],
+                &["neither agree nor disagree"],
+                &["somewhat agree"],
+                &["strongly agree"],
+            ],
+        ),
+        (
+            "satisfaction",
+            [
+                &["very dissatisfied"],
+                &["dissatisfied"],
+                &["neutral", "neither satisfied nor dissatisfied"],
+                &["satisfied"],
+                &["very satisfied"],
+            ],
+        ),
+        (
+            "satisfaction_extremely",
+            [
+                &["extremely dissatisfied"],
+                &["somewhat dissatisfied"],
+                &["neither satisfied nor dissatisfied"],
+                &["somewhat satisfied"],
+                &["extremely satisfied"],
+            ],
+        ),
+        ("quality", [&["very poor"], &["poor"], &["fair"], &["good"], &["excellent"]]),
+        ("quality_very_good", [&["poor"], &["fair"], &["good"], &["very good"], &["excellent"]]),
     ];
-    sets.iter().map(|set| set.iter().map(|labels| strings(labels)).collect()).collect()
+    sets.iter().map(|(name, set)| (name.to_string(), set.iter().map(|labels| strings(labels)).collect())).collect()
 }
 
 /// Answers that mean "no answer" on a Likert item, compared normalised.

@@ -197,8 +197,12 @@ pub struct LikertConfig {
     pub items: Vec<LikertItem>,
     /// The item behind `satisfaction_top2` and `satisfaction_mean`.
     pub headline: String,
-    /// Extra label sets (e.g. other languages): one list of labels per level, from 1.
+    /// Extra label sets (e.g. other languages): one list of labels per level, from
+    /// 1; named `custom_1`, `custom_2` … for `scales`.
     pub label_sets: Vec<Vec<Vec<String>>>,
+    /// The label set of an item's column, where its labels alone cannot tell
+    /// (`organisation_quality = "quality_very_good"`): SPEC §12.7.
+    pub scales: BTreeMap<String, String>,
     /// Extra answers that mean "no answer".
     pub missing: Vec<String>,
 }
@@ -209,6 +213,7 @@ impl Default for LikertConfig {
             items: defaults::likert_items(),
             headline: "overall_satisfaction".to_string(),
             label_sets: Vec::new(),
+            scales: BTreeMap::new(),
             missing: Vec::new(),
         }
     }
@@ -351,6 +356,18 @@ impl Config {
                 return Err((
                     "activity_from".into(),
                     "the regular expression needs a named group `id`, e.g. `survey_(?P<id>[A-Z]+-[0-9]+)`".into(),
+                ));
+            }
+        }
+        let sets = crate::ingest::scales::LabelSets::new(self);
+        for (item, set) in &self.likert.scales {
+            if !self.likert.items.iter().any(|i| &i.id == item) {
+                return Err(("scales".into(), format!("`{item}` is not a Likert item of [likert] items")));
+            }
+            if sets.index_of(set).is_none() {
+                return Err((
+                    "scales".into(),
+                    format!("`{set}` is not a label set; use one of: {}", sets.names().join(", ")),
                 ));
             }
         }

@@ -13,6 +13,7 @@ pub mod parse;
 pub mod read;
 pub mod records;
 pub mod responses;
+pub mod scales;
 pub mod values;
 pub mod worker;
 pub mod xlsx;

@@ -13,6 +13,7 @@ use super::link::RejectedActivity;
 use super::read::{Cell, Row, RowSink, Sheet};
 use super::records::{self, DateOrders, RowReader, SheetPlace};
 use super::responses::{Filter, SharedTallies, SheetResponses, TextSet};
+use super::scales::ColumnScale;
 use super::values::Vocab;
 use super::SheetCount;
 use crate::answers::Survey;
@@ -241,6 +242,10 @@ struct SheetParser<'a> {
     /// dates is decided per column from all of them (SPEC §12.4).
     held: Option<Vec<Row>>,
     orders: DateOrders,
+    /// The label set of each Likert column (SPEC §12.7), and the rows held while
+    /// one of them is undecided.
+    scales: Vec<ColumnScale>,
+    pending: Vec<Row>,
 }
 
 impl<'a> SheetParser<'a> {
@@ -318,6 +323,15 @@ impl<'a> SheetParser<'a> {
             not_data: NotData::new(&map, context),
             held: (map.dataset == DatasetKind::Activities).then(Vec::new),
             orders: DateOrders { default: default_order, columns: Vec::new() },
+            scales: config
+                .likert
+                .items
+                .iter()
+                .map(|i| {
+                    ColumnScale::fixed(config.likert.scales.get(&i.id).and_then(|s| context.vocab.scales.index_of(s)))
+                })
+                .collect(),
+            pending: Vec::new(),
             map,
         }
     }
@@ -378,7 +392,63 @@ impl<'a> SheetParser<'a> {
             held.push(row.clone());
             return;
         }
+        if self.map.dataset == DatasetKind::Responses {
+            self.observe_labels(row, context);
+            if !self.scales.iter().all(|s| s.decided(&context.vocab.scales)) {
+                self.pending.push(row.clone());
+                return;
+            }
+            for held in std::mem::take(&mut self.pending) {
+                self.data_row(&held, context);
+            }
+        }
         self.data_row(row, context);
+    }
+
+    /// Note the labels of the row's Likert cells, so each column's set is decided.
+    fn observe_labels(&mut self, row: &Row, context: &ParseContext) {
+        for ((item, _), scale) in self.items.iter().zip(&mut self.scales) {
+            let cell = self.map.columns.get(item).and_then(|(col, _)| row.get(*col));
+            if let Some(key) = cell.and_then(|c| context.vocab.label_key(c)) {
+                scale.observe(&context.vocab.scales, &key);
+            }
+        }
+    }
+
+    /// At the end of a sheet, a column whose set is still undecided has its
+    /// labels ignored, with one warning; the rows held for it are then parsed.
+    fn settle_scales(&mut self, context: &ParseContext) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let sets = &context.vocab.scales;
+        for ((item, _), scale) in self.items.iter().zip(&mut self.scales) {
+            if scale.decided(sets) {
+                continue;
+            }
+            scale.ambiguous = true;
+            let (labels, fits) = scale.describe(sets);
+            let Some((col, header)) = self.map.columns.get(item) else { continue };
+            self.issues.push(
+                Issue::file(
+                    Severity::Warning,
+                    "ambiguous_scale",
+                    &self.file,
+                    format!(
+                        "column `{header}` holds only labels ({}) that score differently on the label sets {}; its labelled answers were ignored (numbers were read). Name its set in the config: [likert.scales] {item} = \"{}\".",
+                        labels.iter().map(|l| format!("`{l}`")).collect::<Vec<_>>().join(", "),
+                        fits.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(" and "),
+                        fits.last().map_or("quality_very_good", String::as_str),
+                    ),
+                )
+                .in_sheet(&self.name)
+                .at_row(self.map.header_row)
+                .at_column(*col, header),
+            );
+        }
+        for held in std::mem::take(&mut self.pending) {
+            self.data_row(&held, context);
+        }
     }
 
     /// A row below the header: skipped when it is not data, else parsed.
@@ -419,33 +489,34 @@ impl<'a> SheetParser<'a> {
             }),
             DatasetKind::Responses => {
                 let keep_comments = context.config.privacy.publish_comments;
-                records::response(&mut r, self.fixed_activity.as_deref(), &self.items, keep_comments).and_then(|resp| {
-                    if let Some(id) = resp.response_id.as_deref().filter(|id| !self.seen_ids.insert(id)) {
-                        duplicate(&mut r, "response_id", id, "response");
-                        return None;
-                    }
-                    if r.rejected {
-                        return None;
-                    }
-                    let Some(filter) = self.filter else {
-                        self.responses.push(&resp, context.tallies);
-                        return Some(());
-                    };
-                    let link = filter.linker.resolve(&resp.activity_id);
-                    if let Some((code, message)) = link.rejection(&resp.activity_id) {
-                        // The row is not used at all: its other problems are not reported.
-                        r.issues.clear();
-                        r.reject(code, "activity_id", &resp.activity_id, message);
-                        return None;
-                    }
-                    if let Some(id) = resp.response_id.as_deref().filter(|id| filter.repeated.contains(*id)) {
-                        duplicate(&mut r, "response_id", id, "response");
-                        let activity = link.id().unwrap_or(&resp.activity_id).to_string();
-                        self.removed.entry(activity).or_default().record(&resp.answers());
-                        return None;
-                    }
-                    Some(())
-                })
+                records::response(&mut r, self.fixed_activity.as_deref(), &self.items, &self.scales, keep_comments)
+                    .and_then(|resp| {
+                        if let Some(id) = resp.response_id.as_deref().filter(|id| !self.seen_ids.insert(id)) {
+                            duplicate(&mut r, "response_id", id, "response");
+                            return None;
+                        }
+                        if r.rejected {
+                            return None;
+                        }
+                        let Some(filter) = self.filter else {
+                            self.responses.push(&resp, context.tallies);
+                            return Some(());
+                        };
+                        let link = filter.linker.resolve(&resp.activity_id);
+                        if let Some((code, message)) = link.rejection(&resp.activity_id) {
+                            // The row is not used at all: its other problems are not reported.
+                            r.issues.clear();
+                            r.reject(code, "activity_id", &resp.activity_id, message);
+                            return None;
+                        }
+                        if let Some(id) = resp.response_id.as_deref().filter(|id| filter.repeated.contains(*id)) {
+                            duplicate(&mut r, "response_id", id, "response");
+                            let activity = link.id().unwrap_or(&resp.activity_id).to_string();
+                            self.removed.entry(activity).or_default().record(&resp.answers());
+                            return None;
+                        }
+                        Some(())
+                    })
             }
             DatasetKind::Participants => records::participant(&mut r).map(|p| data.participants.push(p)),
             DatasetKind::Needs => records::needs(&mut r, &self.phase_columns).map(|n| data.needs.extend(n)),
@@ -483,6 +554,7 @@ impl<'a> SheetParser<'a> {
             self.decide_orders(&held, context);
             held.iter().for_each(|row| self.data_row(row, context));
         }
+        self.settle_scales(context);
         let rows = self.count.rows_read;
         if !self.missing.is_empty() && rows > 0 {
             self.issues.push(

@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use super::headers::ColumnMap;
 use super::read::{Cell, Row};
 use super::responses::{goal_bits, Parsed};
+use super::scales::ColumnScale;
 use super::values::{Problem, Vocab};
 use crate::config::DateOrder;
 use crate::model::{Activity, CountryProfile, Experience, Followup, Need, Origin, Participant, Place, YesPartlyNo};
@@ -299,10 +300,10 @@ impl<'a> RowReader<'a> {
             .flatten()
     }
 
-    pub fn likert(&mut self, column: &str, points: u8) -> Option<u8> {
+    pub fn likert(&mut self, column: &str, points: u8, scale: &ColumnScale) -> Option<u8> {
         let cell = self.cell(column)?;
         self.vocab
-            .likert(cell, points)
+            .likert_in(cell, points, scale)
             .map_err(|p| self.problem(Severity::Warning, column, &cell.display(), p))
             .ok()
             .flatten()
@@ -429,10 +430,12 @@ pub fn response(
     r: &mut RowReader,
     fixed_activity: Option<&str>,
     items: &[(String, u8)],
+    scales: &[ColumnScale],
     keep_comment: bool,
 ) -> Option<Parsed> {
     let activity_id = r.require_activity(fixed_activity)?;
-    let likert = items.iter().map(|(item, points)| r.likert(item, *points).unwrap_or(0)).collect();
+    let likert =
+        items.iter().zip(scales).map(|((item, points), scale)| r.likert(item, *points, scale).unwrap_or(0)).collect();
     r.date("submitted_at", Severity::Warning);
     r.choice("org_type", |v| &v.org_types);
     r.choice("role_level", |v| &v.role_levels);

@@ -8,6 +8,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use regex::Regex;
 
 use super::read::Cell;
+use super::scales::{ColumnScale, LabelScore, LabelSets};
 use crate::config::{Config, DateOrder};
 use crate::model::{Experience, Place, YesPartlyNo};
 use crate::text::{closest, normalise};
@@ -91,7 +92,7 @@ pub struct Vocab {
     pub roles: Enumeration,
     pub governance: Enumeration,
     pub methods: Enumeration,
-    likert_labels: HashMap<String, u8>,
+    pub scales: LabelSets,
     missing: rustc_hash::FxHashSet<String>,
     countries: HashMap<String, Place>,
     /// Country and organisation names as commonly written (`Netherlands`, `NL`, `UNHCR`).
@@ -200,16 +201,6 @@ impl Vocab {
             ],
         );
 
-        let mut likert_labels = HashMap::default();
-        let mut sets = crate::config::defaults::likert_label_sets();
-        sets.extend(config.likert.label_sets.iter().cloned());
-        for set in &sets {
-            for (level, labels) in set.iter().enumerate() {
-                for label in labels {
-                    likert_labels.entry(normalise(label)).or_insert(level as u8 + 1);
-                }
-            }
-        }
         let mut missing: rustc_hash::FxHashSet<String> =
             crate::config::defaults::missing_tokens().iter().map(|t| normalise(t)).collect();
         missing.extend(config.likert.missing.iter().map(|t| normalise(t)));
@@ -226,7 +217,7 @@ impl Vocab {
             roles,
             governance,
             methods,
-            likert_labels,
+            scales: LabelSets::new(config),
             missing,
             exact_places: super::countries::exact_table(config),
             countries: super::countries::table(config),
@@ -296,7 +287,13 @@ impl Vocab {
     }
 
     /// A Likert answer on a scale of `points`: `None` when missing (`n/a`, blank).
+    /// A label is scored on the one label set that holds it, or is ambiguous.
     pub fn likert(&self, cell: &Cell, points: u8) -> Result<Option<u8>, Problem> {
+        self.likert_in(cell, points, &ColumnScale::default())
+    }
+
+    /// [`Self::likert`], labels scored on the set decided for their column.
+    pub fn likert_in(&self, cell: &Cell, points: u8, column: &ColumnScale) -> Result<Option<u8>, Problem> {
         let out_of_range =
             |shown: &str| Problem::new("out_of_range", format!("`{shown}` is not an answer on the 1–{points} scale"));
         match cell {
@@ -318,10 +315,19 @@ impl Vocab {
                         Err(out_of_range(text.trim()))
                     };
                 }
-                match self.likert_labels.get(&normalise(text)) {
-                    Some(level) if *level <= points => Ok(Some(*level)),
+                match column.score(&self.scales, &normalise(text)) {
+                    LabelScore::Score(level) if level <= points => Ok(Some(level)),
+                    // The column's one `ambiguous_scale` warning says why.
+                    LabelScore::Ambiguous if column.ambiguous => Ok(None),
+                    LabelScore::Ambiguous => Err(Problem::new(
+                        "ambiguous_scale",
+                        format!(
+                            "`{}` scores differently on the label sets this column could use; the value is ignored. Name the column's set under [likert.scales]",
+                            text.trim()
+                        ),
+                    )),
                     _ => {
-                        let labels: Vec<&str> = self.likert_labels.keys().map(String::as_str).collect();
+                        let labels: Vec<&str> = self.scales.all().collect();
                         let hint = closest(text, labels.iter().copied())
                             .map(|c| format!("; did you mean `{c}`?"))
                             .unwrap_or_else(|| {
@@ -335,6 +341,15 @@ impl Vocab {
                 }
             }
             other => Err(out_of_range(&other.display())),
+        }
+    }
+
+    /// The normalised label a Likert cell holds, if it holds one rather than a
+    /// number or no answer.
+    pub fn label_key(&self, cell: &Cell) -> Option<String> {
+        match cell {
+            Cell::Text(text) if !self.is_missing(text) && leading_integer(text).is_none() => Some(normalise(text)),
+            _ => None,
         }
     }
 
@@ -646,7 +661,9 @@ mod tests {
         assert_eq!(v.likert(&text("very dissatisfied"), 5), Ok(Some(1)));
         assert_eq!(v.likert(&text("Neither satisfied nor dissatisfied"), 5), Ok(Some(3)));
         assert_eq!(v.likert(&text("Excellent"), 5), Ok(Some(5)));
-        assert_eq!(v.likert(&text("Fair"), 5), Ok(Some(3)));
+        // `Fair` is 3 of `Very poor … Excellent` but 2 of `Poor … Very good, Excellent`.
+        assert_eq!(v.likert(&text("Fair"), 5).unwrap_err().code, "ambiguous_scale");
+        assert_eq!(v.likert(&text("Very good"), 5), Ok(Some(4)));
         assert_eq!(v.likert(&text("N/A"), 5), Ok(None));
         assert_eq!(v.likert(&text("don't know"), 5), Ok(None));
         assert_eq!(v.likert(&text("-"), 5), Ok(None));

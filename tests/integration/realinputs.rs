@@ -413,3 +413,42 @@ fn references_to_rejected_unknown_and_ambiguous_activities() {
     let sheet = &v["inputs"].as_array().unwrap().iter().find(|f| f["path"] == "responses.xlsx").unwrap()["sheets"][0];
     assert_eq!((sheet["rows_accepted"].as_u64(), sheet["rows_rejected"].as_u64()), (Some(1), Some(2)));
 }
+
+#[test]
+fn scale_labels_are_read_per_column() {
+    let work = Workdir::new();
+    register(&work);
+    let rows = |labels: [&'static str; 5]| -> Vec<Vec<V>> {
+        labels.iter().map(|l| vec![T("TW-05"), T(l), T("Agree")]).collect()
+    };
+    // `Very good` decides the first column: Poor 1, Fair 2, Good 3, Very good 4, Excellent 5.
+    let mut first = vec![vec![T("Activity"), T("Quality of the organisation"), T("Met expectations")]];
+    first.extend(rows(["Excellent", "Very good", "Good", "Fair", "Poor"]));
+    work.xlsx("quality.xlsx", &[("Responses", first)]);
+    let (ind, run) = published(&work);
+    let quality = &ind["likert"]["organisation_quality"]["overall"];
+    assert_eq!(quality["n"], 5);
+    assert_close(quality["mean"].as_f64().unwrap(), 3.0, "mean (5+4+3+2+1)/5");
+    assert!(codes(&run, "quality.xlsx").iter().all(|c| c != "ambiguous_scale"));
+
+    // Only Poor/Fair/Good/Excellent: undecidable, so the labels are ignored with one warning…
+    let work = Workdir::new();
+    register(&work);
+    let mut second = vec![vec![T("Activity"), T("Quality of the organisation"), T("Met expectations")]];
+    second.extend(rows(["Excellent", "Good", "Good", "Fair", "Poor"]));
+    second.push(vec![T("TW-05"), N(4.0), T("Agree")]);
+    work.xlsx("quality.xlsx", &[("Responses", second.clone())]);
+    let (ind, run) = published(&work);
+    assert_eq!(codes(&run, "quality.xlsx"), vec!["ambiguous_scale"]);
+    // …and the number still counts.
+    assert_eq!(ind["likert"]["organisation_quality"]["overall"]["n"], 1);
+    assert_eq!(ind["likert"]["met_expectations"]["overall"]["n"], 6);
+
+    // …until [likert.scales] names the set: Excellent 5, Good 4, Good 4, Fair 3, Poor 2, and 4.
+    work.config("[likert.scales]\norganisation_quality = \"quality\"\n");
+    let (ind, run) = published(&work);
+    assert!(codes(&run, "quality.xlsx").is_empty());
+    let quality = &ind["likert"]["organisation_quality"]["overall"];
+    assert_eq!(quality["n"], 6);
+    assert_close(quality["mean"].as_f64().unwrap(), 22.0 / 6.0, "mean");
+}
