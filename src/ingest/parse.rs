@@ -279,6 +279,31 @@ impl<'a> SheetParser<'a> {
                 .at_column(*col, header),
             );
         }
+        // Satisfaction figures must never go silently empty (SPEC §12.6).
+        if map.dataset == DatasetKind::Responses
+            && !context.config.likert.items.iter().any(|i| map.columns.contains_key(&i.id))
+        {
+            let unmapped: Vec<String> = map
+                .ignored
+                .iter()
+                .filter(|(_, h)| !h.trim().is_empty())
+                .take(12)
+                .map(|(_, h)| format!("`{h}`"))
+                .collect();
+            let items: Vec<String> = context.config.likert.items.iter().map(|i| format!("`{}`", i.label)).collect();
+            issues.push(
+                sheet_issue(
+                    Severity::Warning,
+                    "no_likert_items",
+                    format!(
+                        "no column maps to a Likert item, so this sheet adds nothing to satisfaction figures. Unmapped headers: {}. Name a column after an item ({}), or add its header under [columns.responses].",
+                        if unmapped.is_empty() { "none".to_string() } else { unmapped.join(", ") },
+                        items.join(", ")
+                    ),
+                )
+                .at_row(map.header_row),
+            );
+        }
         // A register may give its dates in one `dates` column instead of `start_date`.
         let has = |c: &str| map.columns.contains_key(c) || (c == "start_date" && map.columns.contains_key("dates"));
         let missing = required_columns(map.dataset).iter().copied().filter(|c| !has(c)).collect();

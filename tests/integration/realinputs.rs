@@ -452,3 +452,21 @@ fn scale_labels_are_read_per_column() {
     assert_eq!(quality["n"], 6);
     assert_close(quality["mean"].as_f64().unwrap(), 22.0 / 6.0, "mean");
 }
+
+#[test]
+fn a_survey_with_no_likert_item_says_so() {
+    let work = Workdir::new();
+    register(&work);
+    let mut rows = vec![vec![
+        T("Activity"),
+        T("How likely is it that you would recommend this to a friend or colleague?"),
+        T("Rate the venue"),
+    ]];
+    rows.extend((0..5).map(|_| vec![T("TW-05"), N(9.0), T("Great")]));
+    work.xlsx("nps.xlsx", &[("Responses", rows)]);
+    let (ind, run) = published(&work);
+    let issue = run["issues"].as_array().unwrap().iter().find(|i| i["code"] == "no_likert_items").expect("warning");
+    assert!(issue["message"].as_str().unwrap().contains("`Rate the venue`"));
+    // The NPS wording maps to `recommend`: five promoters.
+    assert_close(value(&ind, "nps"), 100.0, "nps");
+}
