@@ -246,6 +246,9 @@ struct SheetParser<'a> {
     /// one of them is undecided.
     scales: Vec<ColumnScale>,
     pending: Vec<Row>,
+    /// A register with one row per activity and country: each activity's
+    /// position among the sheet's activities, its first row and its row count.
+    combined: Option<FxHashMap<String, (usize, u32, usize)>>,
 }
 
 impl<'a> SheetParser<'a> {
@@ -357,6 +360,7 @@ impl<'a> SheetParser<'a> {
                 })
                 .collect(),
             pending: Vec::new(),
+            combined: map.columns.contains_key("participating_country").then(FxHashMap::default),
             map,
         }
     }
@@ -428,6 +432,32 @@ impl<'a> SheetParser<'a> {
             }
         }
         self.data_row(row, context);
+    }
+
+    /// One `rows_combined` note per activity given on several rows.
+    fn report_combined(&mut self) {
+        let Some(combined) = self.combined.take() else { return };
+        let mut notes: Vec<(u32, String, usize)> = combined
+            .into_iter()
+            .filter(|(_, (_, _, rows))| *rows > 1)
+            .map(|(id, (_, row, rows))| (row, id, rows))
+            .collect();
+        notes.sort();
+        for (row, id, rows) in notes {
+            self.issues.push(
+                Issue::file(
+                    Severity::Info,
+                    "rows_combined",
+                    &self.file,
+                    format!(
+                        "`{id}` is given on {rows} rows, one per participating country; they were read as one activity: countries united, participants and costs summed."
+                    ),
+                )
+                .in_sheet(&self.name)
+                .at_row(row)
+                .with_value(&id),
+            );
+        }
     }
 
     /// Note the labels of the row's Likert cells, so each column's set is decided.
@@ -503,6 +533,31 @@ impl<'a> SheetParser<'a> {
         let mut r = RowReader::new(&place, &self.map, row, context.vocab).with_orders(&self.orders);
         let data = &mut self.records;
         let accepted = match self.map.dataset {
+            DatasetKind::Activities if self.combined.is_some() => records::activity(&mut r).and_then(|a| {
+                let combined = self.combined.as_mut()?;
+                match combined.get_mut(&a.id) {
+                    None => {
+                        combined.insert(a.id.clone(), (data.activities.len(), row.index, 1));
+                        data.activities.push(a);
+                        Some(())
+                    }
+                    Some((at, first_row, rows)) => {
+                        let first = &mut data.activities[*at];
+                        if let Some((column, was, is)) = records::conflict(first, &a, &r) {
+                            let message = format!(
+                                "`{}` is on several rows (one per participating country), but this row gives `{is}` where its first row (row {}) gives `{was}`; make the rows agree. The row was not used.",
+                                a.id,
+                                *first_row + 1
+                            );
+                            r.reject("conflicting_value", column, &is, message);
+                            return None;
+                        }
+                        *rows += 1;
+                        records::combine(first, a);
+                        Some(())
+                    }
+                }
+            }),
             DatasetKind::Activities => records::activity(&mut r).and_then(|a| {
                 if !self.seen_ids.insert(&a.id) {
                     duplicate(&mut r, "activity_id", &a.id, "activity");
@@ -580,6 +635,7 @@ impl<'a> SheetParser<'a> {
             held.iter().for_each(|row| self.data_row(row, context));
         }
         self.settle_scales(context);
+        self.report_combined();
         let rows = self.count.rows_read;
         if !self.missing.is_empty() && rows > 0 {
             self.issues.push(

@@ -407,7 +407,14 @@ pub fn activity(r: &mut RowReader) -> Option<Activity> {
         end,
         format: r.choice("format", |v| &v.formats).unwrap_or_else(|| "in_person".to_string()),
         host_country: r.place("host_country"),
-        participating: r.places("participating_countries"),
+        participating: {
+            // A register with one row per activity and country (SPEC §12.3).
+            let mut places = r.places("participating_countries");
+            if let Some(place) = r.place("participating_country").filter(|p| !places.contains(p)) {
+                places.push(place);
+            }
+            places
+        },
         phases: r.phases("phases"),
         goals: r.choices("goals", |v| &v.goals),
         participants,
@@ -421,6 +428,49 @@ pub fn activity(r: &mut RowReader) -> Option<Activity> {
         survey: Default::default(),
         origin: r.origin(),
     })
+}
+
+/// The first value of a later row of the same activity (one row per country)
+/// that disagrees with the activity's first row: (column, first value, later value).
+/// Only the later row's filled cells are compared, after parsing.
+pub fn conflict(first: &Activity, later: &Activity, r: &RowReader) -> Option<(&'static str, String, String)> {
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let place = |p: &Option<Place>| p.as_ref().map(|p| p.key().to_string()).unwrap_or_default();
+    let date = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    let start_column = if r.has("start_date") { "start_date" } else { "dates" };
+    let checks: [(&'static str, String, String); 14] = [
+        ("type", first.kind.clone(), later.kind.clone()),
+        ("title", text(&first.title), text(&later.title)),
+        (start_column, date(first.start), date(later.start)),
+        ("end_date", date(first.end), date(later.end)),
+        ("format", first.format.clone(), later.format.clone()),
+        ("host_country", place(&first.host_country), place(&later.host_country)),
+        ("phases", first.phases.join(", "), later.phases.join(", ")),
+        ("goals", first.goals.join(", "), later.goals.join(", ")),
+        ("location", text(&first.location), text(&later.location)),
+        ("host_org", text(&first.host_org), text(&later.host_org)),
+        ("project", text(&first.project), text(&later.project)),
+        ("component", text(&first.component), text(&later.component)),
+        ("expected_outcome", text(&first.expected_outcome), text(&later.expected_outcome)),
+        ("follow_up", first.follow_up.to_string(), later.follow_up.to_string()),
+    ];
+    checks.into_iter().find(|(column, a, b)| r.has(column) && a != b)
+}
+
+/// Add a later row of the same activity to its first row: countries united,
+/// `participants` and `cost_eur` summed over the rows that give them.
+pub fn combine(first: &mut Activity, later: Activity) {
+    for place in later.participating {
+        if !first.participating.contains(&place) {
+            first.participating.push(place);
+        }
+    }
+    if let Some(n) = later.participants {
+        first.participants = Some(first.participants.unwrap_or(0) + n);
+    }
+    if let Some(cost) = later.cost_eur {
+        first.cost_eur = Some(first.cost_eur.unwrap_or(0.0) + cost);
+    }
 }
 
 /// A survey response. Columns the indicators do not use (`respondent_id`,

@@ -470,3 +470,95 @@ fn a_survey_with_no_likert_item_says_so() {
     // The NPS wording maps to `recommend`: five promoters.
     assert_close(value(&ind, "nps"), 100.0, "nps");
 }
+
+#[test]
+fn register_with_one_row_per_activity_and_country() {
+    let work = Workdir::new();
+    let header = vec![
+        T("Activity ID"),
+        T("Type of activity"),
+        T("Title"),
+        T("Start"),
+        T("End"),
+        T("Host country"),
+        T("Participating country"),
+        T("No. of participants"),
+        T("Cost (EUR)"),
+    ];
+    let row = |id, kind, title, start: (u16, u8, u8), end: (u16, u8, u8), host, country, n: f64, cost: V| {
+        vec![
+            T(id),
+            T(kind),
+            T(title),
+            D(start.0, start.1, start.2),
+            D(end.0, end.1, end.2),
+            T(host),
+            T(country),
+            N(n),
+            cost,
+        ]
+    };
+    let sv = |country, n, cost| {
+        row(
+            "SV-01",
+            "Study visit",
+            "Selection mission in Ankara",
+            (2019, 3, 3),
+            (2019, 3, 5),
+            "Belgium",
+            country,
+            n,
+            cost,
+        )
+    };
+    let tw = |title, country, n, cost| {
+        row("TW-01", "Thematic workshop", title, (2019, 9, 18), (2019, 9, 19), "Canada", country, n, cost)
+    };
+    work.xlsx(
+        "register_one_row_per_country.xlsx",
+        &[(
+            "Activities",
+            vec![
+                header,
+                sv("Bulgaria", 3.0, N(11000.0)),
+                sv("Lithuania", 3.0, N(11026.4)),
+                tw("Head of mission meeting", "Norway", 5.0, N(10000.0)),
+                tw("Head of mission meeting", "Finland", 5.0, B),
+                // Another title on a later row: rejected, naming both values.
+                tw("Heads of mission", "France", 4.0, N(10500.0)),
+                row(
+                    "SS-01",
+                    "Small-scale exchange",
+                    "Portugal visits Germany",
+                    (2020, 2, 10),
+                    (2020, 2, 10),
+                    "Germany",
+                    "Portugal",
+                    3.0,
+                    N(4100.0),
+                ),
+            ],
+        )],
+    );
+    let (ind, run) = published(&work);
+    let file = "register_one_row_per_country.xlsx";
+    assert_eq!(sheet_counts(&run, file), (6, 5, 1, 0));
+    assert_eq!(codes(&run, file), vec!["rows_combined", "rows_combined", "conflicting_value"]);
+    let conflict = run["issues"].as_array().unwrap().iter().find(|i| i["code"] == "conflicting_value").unwrap();
+    let message = conflict["message"].as_str().unwrap();
+    assert!(message.contains("`Heads of mission`") && message.contains("`Head of mission meeting`"), "{message}");
+    assert_eq!(value(&ind, "activities_total"), 3.0);
+    // SV-01 3 + 3, TW-01 5 + 5 (France's row rejected), SS-01 3.
+    assert_eq!(value(&ind, "participants_total"), 19.0);
+    // 11000 + 11026.4, 10000 (Finland's row gives no cost), 4100.
+    assert_close(value(&ind, "cost_total_eur"), 36126.4, "cost");
+    // BG, LT, NO, FI, PT and the hosts BE, CA, DE.
+    assert_eq!(value(&ind, "countries_reached"), 8.0);
+    // Without a `participating_country` column a repeated id stays an error.
+    let work = Workdir::new();
+    let header = vec![T("Activity ID"), T("Type of activity"), T("Start")];
+    let a = vec![T("SV-01"), T("Study visit"), D(2019, 3, 3)];
+    work.xlsx("register.xlsx", &[("Activities", vec![header, a.clone(), a])]);
+    let (_, run) = published(&work);
+    assert_eq!(codes(&run, "register.xlsx"), vec!["duplicate_id"]);
+}
