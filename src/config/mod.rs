@@ -76,6 +76,16 @@ pub struct InputConfig {
     /// More first-cell labels that mark a summary row (SPEC §12.1), beside the
     /// built-in `total`, `totals`, `grand total`, `subtotal`, `sum`, `average`, `mean`.
     pub summary_labels: Vec<String>,
+    /// Rows hidden in the workbook: read like any other (with a warning) or skipped.
+    pub hidden_rows: HiddenRows,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HiddenRows {
+    #[default]
+    Read,
+    Skip,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]

@@ -564,7 +564,7 @@ fn merge_header_rows(first: &Row, second: &Row) -> Row {
             cells.push((col, Cell::Text(header)));
         }
     }
-    Row { index: second.index, cells }
+    Row { index: second.index, cells, hidden: false }
 }
 
 /// The (stem, row) readings of a grid or option header, in the order SPEC §12.6
@@ -642,7 +642,11 @@ mod tests {
     use super::*;
 
     fn row(index: u32, headers: &[&str]) -> Row {
-        Row { index, cells: headers.iter().enumerate().map(|(i, h)| (i as u32, Cell::Text(h.to_string()))).collect() }
+        Row {
+            index,
+            cells: headers.iter().enumerate().map(|(i, h)| (i as u32, Cell::Text(h.to_string()))).collect(),
+            hidden: false,
+        }
     }
 
     #[test]
@@ -709,6 +713,7 @@ mod tests {
                 row(2, &["Activity ID", "Type of activity", "Start", "End"]),
                 row(3, &["SV-01", "Study visit", "2016-11-09", "2016-11-11"]),
             ],
+            ..Sheet::default()
         };
         let map = tables.recognise(&sheet, None).unwrap();
         assert_eq!(map.dataset, DatasetKind::Activities);
@@ -720,7 +725,9 @@ mod tests {
     fn signatures_in_spec_order() {
         let tables = HeaderTables::new(&Config::default());
         let recognise = |headers: &[&str]| {
-            tables.recognise(&Sheet { name: "x".into(), rows: vec![row(0, headers)] }, None).map(|m| m.dataset)
+            tables
+                .recognise(&Sheet { name: "x".into(), rows: vec![row(0, headers)], ..Sheet::default() }, None)
+                .map(|m| m.dataset)
         };
         assert_eq!(recognise(&["activity_id", "participant_id", "country"]), Some(DatasetKind::Participants));
         assert_eq!(recognise(&["activity_id", "applied"]), Some(DatasetKind::Followups));

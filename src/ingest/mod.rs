@@ -9,6 +9,7 @@ pub mod countries;
 pub mod dates;
 pub mod headers;
 pub mod link;
+pub mod ods;
 pub mod parse;
 pub mod read;
 pub mod records;

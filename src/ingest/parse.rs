@@ -10,14 +10,14 @@ use rustc_hash::FxHashMap;
 use super::dates::{self, Reading};
 use super::headers::{self, glob_match, ColumnMap, HeaderTables, HEADER_SEARCH_ROWS};
 use super::link::RejectedActivity;
-use super::read::{Cell, Row, RowSink, Sheet};
+use super::read::{Cell, Merge, Row, RowSink, Sheet};
 use super::records::{self, DateOrders, RowReader, SheetPlace};
 use super::responses::{Filter, SharedTallies, SheetResponses, TextSet};
 use super::scales::ColumnScale;
 use super::values::Vocab;
 use super::SheetCount;
 use crate::answers::Survey;
-use crate::config::{Config, DateOrder, MapEntry};
+use crate::config::{Config, DateOrder, HiddenRows, MapEntry};
 use crate::model::{Dataset, DatasetKind};
 use crate::quality::{Issue, Severity};
 use crate::text::{normalise, normalise_header};
@@ -66,7 +66,7 @@ pub struct FileParser<'a> {
 /// The sheet being read.
 enum Current<'a> {
     /// Its top rows, until the header is found among them.
-    Top { name: String, forced: Option<DatasetKind>, rows: Vec<Row> },
+    Top { name: String, forced: Option<DatasetKind>, rows: Vec<Row>, merges: Vec<Merge> },
     /// Recognised: data rows are parsed as they come.
     Parsing(Box<SheetParser<'a>>),
     /// Not a dataset: rows are skipped; `name` is reported at the end.
@@ -101,7 +101,7 @@ impl<'a> FileParser<'a> {
         if helper && forced.is_none() {
             Current::Done
         } else {
-            Current::Top { name: name.to_string(), forced, rows: Vec::new() }
+            Current::Top { name: name.to_string(), forced, rows: Vec::new(), merges: Vec::new() }
         }
     }
 
@@ -110,8 +110,8 @@ impl<'a> FileParser<'a> {
         if !matches!(self.current, Some(Current::Top { .. })) {
             return;
         }
-        let Some(Current::Top { name, forced, rows }) = self.current.take() else { return };
-        let sheet = Sheet { name, rows };
+        let Some(Current::Top { name, forced, rows, merges }) = self.current.take() else { return };
+        let sheet = Sheet { name, rows, ..Sheet::default() };
         self.current = Some(match self.context.tables.recognise(&sheet, forced) {
             None if sheet.rows.is_empty() => {
                 self.sheets.push(SheetResult::unrecognised(&sheet.name, self.begun - 1, None));
@@ -123,6 +123,7 @@ impl<'a> FileParser<'a> {
                 let index = (self.index << 16) | (self.begun - 1);
                 let mut parser = SheetParser::new(self.file, sheet.name, index, map, self.context);
                 parser.position = self.begun - 1;
+                parser.merges = merges;
                 parser.filter = self.again.map(|(_, filter)| filter);
                 if let Some(activity) =
                     parser.filter.and_then(|f| f.activity).filter(|_| parser.fixed_activity.is_some())
@@ -151,6 +152,14 @@ impl RowSink for FileParser<'_> {
                 }
             }
             Some(Current::Parsing(parser)) => parser.row(row, self.context),
+            _ => {}
+        }
+    }
+
+    fn merges(&mut self, merges: &[Merge]) {
+        match &mut self.current {
+            Some(Current::Top { merges: known, .. }) => known.extend_from_slice(merges),
+            Some(Current::Parsing(parser)) => parser.late_merges(merges),
             _ => {}
         }
     }
@@ -249,6 +258,11 @@ struct SheetParser<'a> {
     /// A register with one row per activity and country: each activity's
     /// position among the sheet's activities, its first row and its row count.
     combined: Option<FxHashMap<String, (usize, u32, usize)>>,
+    /// Merged ranges of the sheet, and the value of each one's first cell.
+    merges: Vec<Merge>,
+    merged_values: FxHashMap<(u32, u32), Cell>,
+    /// The current run of hidden data rows: (first, last).
+    hidden_run: Option<(u32, u32)>,
 }
 
 impl<'a> SheetParser<'a> {
@@ -349,7 +363,9 @@ impl<'a> SheetParser<'a> {
             experience_columns: prefixed("experience:"),
             seen_ids: TextSet::default(),
             not_data: NotData::new(&map, context),
-            held: (map.dataset == DatasetKind::Activities).then(Vec::new),
+            // Survey sheets stream; the others are held, so merged ranges reported
+            // after their rows still fill them.
+            held: (map.dataset != DatasetKind::Responses).then(Vec::new),
             orders: DateOrders { default: default_order, columns: Vec::new() },
             scales: config
                 .likert
@@ -361,6 +377,9 @@ impl<'a> SheetParser<'a> {
                 .collect(),
             pending: Vec::new(),
             combined: map.columns.contains_key("participating_country").then(FxHashMap::default),
+            merges: Vec::new(),
+            merged_values: FxHashMap::default(),
+            hidden_run: None,
             map,
         }
     }
@@ -506,9 +525,106 @@ impl<'a> SheetParser<'a> {
         }
     }
 
+    /// Merged ranges reported after the rows (xlsx keeps them after the cells):
+    /// held rows are still filled; a survey sheet's rows are parsed already.
+    fn late_merges(&mut self, merges: &[Merge]) {
+        let below = |m: &&Merge| m.last_row > self.map.header_row;
+        if self.held.is_none() && merges.iter().any(|m| below(&m)) {
+            let first = merges.iter().filter(below).map(|m| m.first_row).min().unwrap_or(0);
+            self.issues.push(
+                Issue::file(
+                    Severity::Warning,
+                    "merged_cells",
+                    &self.file,
+                    "this survey sheet has merged cells below its header; only the first cell of each merged range was read. Unmerge them and fill in every cell.".to_string(),
+                )
+                .in_sheet(&self.name)
+                .at_row(first),
+            );
+        }
+        self.merges.extend(merges.iter().filter(below));
+    }
+
+    /// The row with the cells of merged ranges below the header filled with
+    /// their first cell's value (SPEC §12.2).
+    fn fill_merges<'r>(&mut self, row: &'r Row) -> std::borrow::Cow<'r, Row> {
+        let header = self.map.header_row;
+        let covering: Vec<Merge> = self
+            .merges
+            .iter()
+            .filter(|m| m.first_row > header && m.contains(row.index, m.first_col))
+            .copied()
+            .collect();
+        if covering.is_empty() {
+            return std::borrow::Cow::Borrowed(row);
+        }
+        let mut filled = row.clone();
+        for merge in covering {
+            let key = (merge.first_row, merge.first_col);
+            if row.index == merge.first_row {
+                if let Some(value) = row.get(merge.first_col) {
+                    self.merged_values.insert(key, value.clone());
+                }
+            }
+            let Some(value) = self.merged_values.get(&key) else { continue };
+            for col in merge.first_col..=merge.last_col.min(merge.first_col.saturating_add(1000)) {
+                if filled.get(col).is_none() {
+                    filled.cells.push((col, value.clone()));
+                }
+            }
+        }
+        filled.cells.sort_by_key(|(c, _)| *c);
+        std::borrow::Cow::Owned(filled)
+    }
+
+    /// One issue per run of hidden data rows (SPEC §12.2).
+    fn flush_hidden(&mut self, context: &ParseContext) {
+        let Some((first, last)) = self.hidden_run.take() else { return };
+        let rows =
+            if first == last { format!("row {}", first + 1) } else { format!("rows {}–{}", first + 1, last + 1) };
+        let (severity, message) = match context.config.input.hidden_rows {
+            HiddenRows::Read => (
+                Severity::Warning,
+                if first == last {
+                    format!("{rows} is hidden but was counted; unhide it or delete it")
+                } else {
+                    format!("{rows} are hidden but were counted; unhide or delete them")
+                },
+            ),
+            HiddenRows::Skip => (
+                Severity::Info,
+                format!(
+                    "{rows} hidden in the workbook {} skipped (input.hidden_rows = \"skip\")",
+                    if first == last { "was" } else { "were" }
+                ),
+            ),
+        };
+        self.issues.push(Issue::file(severity, "hidden_rows", &self.file, message).in_sheet(&self.name).at_row(first));
+    }
+
+    /// Add a hidden data row to the current run, or start a new one.
+    fn note_hidden(&mut self, index: u32, context: &ParseContext) {
+        match &mut self.hidden_run {
+            Some((_, last)) if *last + 1 == index => *last = index,
+            _ => {
+                self.flush_hidden(context);
+                self.hidden_run = Some((index, index));
+            }
+        }
+    }
+
     /// A row below the header: skipped when it is not data, else parsed.
     fn data_row(&mut self, row: &Row, context: &ParseContext) {
+        let row = &*self.fill_merges(row);
+        if !row.hidden {
+            self.flush_hidden(context);
+        }
         self.count.rows_read += 1;
+        if row.hidden && context.config.input.hidden_rows == HiddenRows::Skip {
+            self.count.rows_skipped += 1;
+            self.note_hidden(row.index, context);
+            return;
+        }
         if let Some(reason) = self.not_data.reason(row, &self.map, context) {
             self.count.rows_skipped += 1;
             let first = row.cells.iter().map(|(_, c)| c.display()).find(|t| !t.trim().is_empty()).unwrap_or_default();
@@ -627,6 +743,9 @@ impl<'a> SheetParser<'a> {
         } else {
             self.count.rows_accepted += 1;
         }
+        if row.hidden {
+            self.note_hidden(row.index, context);
+        }
     }
 
     fn finish(mut self, context: &ParseContext) -> SheetResult {
@@ -635,6 +754,7 @@ impl<'a> SheetParser<'a> {
             held.iter().for_each(|row| self.data_row(row, context));
         }
         self.settle_scales(context);
+        self.flush_hidden(context);
         self.report_combined();
         let rows = self.count.rows_read;
         if !self.missing.is_empty() && rows > 0 {

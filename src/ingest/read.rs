@@ -51,10 +51,13 @@ pub fn format_number(n: f64) -> String {
 }
 
 /// One non-blank row: its 0-based index and its cells sorted by column.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Row {
     pub index: u32,
     pub cells: Vec<(u32, Cell)>,
+    /// Hidden in the workbook (SPEC §12.2).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hidden: bool,
 }
 
 impl Row {
@@ -64,10 +67,49 @@ impl Row {
 }
 
 /// A sheet: name and its non-blank rows in order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Sheet {
     pub name: String,
     pub rows: Vec<Row>,
+    /// Merged ranges, when the reader knows them before the rows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merges: Vec<Merge>,
+}
+
+/// A merged range of cells, 0-based and inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Merge {
+    pub first_row: u32,
+    pub first_col: u32,
+    pub last_row: u32,
+    pub last_col: u32,
+}
+
+impl Merge {
+    pub fn contains(&self, row: u32, col: u32) -> bool {
+        (self.first_row..=self.last_row).contains(&row) && (self.first_col..=self.last_col).contains(&col)
+    }
+
+    /// `A5:A7` → rows 4–6 of column 0.
+    pub fn parse(reference: &str) -> Option<Merge> {
+        let (a, b) = reference.split_once(':')?;
+        let (r0, c0) = cell_position(a)?;
+        let (r1, c1) = cell_position(b)?;
+        Some(Merge { first_row: r0.min(r1), first_col: c0.min(c1), last_row: r0.max(r1), last_col: c0.max(c1) })
+    }
+}
+
+/// `B12` → (11, 1).
+fn cell_position(reference: &str) -> Option<(u32, u32)> {
+    let reference = reference.trim().trim_start_matches('$');
+    let letters = reference.bytes().take_while(u8::is_ascii_alphabetic).count();
+    if letters == 0 || letters > 3 {
+        return None;
+    }
+    let (col, row) = reference.split_at(letters);
+    let row: u32 = row.trim_start_matches('$').parse().ok().filter(|r| *r >= 1)?;
+    let col = col.bytes().fold(0u32, |n, b| n * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1));
+    Some((row - 1, col - 1))
 }
 
 /// Receives a file's sheets row by row as they are read, so a sheet never has
@@ -82,6 +124,9 @@ pub trait RowSink {
     fn restart(&mut self);
     /// The current sheet is complete.
     fn end(&mut self);
+    /// The sheet's merged ranges: before its rows where the reader knows them
+    /// first, else just before [`RowSink::end`].
+    fn merges(&mut self, _merges: &[Merge]) {}
 }
 
 /// A [`RowSink`] that keeps every sheet whole.
@@ -92,7 +137,7 @@ pub struct Collect {
 
 impl RowSink for Collect {
     fn begin(&mut self, name: &str) {
-        self.sheets.push(Sheet { name: name.to_string(), rows: Vec::new() });
+        self.sheets.push(Sheet { name: name.to_string(), ..Sheet::default() });
     }
     fn row(&mut self, row: &Row) {
         if let Some(sheet) = self.sheets.last_mut() {
@@ -105,12 +150,20 @@ impl RowSink for Collect {
         }
     }
     fn end(&mut self) {}
+    fn merges(&mut self, merges: &[Merge]) {
+        if let Some(sheet) = self.sheets.last_mut() {
+            sheet.merges.extend_from_slice(merges);
+        }
+    }
 }
 
 /// Send whole sheets to a sink.
 pub fn send(sheets: Vec<Sheet>, sink: &mut dyn RowSink) {
     for sheet in sheets {
         sink.begin(&sheet.name);
+        if !sheet.merges.is_empty() {
+            sink.merges(&sheet.merges);
+        }
         sheet.rows.iter().for_each(|row| sink.row(row));
         sink.end();
     }
@@ -358,7 +411,16 @@ fn read_xlsx_sheet<RS: Read + Seek>(
         let rows = collect_xlsx_sheet(workbook, name, limits)?;
         rows.iter().for_each(|row| sink.row(row));
     }
+    // calamine finds merged ranges by reading the sheet's XML once more.
+    if let Ok(merges) = workbook.merge_cells_by_sheet_name(name) {
+        let merges: Vec<Merge> = merges.iter().take(100_000).map(merge_of).collect();
+        sink.merges(&merges);
+    }
     Ok(())
+}
+
+fn merge_of(d: &calamine::Dimensions) -> Merge {
+    Merge { first_row: d.start.0, first_col: d.start.1, last_row: d.end.0, last_col: d.end.1 }
 }
 
 /// The cells of a sheet, or `None` for a sheet without cells (a chart or dialog sheet).
@@ -408,11 +470,20 @@ pub struct RowStream<'a> {
     count: CellCount<'a>,
     row: Row,
     spare: Vec<String>,
+    /// Rows marked hidden so far, ascending.
+    hidden: Vec<u32>,
 }
 
 impl RowStream<'_> {
     pub fn new<'a>(sheet: &'a str, limits: &LimitsConfig) -> RowStream<'a> {
-        RowStream { count: CellCount::new(sheet, limits), row: Row { index: 0, cells: Vec::new() }, spare: Vec::new() }
+        RowStream { count: CellCount::new(sheet, limits), row: Row::default(), spare: Vec::new(), hidden: Vec::new() }
+    }
+
+    /// Row `r` (0-based) is hidden in the workbook.
+    pub fn hide(&mut self, r: u32) {
+        if self.hidden.last().is_none_or(|last| *last < r) {
+            self.hidden.push(r);
+        }
     }
 
     /// A text cell holding `text`, unless it is blank.
@@ -444,8 +515,10 @@ impl RowStream<'_> {
     pub fn push(&mut self, r: u32, c: u32, value: Cell, sink: &mut dyn RowSink) -> Result<bool, String> {
         self.count.add()?;
         let row = &mut self.row;
+        let hidden = &self.hidden;
         if row.cells.is_empty() {
             row.index = r;
+            row.hidden = hidden.binary_search(&r).is_ok();
         } else if r != row.index {
             if r < row.index {
                 return Ok(false);
@@ -456,6 +529,7 @@ impl RowStream<'_> {
                 _ => None,
             }));
             row.index = r;
+            row.hidden = hidden.binary_search(&r).is_ok();
         }
         match row.cells.last() {
             Some((last, _)) if c < *last => return Ok(false),
@@ -506,6 +580,8 @@ fn read_with_range(bytes: &[u8], extension: &str, limits: &LimitsConfig) -> Resu
     let mut workbook =
         calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|err| describe_calamine(&err.to_string()))?;
     let names = workbook.sheet_names().to_vec();
+    // calamine reads neither hidden rows nor merged cells of an ods file.
+    let ods_layout = (extension == "ods").then(|| super::ods::layout(bytes)).flatten();
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
         let range = workbook
@@ -518,8 +594,21 @@ fn read_with_range(bytes: &[u8], extension: &str, limits: &LimitsConfig) -> Resu
                 builder.push(row0 + r as u32, col0 + c as u32, value)?;
             }
         }
-        let rows = builder.finish();
-        sheets.push(Sheet { name, rows });
+        let mut rows = builder.finish();
+        let merges = match &workbook {
+            calamine::Sheets::Xls(xls) => {
+                xls.merge_cells_by_sheet_name(&name).unwrap_or_default().iter().take(100_000).map(merge_of).collect()
+            }
+            _ => Vec::new(),
+        };
+        if let Some(layout) = ods_layout.as_ref().and_then(|l| l.get(&name)) {
+            for row in &mut rows {
+                row.hidden = layout.hidden.iter().any(|(from, to)| (*from..=*to).contains(&row.index));
+            }
+            sheets.push(Sheet { name, rows, merges: layout.merges.clone() });
+        } else {
+            sheets.push(Sheet { name, rows, merges });
+        }
     }
     Ok(sheets)
 }
@@ -551,7 +640,7 @@ fn read_csv(path: &Path, bytes: &[u8], limits: &LimitsConfig) -> Result<Vec<Shee
             }
         }
     }
-    Ok(vec![Sheet { name, rows: builder.finish() }])
+    Ok(vec![Sheet { name, rows: builder.finish(), ..Sheet::default() }])
 }
 
 /// Counts a sheet's filled cells against `limits.max_cells_per_sheet`.
@@ -606,7 +695,7 @@ impl RowBuilder<'_> {
                         row.cells.push((c, value));
                     }
                 }
-                _ => rows.push(Row { index: r, cells: vec![(c, value)] }),
+                _ => rows.push(Row { index: r, cells: vec![(c, value)], hidden: false }),
             }
         }
         rows

@@ -135,8 +135,13 @@ impl Book {
                     // calamine reads a row's number, and refuses one it cannot read.
                     b"row" => {
                         if let Some(number) = attribute(tokens.bytes(attrs), b"r")? {
-                            if digits::<u32>(number)? == 0 {
+                            let number = digits::<u32>(number)?;
+                            if number == 0 {
                                 return Err(Fallback);
+                            }
+                            // A hidden row (SPEC §12.2); calamine does not read this.
+                            if matches!(attribute(tokens.bytes(attrs), b"hidden")?, Some(b"1" | b"true")) {
+                                stream.hide(number - 1);
                             }
                         }
                     }
@@ -162,6 +167,7 @@ impl Book {
             }
         }
         stream.finish(sink);
+        sink.merges(&merge_cells(tokens));
         Ok(Ok(()))
     }
 
@@ -283,6 +289,27 @@ impl Book {
             Kind::InlineString => None,
         })
     }
+}
+
+/// The `<mergeCell ref="A5:A7"/>` ranges after the cells. The cells are all read
+/// by then, so anything unexpected here only ends the search.
+fn merge_cells<R: Read>(tokens: &mut Tokens<R>) -> Vec<super::read::Merge> {
+    let mut merges = Vec::new();
+    while let Ok(Some(token)) = tokens.next() {
+        if let Token::Start { name, attrs, .. } = token {
+            if tokens.local_name(name).1 == b"mergeCell" {
+                let reference = attribute(tokens.bytes(attrs), b"ref").ok().flatten();
+                if let Some(merge) =
+                    reference.and_then(|r| std::str::from_utf8(r).ok()).and_then(super::read::Merge::parse)
+                {
+                    if merges.len() < 100_000 {
+                        merges.push(merge);
+                    }
+                }
+            }
+        }
+    }
+    merges
 }
 
 /// A cell's type attribute (`t`).

@@ -562,3 +562,41 @@ fn register_with_one_row_per_activity_and_country() {
     let (_, run) = published(&work);
     assert_eq!(codes(&run, "register.xlsx"), vec!["duplicate_id"]);
 }
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)).unwrap()
+}
+
+/// `register_layout.*`: SV-02's id, type and start are merged over rows 3–4 (one
+/// row per country, Italy 4 and Portugal 3); rows 5–6 (TW-01 6, TW-02 2) are
+/// hidden. The xlsx was written by openpyxl, the ods and xls by LibreOffice from it.
+#[test]
+fn hidden_rows_and_merged_cells_in_xlsx_ods_and_xls() {
+    for (file, sees_hidden) in
+        [("register_layout.xlsx", true), ("register_layout.ods", true), ("register_layout.xls", false)]
+    {
+        let work = Workdir::new();
+        work.write(file, &fixture(file));
+        let (ind, run) = published(&work);
+        assert_eq!(sheet_counts(&run, file), (6, 6, 0, 0), "{file}");
+        let mut expected = vec!["rows_combined"];
+        if sees_hidden {
+            expected.push("hidden_rows");
+        }
+        assert_eq!(codes(&run, file), expected, "{file}");
+        // 5 + (4 + 3) + 6 + 2 + 1: the merged id gives both of SV-02's rows their activity.
+        assert_eq!(value(&ind, "participants_total"), 21.0, "{file}");
+        assert_eq!(value(&ind, "activities_total"), 5.0, "{file}");
+        if sees_hidden {
+            let issue = run["issues"].as_array().unwrap().iter().find(|i| i["code"] == "hidden_rows").unwrap();
+            assert_eq!(issue["message"], "rows 5–6 are hidden but were counted; unhide or delete them");
+            // Skipped on request: 5 + 7 + 1 over three activities.
+            work.config("[input]\nhidden_rows = \"skip\"\n");
+            let (ind, run) = published(&work);
+            assert_eq!(sheet_counts(&run, file), (6, 4, 0, 2), "{file}");
+            assert_eq!(value(&ind, "participants_total"), 13.0, "{file}");
+            let issue = run["issues"].as_array().unwrap().iter().find(|i| i["code"] == "hidden_rows").unwrap();
+            assert_eq!(issue["severity"], "info");
+        }
+    }
+}

@@ -119,8 +119,11 @@ fn workbook_converts_with_libreoffice_where_installed() {
     };
     assert!(status.status.success());
     let work = sample();
+    // LibreOffice writes CSV in the system's legacy charset unless told: 76 is UTF-8.
+    let profile = format!("-env:UserInstallation=file://{}/lo-profile", work.path().display());
     let out = Command::new("soffice")
-        .args(["--headless", "--convert-to", "csv", "--outdir"])
+        .arg(profile)
+        .args(["--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1", "--outdir"])
         .arg(work.path())
         .arg(work.path().join("output/all/evaluation.xlsx"))
         .output()
