@@ -600,3 +600,136 @@ fn hidden_rows_and_merged_cells_in_xlsx_ods_and_xls() {
         }
     }
 }
+
+/// The five answers the replicas below share, in each tool's own words.
+/// Overall 5, 4, 4, 3, 5: mean 21/5, top-2 4/5. Recommend 10, 9, 6, 8, 10:
+/// promoters 3, detractors 1 of 5. Aims {mot, inf}, {inf}, {mot}, none, {rel}: 4
+/// answers, under the 5 of `privacy.min_group_size`, so the share is suppressed…
+fn assert_shared_figures(ind: &Value) {
+    assert_close(value(ind, "satisfaction_mean"), 4.2, "mean");
+    assert_close(value(ind, "satisfaction_top2"), 0.8, "top2");
+    assert_close(value(ind, "nps"), 40.0, "nps");
+    let aims = &ind["indicators"]["aim_match_rate"];
+    assert_eq!((aims["n"].as_u64(), aims["suppressed"].as_bool()), (Some(4), Some(true)));
+}
+
+/// …and with a group size of 4 it is 2 of 4 (TW-05 declares `informational`).
+fn assert_aims_with_smaller_groups(work: &Workdir) {
+    work.config("[privacy]\nmin_group_size = 4\n");
+    let (ind, _) = published(work);
+    assert_close(value(&ind, "aim_match_rate"), 0.5, "aim match");
+}
+
+#[test]
+fn microsoft_forms_statement_headers_and_semicolon_lists() {
+    let work = Workdir::new();
+    register(&work);
+    let row = |id: f64, overall, nps: f64, aims| {
+        vec![
+            N(id),
+            D(2020, 6, 10),
+            D(2020, 6, 10),
+            T("someone@example.gov"),
+            T("Some One"),
+            T("TW-05"),
+            T(overall),
+            N(nps),
+            T(aims),
+        ]
+    };
+    work.xlsx(
+        "Workshop feedback(1-5).xlsx",
+        &[(
+            "Sheet1",
+            vec![
+                vec![
+                    T("ID"),
+                    T("Start time"),
+                    T("Completion time"),
+                    T("Email"),
+                    T("Name"),
+                    T("Which activity did you attend?"),
+                    T("Overall satisfaction"),
+                    T("How likely are you to recommend this workshop to a colleague?"),
+                    T("What did you hope to get out of this activity?"),
+                ],
+                row(
+                    1.0,
+                    "Strongly agree",
+                    10.0,
+                    "Motivation to start or expand resettlement;Information about how others do it;",
+                ),
+                row(2.0, "Agree", 9.0, "Information about how others do it;"),
+                row(3.0, "Agree", 6.0, "Motivation to start or expand resettlement;"),
+                row(4.0, "Neither agree nor disagree", 8.0, ""),
+                row(5.0, "Strongly agree", 10.0, "Contacts with peers in other countries;"),
+            ],
+        )],
+    );
+    let (ind, run) = published(&work);
+    assert_eq!(sheet_counts(&run, "Workshop feedback(1-5).xlsx"), (5, 5, 0, 0));
+    assert_shared_figures(&ind);
+    assert_aims_with_smaller_groups(&work);
+    let text = all_outputs(&work);
+    assert!(!text.contains("@example.gov") && !text.contains("Some One"));
+}
+
+#[test]
+fn limesurvey_full_text_headings_and_yes_no_option_columns() {
+    let work = Workdir::new();
+    register(&work);
+    let header = "\u{feff}\"Response ID\",\"Date submitted\",\"Last page\",\"Start language\",\"Seed\",\"Which activity did you attend?\",\"Please rate the activity [Overall satisfaction]\",\"How likely is it that you would recommend this activity to a friend or colleague?\",\"What did you hope to get out of this activity? [Motivation to start or expand resettlement]\",\"What did you hope to get out of this activity? [Information about how others do it]\",\"What did you hope to get out of this activity? [Contacts with peers in other countries]\"\r\n";
+    let rows = [
+        "\"1\",\"2020-06-10 09:00:00\",\"3\",\"en\",\"123\",\"TW-05\",\"Strongly agree\",\"10\",\"Yes\",\"Yes\",\"No\"",
+        "\"2\",\"2020-06-10 10:00:00\",\"3\",\"en\",\"124\",\"TW-05\",\"Agree\",\"9\",\"No\",\"Yes\",\"No\"",
+        "\"3\",\"2020-06-10 11:00:00\",\"3\",\"en\",\"125\",\"TW-05\",\"Agree\",\"6\",\"Yes\",\"No\",\"No\"",
+        "\"4\",\"2020-06-10 12:00:00\",\"3\",\"en\",\"126\",\"TW-05\",\"Neither agree nor disagree\",\"8\",\"No\",\"No\",\"No\"",
+        "\"5\",\"2020-06-10 13:00:00\",\"3\",\"en\",\"127\",\"TW-05\",\"Strongly agree\",\"10\",\"No\",\"No\",\"Yes\"",
+    ];
+    work.write("results-survey123456.csv", format!("{header}{}\r\n", rows.join("\r\n")).as_bytes());
+    let (ind, run) = published(&work);
+    assert_eq!(sheet_counts(&run, "results-survey123456.csv"), (5, 5, 0, 0));
+    assert_shared_figures(&ind);
+    assert_aims_with_smaller_groups(&work);
+}
+
+#[test]
+fn odk_central_group_dash_headers_and_select_multiple() {
+    let work = Workdir::new();
+    register(&work);
+    let csv = concat!(
+        "SubmissionDate,meta-instanceID,activity,feedback-overall_satisfaction,recommend,participation_aim,KEY,SubmitterID,SubmitterName,AttachmentsPresent,AttachmentsExpected,Status,ReviewState,DeviceID,Edits,FormVersion\n",
+        "2020-06-10T09:00:00.000Z,uuid:1,tw_05,strongly_agree,10,motivational informational,uuid:1,5,Alice,0,0,,,,0,1\n",
+        "2020-06-10T10:00:00.000Z,uuid:2,tw_05,agree,9,informational,uuid:2,5,Alice,0,0,,approved,,0,1\n",
+        "2020-06-10T11:00:00.000Z,uuid:3,tw_05,agree,6,motivational,uuid:3,5,Alice,0,0,,,,0,1\n",
+        "2020-06-10T12:00:00.000Z,uuid:4,tw_05,neutral,8,,uuid:4,5,Alice,0,0,,,,0,1\n",
+        "2020-06-10T13:00:00.000Z,uuid:5,tw_05,strongly_agree,10,relational,uuid:5,5,Alice,0,0,,,,0,1\n",
+    );
+    work.write("peer_feedback.csv", csv.as_bytes());
+    let (ind, run) = published(&work);
+    assert_eq!(sheet_counts(&run, "peer_feedback.csv"), (5, 5, 0, 0));
+    assert!(codes(&run, "peer_feedback.csv").contains(&"activity_matched".to_string()));
+    assert_shared_figures(&ind);
+    assert_aims_with_smaller_groups(&work);
+    assert!(!all_outputs(&work).contains("Alice"));
+}
+
+#[test]
+fn google_forms_csv_download() {
+    let work = Workdir::new();
+    register(&work);
+    let csv = concat!(
+        "\"Timestamp\",\"Email address\",\"Which activity did you attend?\",\"Please rate the activity [Overall satisfaction]\",\"How likely is it that you would recommend this activity to a colleague?\",\"What did you hope to get out of this activity?\"\n",
+        "\"2020/06/10 9:00:00 AM GMT+2\",\"a@example.gov\",\"TW-05 – Small-scale missions (9 June 2020)\",\"Strongly agree\",\"10\",\"Motivation to start or expand resettlement;Information about how others do it\"\n",
+        "\"2020/06/10 10:00:00 AM GMT+2\",\"b@example.gov\",\"TW-05 – Small-scale missions (9 June 2020)\",\"Agree\",\"9\",\"Information about how others do it\"\n",
+        "\"2020/06/10 11:00:00 AM GMT+2\",\"c@example.gov\",\"TW-05 – Small-scale missions (9 June 2020)\",\"Agree\",\"6\",\"Motivation to start or expand resettlement\"\n",
+        "\"2020/06/10 12:00:00 PM GMT+2\",\"d@example.gov\",\"TW-05 – Small-scale missions (9 June 2020)\",\"Neither agree nor disagree\",\"8\",\"\"\n",
+        "\"2020/06/10 1:00:00 PM GMT+2\",\"e@example.gov\",\"TW-05 – Small-scale missions (9 June 2020)\",\"Strongly agree\",\"10\",\"Contacts with peers in other countries\"\n",
+    );
+    work.write("Peer-learning feedback (Responses) - Form responses 1.csv", csv.as_bytes());
+    let (ind, run) = published(&work);
+    assert_eq!(sheet_counts(&run, "Peer-learning feedback (Responses) - Form responses 1.csv"), (5, 5, 0, 0));
+    assert_shared_figures(&ind);
+    assert_aims_with_smaller_groups(&work);
+    assert!(!all_outputs(&work).contains("@example.gov"));
+}
