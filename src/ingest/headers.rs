@@ -341,6 +341,13 @@ impl HeaderTables {
                 return Some(canonical);
             }
         }
+        // LimeSurvey's "question code & question text": `Q1[SQ001]. Overall satisfaction`.
+        let coded = drop_code(header);
+        if coded.len() < header.trim_start().len() {
+            if let Some(canonical) = self.whole(dataset, &normalise_header(coded)) {
+                return Some(canonical);
+            }
+        }
         if depth >= 2 || header.len() > 1000 {
             return None;
         }
@@ -612,7 +619,7 @@ fn drop_code(stem: &str) -> &str {
     match trimmed.split_once(". ") {
         Some((code, rest))
             if !code.is_empty()
-                && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && code.chars().all(|c| c.is_ascii_alphanumeric() || "_[]".contains(c))
                 && code.chars().any(|c| c.is_ascii_digit()) =>
         {
             rest
@@ -680,6 +687,34 @@ mod tests {
             Some("experience:reception".into())
         );
         assert_eq!(tables.canonical(a, "Colour"), None);
+        // Survey-tool grids and codes (SPEC §12.6).
+        let r = DatasetKind::Responses;
+        for header in [
+            "Please rate the activity [Overall satisfaction]",
+            "G01Q03. Please rate the activity [Overall satisfaction]",
+            "Q1[SQ001]. Overall satisfaction",
+            "Please rate the activity.Overall satisfaction",
+            "Please rate the workshop - Overall satisfaction",
+            "feedback/overall_satisfaction",
+            "feedback-overall_satisfaction",
+        ] {
+            assert_eq!(tables.canonical(r, header), Some("overall_satisfaction".into()), "{header}");
+        }
+        assert_eq!(
+            tables.canonical(r, "How likely is it that you would recommend this workshop to a friend or colleague?"),
+            Some("recommend".into())
+        );
+        assert_eq!(
+            tables.canonical(r, "participation_aim/relational"),
+            Some("option:participation_aim:relational".into())
+        );
+        assert_eq!(
+            tables.canonical(r, "What did you hope to get out of this activity? [Information about how others do it]"),
+            Some("option:participation_aim:informational".into())
+        );
+        assert_eq!(tables.canonical(r, "Response"), None);
+        assert_eq!(tables.canonical(r, "Email Address"), None);
+        assert_eq!(tables.canonical(r, "RecipientEmail"), None);
     }
 
     #[test]

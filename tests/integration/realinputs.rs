@@ -733,3 +733,33 @@ fn google_forms_csv_download() {
     assert_aims_with_smaller_groups(&work);
     assert!(!all_outputs(&work).contains("@example.gov"));
 }
+
+#[test]
+fn register_as_an_excel_table_with_a_configured_summary_label() {
+    use rust_xlsxwriter::{Table, TableColumn, Workbook};
+    let work = Workdir::new();
+    work.config("[input]\nsummary_labels = [\"Gesamt\"]\n");
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Register").unwrap();
+    sheet.write_string(0, 0, "Activity register (Excel table)").unwrap();
+    let rows = [("SV-01", "Study visit", "2019-03-03", 6.0), ("TW-01", "Thematic workshop", "2019-09-18", 14.0)];
+    for (i, (id, kind, start, n)) in rows.iter().enumerate() {
+        let r = 3 + i as u32;
+        sheet.write_string(r, 0, *id).unwrap();
+        sheet.write_string(r, 1, *kind).unwrap();
+        sheet.write_string(r, 2, *start).unwrap();
+        sheet.write_number(r, 3, *n).unwrap();
+    }
+    sheet.write_string(5, 0, "Gesamt").unwrap();
+    sheet.write_number(5, 3, 20.0).unwrap();
+    let columns =
+        ["Activity ID", "Type of activity", "Start", "No. of participants"].map(|h| TableColumn::new().set_header(h));
+    let table = Table::new().set_columns(&columns).set_name("Register2019");
+    sheet.add_table(2, 0, 5, 3, &table).unwrap();
+    workbook.save(work.input("register_table.xlsx")).unwrap();
+    let (ind, run) = published(&work);
+    assert_eq!(sheet_counts(&run, "register_table.xlsx"), (3, 2, 0, 1));
+    assert_eq!(codes(&run, "register_table.xlsx"), vec!["row_skipped"]);
+    assert_eq!(value(&ind, "participants_total"), 20.0);
+}
