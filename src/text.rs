@@ -9,6 +9,13 @@ use unicode_normalization::UnicodeNormalization;
 /// Lower-case, strip accents, turn every run of punctuation and whitespace into one
 /// space, trim. `"  Type of Activity: "` → `"type of activity"`.
 pub fn normalise(text: &str) -> String {
+    if text.is_ascii() {
+        return normalise_ascii(text);
+    }
+    normalise_unicode(text)
+}
+
+fn normalise_unicode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
     for ch in text.nfd() {
@@ -22,6 +29,30 @@ pub fn normalise(text: &str) -> String {
             pending_space = false;
             out.extend(ch.to_lowercase());
         } else if ch == '&' {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str("and");
+            pending_space = true;
+        } else {
+            pending_space = true;
+        }
+    }
+    out
+}
+
+/// [`normalise`] of an ASCII text, without Unicode decomposition (the same result).
+fn normalise_ascii(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push(b.to_ascii_lowercase() as char);
+        } else if b == b'&' {
             if !out.is_empty() {
                 out.push(' ');
             }
@@ -89,6 +120,13 @@ pub fn closest<'a>(value: &str, choices: impl IntoIterator<Item = &'a str>) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ascii_path_agrees_with_the_unicode_one() {
+        for text in ["  Type of Activity: ", "R000-0000001", "Q3. Overall & more", "a&b", "&x", "__x__y__", "", " - "] {
+            assert_eq!(normalise_ascii(text), normalise_unicode(text), "{text:?}");
+        }
+    }
 
     #[test]
     fn normalise_folds_case_accents_and_punctuation() {

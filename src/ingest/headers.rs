@@ -372,8 +372,13 @@ impl HeaderTables {
         None
     }
 
+    /// Every normalised header name that maps whole to `canonical` in `dataset`.
+    pub fn names_of(&self, dataset: DatasetKind, canonical: &str) -> Vec<String> {
+        self.tables[&dataset].iter().filter(|(_, c)| *c == canonical).map(|(k, _)| k.clone()).collect()
+    }
+
     /// The canonical column of a header taken whole (`key` is its normalised form).
-    fn whole(&self, dataset: DatasetKind, key: &str) -> Option<String> {
+    pub fn whole(&self, dataset: DatasetKind, key: &str) -> Option<String> {
         if let Some(canonical) = self.tables[&dataset].get(key) {
             return Some(canonical.clone());
         }

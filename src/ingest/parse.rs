@@ -254,6 +254,8 @@ struct SheetParser<'a> {
     /// The label set of each Likert column (SPEC §12.7), and the rows held while
     /// one of them is undecided.
     scales: Vec<ColumnScale>,
+    /// The column of each Likert item, where the sheet has it.
+    item_columns: Vec<Option<u32>>,
     pending: Vec<Row>,
     /// A register with one row per activity and country: each activity's
     /// position among the sheet's activities, its first row and its row count.
@@ -375,6 +377,7 @@ impl<'a> SheetParser<'a> {
                     ColumnScale::fixed(config.likert.scales.get(&i.id).and_then(|s| context.vocab.scales.index_of(s)))
                 })
                 .collect(),
+            item_columns: config.likert.items.iter().map(|i| map.columns.get(&i.id).map(|(col, _)| *col)).collect(),
             pending: Vec::new(),
             combined: map.columns.contains_key("participating_country").then(FxHashMap::default),
             merges: Vec::new(),
@@ -481,8 +484,8 @@ impl<'a> SheetParser<'a> {
 
     /// Note the labels of the row's Likert cells, so each column's set is decided.
     fn observe_labels(&mut self, row: &Row, context: &ParseContext) {
-        for ((item, _), scale) in self.items.iter().zip(&mut self.scales) {
-            let cell = self.map.columns.get(item).and_then(|(col, _)| row.get(*col));
+        for (col, scale) in self.item_columns.iter().zip(&mut self.scales) {
+            let cell = col.and_then(|col| row.get(col));
             if let Some(key) = cell.and_then(|c| context.vocab.label_key(c)) {
                 scale.observe(&context.vocab.scales, &key);
             }
@@ -812,6 +815,16 @@ struct NotData {
     /// Column → the canonical column of its header (None when it maps to nothing)
     /// and the header as normalised.
     headers: FxHashMap<u32, (Option<String>, String)>,
+    /// Every normalised header name of each mapped column (its aliases), so a
+    /// data row's first cell is ruled out with one lookup.
+    names: FxHashMap<u32, rustc_hash::FxHashSet<String>>,
+    /// Columns whose header maps only as a grid header (`Stem [Row]`).
+    grid: rustc_hash::FxHashSet<u32>,
+    /// The first two letters or digits of every summary label and header name:
+    /// a first cell that starts otherwise is neither, and is not normalised.
+    starts: rustc_hash::FxHashSet<[u8; 2]>,
+    /// The columns of `Finished`, `Status` and `DistributionChannel`.
+    preview_columns: [Option<u32>; 3],
     /// Notes (one filled cell) are skipped only where rows need two or more values.
     notes: bool,
 }
@@ -831,26 +844,53 @@ impl NotData {
         for (col, header) in others {
             headers.entry(*col).or_insert((None, normalise_header(header)));
         }
-        NotData { summary_labels, headers, notes: required_columns(map.dataset).len() >= 2 }
+        let names: FxHashMap<u32, rustc_hash::FxHashSet<String>> = headers
+            .iter()
+            .filter_map(|(col, (canonical, _))| {
+                canonical.as_ref().map(|c| (*col, context.tables.names_of(map.dataset, c).into_iter().collect()))
+            })
+            .collect();
+        let grid = headers
+            .iter()
+            .filter(|(_, (c, h))| c.is_some() && context.tables.whole(map.dataset, h).is_none())
+            .map(|(col, _)| *col)
+            .collect();
+        let mut starts: rustc_hash::FxHashSet<[u8; 2]> = rustc_hash::FxHashSet::default();
+        let all_names = names.values().flatten().chain(&summary_labels).chain(headers.values().map(|(_, h)| h));
+        for name in all_names {
+            starts.insert(start_of(name).unwrap_or([0, 0]));
+        }
+        let column = |c: &str| map.columns.get(c).map(|(col, _)| *col);
+        let preview_columns = [column("finished"), column("status"), column("distribution_channel")];
+        NotData {
+            summary_labels,
+            headers,
+            names,
+            grid,
+            starts,
+            preview_columns,
+            notes: required_columns(map.dataset).len() >= 2,
+        }
     }
 
-    /// Why `row` is not data, if it is not.
+    /// Why `row` is not data, if it is not. Cheap on data rows: only the first
+    /// filled cell is looked at unless it could start a summary or header row.
     fn reason(&self, row: &Row, map: &ColumnMap, context: &ParseContext) -> Option<String> {
-        let filled: Vec<(u32, String)> = row
-            .cells
-            .iter()
-            .map(|(col, cell)| (*col, cell.display()))
-            .filter(|(_, text)| !text.trim().is_empty())
-            .collect();
-        let (_, first) = filled.first()?;
-        let cell = |column: &str| map.columns.get(column).and_then(|(col, _)| row.get(*col));
-        if let Some(finished) = cell("finished") {
+        let is_filled = |cell: &Cell| match cell {
+            Cell::Text(text) => !text.trim().is_empty(),
+            _ => true,
+        };
+        let mut filled = row.cells.iter().filter(|(_, c)| is_filled(c));
+        let (first_col, first) = filled.next()?;
+        let only_one = filled.next().is_none();
+        let [finished, status, channel] = self.preview_columns.map(|c| c.and_then(|col| row.get(col)));
+        if let Some(finished) = finished {
             if matches!(context.vocab.yes_no(finished), Ok(Some(false))) {
                 return Some(format!("this is an unfinished response (`Finished` is `{}`)", finished.display()));
             }
         }
-        for column in ["status", "distribution_channel"] {
-            if let Some(value) = cell(column) {
+        for (column, value) in [("status", status), ("distribution_channel", channel)] {
+            if let Some(value) = value {
                 let preview = match value {
                     Cell::Number(n) => column == "status" && *n == 1.0,
                     other => ["survey preview", "preview", "test", "survey test"]
@@ -861,31 +901,101 @@ impl NotData {
                 }
             }
         }
-        if self.summary_labels.contains(&normalise_header(first)) {
-            return Some(format!(
-                "this is a summary row (`{}`), not a record; peer-eval computes its own totals",
-                first.trim()
-            ));
+        // Summary labels and header cells are short texts.
+        if let Cell::Text(text) = first {
+            let possible = start_of(text).is_none_or(|start| self.starts.contains(&start));
+            if possible && text.len() <= 200 {
+                let key = normalise_header(text);
+                if self.summary_labels.contains(&key) {
+                    return Some(format!(
+                        "this is a summary row (`{}`), not a record; peer-eval computes its own totals",
+                        text.trim()
+                    ));
+                }
+                if self.repeats_header(row, *first_col, &key, map, context) {
+                    return Some("this row repeats the header row (a block of a stacked table)".to_string());
+                }
+            }
         }
-        let repeats_header = filled.iter().all(|(col, text)| {
-            self.headers.get(col).is_some_and(|(canonical, header)| match canonical {
-                Some(canonical) => context.tables.canonical(map.dataset, text).as_deref() == Some(canonical.as_str()),
-                None => normalise_header(text) == *header,
-            })
-        }) && filled
-            .iter()
-            .any(|(col, _)| self.headers.get(col).is_some_and(|(c, _)| c.is_some()));
-        if repeats_header {
-            return Some("this row repeats the header row (a block of a stacked table)".to_string());
-        }
-        if self.notes && filled.len() == 1 {
+        if self.notes && only_one {
             return Some(format!(
                 "this row holds one value only (`{}`): a note or a title, not a record",
-                first.trim()
+                first.display().trim()
             ));
         }
         None
     }
+
+    /// Whether each filled cell of `row` maps to the column of the header cell
+    /// above it (`first_key`: the first filled cell, normalised).
+    fn repeats_header(
+        &self,
+        row: &Row,
+        first_col: u32,
+        first_key: &str,
+        map: &ColumnMap,
+        context: &ParseContext,
+    ) -> bool {
+        let tables = context.tables;
+        let same = |col: u32, text: &str, key: Option<&str>| {
+            self.headers.get(&col).is_some_and(|(canonical, header)| {
+                let key = key.map_or_else(|| normalise_header(text), str::to_string);
+                let Some(c) = canonical.as_deref() else { return key == *header };
+                key == *header
+                    || tables.whole(map.dataset, &key).as_deref() == Some(c)
+                    // A grid header (`Stem [Row]`) maps only through its parts.
+                    || (tables.whole(map.dataset, header).is_none()
+                        && tables.canonical(map.dataset, text).as_deref() == Some(c))
+            })
+        };
+        let Some((_, Cell::Text(first))) = row.cells.iter().find(|(c, _)| *c == first_col) else { return false };
+        let named = self.names.get(&first_col).is_some_and(|names| names.contains(first_key));
+        if !(named
+            || self.grid.contains(&first_col)
+            || self.headers.get(&first_col).is_some_and(|(c, h)| c.is_none() && h == first_key))
+        {
+            return false;
+        }
+        if !same(first_col, first, Some(first_key)) {
+            return false;
+        }
+        let mut mapped = false;
+        for (col, cell) in &row.cells {
+            let text = match cell {
+                Cell::Text(text) if text.trim().is_empty() => continue,
+                Cell::Text(text) => text,
+                _ => return false,
+            };
+            if !same(*col, text, None) {
+                return false;
+            }
+            mapped |= self.headers.get(col).is_some_and(|(c, _)| c.is_some());
+        }
+        mapped
+    }
+}
+
+/// The first two ASCII letters or digits of a text, lower-cased, skipping other
+/// ASCII characters (as [`normalise`] does); `None` when a non-ASCII character
+/// comes first (the text is then looked at whole) or the text is shorter.
+fn start_of(text: &str) -> Option<[u8; 2]> {
+    let mut out = [0u8; 2];
+    let mut n = 0;
+    for b in text.bytes() {
+        if !b.is_ascii() {
+            return None;
+        }
+        if b.is_ascii_alphanumeric() {
+            out[n] = b.to_ascii_lowercase();
+            n += 1;
+            if n == 2 {
+                return Some(out);
+            }
+        } else if b == b'&' {
+            return None;
+        }
+    }
+    None
 }
 
 fn forced_dataset(config: &Config, file: &str, sheet: &str) -> Option<DatasetKind> {
