@@ -394,19 +394,51 @@ impl<'a> SheetParser<'a> {
         let default = self.orders.default.unwrap_or(context.config.input.date_order);
         for column in ["start_date", "end_date", "dates"] {
             let Some((col, header)) = self.map.columns.get(column) else { continue };
-            let (mut day_first, mut month_first) = (None, None);
+            let (mut day_first, mut month_first, mut either) = (None, None, None);
             for row in rows {
                 if let Some(Cell::Text(text)) = row.get(*col) {
-                    match dates::reading(text) {
-                        Some(Reading::DayFirst) => day_first = day_first.or(Some(text.trim().to_string())),
-                        Some(Reading::MonthFirst) => month_first = month_first.or(Some(text.trim().to_string())),
-                        _ => {}
+                    let slot = match dates::reading(text) {
+                        Some(Reading::DayFirst) => &mut day_first,
+                        Some(Reading::MonthFirst) => &mut month_first,
+                        Some(Reading::Either) => &mut either,
+                        None => continue,
+                    };
+                    if slot.is_none() {
+                        *slot = Some(text.trim().to_string());
                     }
                 }
             }
+            let decided = match (&day_first, &month_first) {
+                (Some(_), None) => Some(DateOrder::DayFirst),
+                (None, Some(_)) => Some(DateOrder::MonthFirst),
+                _ => None,
+            };
+            if let Some(order) = decided {
+                self.orders.columns.push((column.to_string(), order));
+                // Dates that could be read either way are read against the configured
+                // order: say so.
+                if let (Some(sample), true) = (&either, order != default) {
+                    let (shown, by) = match order {
+                        DateOrder::DayFirst => ("day first", day_first.as_deref().unwrap_or("")),
+                        DateOrder::MonthFirst => ("month first", month_first.as_deref().unwrap_or("")),
+                    };
+                    self.issues.push(
+                        Issue::file(
+                            Severity::Info,
+                            "date_order_inferred",
+                            &self.file,
+                            format!(
+                                "column `{header}` was read {shown}, as `{by}` can only be read that way, so `{sample}` and the other dates like it were read {shown} too (input.date_order says otherwise). Write dates as 2019-03-25 to be sure."
+                            ),
+                        )
+                        .in_sheet(&self.name)
+                        .at_row(self.map.header_row)
+                        .at_column(*col, header),
+                    );
+                }
+            }
             match (day_first, month_first) {
-                (Some(_), None) => self.orders.columns.push((column.to_string(), DateOrder::DayFirst)),
-                (None, Some(_)) => self.orders.columns.push((column.to_string(), DateOrder::MonthFirst)),
+                (Some(_), None) | (None, Some(_)) => {}
                 (Some(a), Some(b)) => {
                     let order = match default {
                         DateOrder::DayFirst => "day first",
@@ -454,6 +486,29 @@ impl<'a> SheetParser<'a> {
             }
         }
         self.data_row(row, context);
+    }
+
+    /// One `scale_inferred` note per Likert column whose labels decided how a
+    /// label that sets score differently was read (`Good` is 3 beside `Very good`).
+    fn report_inferred_scales(&mut self, context: &ParseContext) {
+        for ((item, _), scale) in self.items.iter().zip(&self.scales) {
+            let Some((label, score, sets)) = scale.inferred(&context.vocab.scales) else { continue };
+            let Some((col, header)) = self.map.columns.get(item) else { continue };
+            self.issues.push(
+                Issue::file(
+                    Severity::Info,
+                    "scale_inferred",
+                    &self.file,
+                    format!(
+                        "column `{header}` was read on the {} label set, the one that holds all its labels, so `{label}` counts {score}. If that is wrong, name the set under [likert.scales].",
+                        sets.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" or ")
+                    ),
+                )
+                .in_sheet(&self.name)
+                .at_row(self.map.header_row)
+                .at_column(*col, header),
+            );
+        }
     }
 
     /// One `rows_combined` note per activity given on several rows.
@@ -757,6 +812,7 @@ impl<'a> SheetParser<'a> {
             held.iter().for_each(|row| self.data_row(row, context));
         }
         self.settle_scales(context);
+        self.report_inferred_scales(context);
         self.flush_hidden(context);
         self.report_combined();
         let rows = self.count.rows_read;

@@ -171,6 +171,20 @@ impl ColumnScale {
         agreed.map_or(LabelScore::Unknown, LabelScore::Score)
     }
 
+    /// When the column's labels decided a set that scores one of them otherwise
+    /// than another set would: that label, its score here, and the sets that fit.
+    pub fn inferred(&self, sets: &LabelSets) -> Option<(String, u8, Vec<String>)> {
+        if self.fixed.is_some() || self.ambiguous {
+            return None;
+        }
+        let contested = self.seen.iter().find(|label| {
+            let scores = sets.labels.get(label.as_str()).map_or(&[][..], Vec::as_slice);
+            scores.iter().any(|(_, s)| *s != scores[0].1)
+        })?;
+        let LabelScore::Score(score) = self.score(sets, contested) else { return None };
+        Some((contested.clone(), score, self.describe(sets).1))
+    }
+
     /// The warning's words: the labels seen and the sets they fit.
     pub fn describe(&self, sets: &LabelSets) -> (Vec<String>, Vec<String>) {
         let fits = self.fits.unwrap_or(0);

@@ -370,6 +370,9 @@ fn dates_in_other_languages_ranges_and_column_order() {
     let (ind, run) = published(&work);
     assert_eq!(sheet_counts(&run, "register.xlsx"), (6, 6, 0, 0));
     assert_eq!(codes(&run, "register_mixed.xlsx"), vec!["ambiguous_date_order"]);
+    // 04/03/2019 read month first against input.date_order: told, once for the column.
+    assert_eq!(codes(&run, "register_us.xlsx"), vec!["date_order_inferred"]);
+    assert!(codes(&run, "register.xlsx").is_empty());
     // Days: A-1 3, A-2 1, A-3 3, A-4 1, A-5 1, A-6 1, B-1 1, B-2 1, C-1 1, C-2 1, C-3 1.
     assert_eq!(value(&ind, "participant_days"), 15.0);
     let march = |work: &Workdir, period: &str| {
@@ -429,7 +432,8 @@ fn scale_labels_are_read_per_column() {
     let quality = &ind["likert"]["organisation_quality"]["overall"];
     assert_eq!(quality["n"], 5);
     assert_close(quality["mean"].as_f64().unwrap(), 3.0, "mean (5+4+3+2+1)/5");
-    assert!(codes(&run, "quality.xlsx").iter().all(|c| c != "ambiguous_scale"));
+    // The choice is told: `Good` counts 3 here, 4 on the `quality` set.
+    assert_eq!(codes(&run, "quality.xlsx"), vec!["scale_inferred"]);
 
     // Only Poor/Fair/Good/Excellent: undecidable, so the labels are ignored with one warning…
     let work = Workdir::new();
