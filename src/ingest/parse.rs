@@ -123,7 +123,7 @@ impl<'a> FileParser<'a> {
                 let index = (self.index << 16) | (self.begun - 1);
                 let mut parser = SheetParser::new(self.file, sheet.name, index, map, self.context);
                 parser.position = self.begun - 1;
-                parser.merges = merges;
+                parser.add_merges(&merges);
                 parser.filter = self.again.map(|(_, filter)| filter);
                 if let Some(activity) =
                     parser.filter.and_then(|f| f.activity).filter(|_| parser.fixed_activity.is_some())
@@ -262,6 +262,8 @@ struct SheetParser<'a> {
     combined: Option<FxHashMap<String, (usize, u32, usize)>>,
     /// Merged ranges of the sheet, and the value of each one's first cell.
     merges: Vec<Merge>,
+    next_merge: usize,
+    open_merges: Vec<Merge>,
     merged_values: FxHashMap<(u32, u32), Cell>,
     /// The current run of hidden data rows: (first, last).
     hidden_run: Option<(u32, u32)>,
@@ -381,6 +383,8 @@ impl<'a> SheetParser<'a> {
             pending: Vec::new(),
             combined: map.columns.contains_key("participating_country").then(FxHashMap::default),
             merges: Vec::new(),
+            next_merge: 0,
+            open_merges: Vec::new(),
             merged_values: FxHashMap::default(),
             hidden_run: None,
             map,
@@ -600,19 +604,56 @@ impl<'a> SheetParser<'a> {
                 .at_row(first),
             );
         }
-        self.merges.extend(merges.iter().filter(below));
+        self.add_merges(merges);
+    }
+
+    /// Keep the merged ranges below the header, sorted by first row; a range of
+    /// more than 10 000 rows or 100 columns, or beyond the first 10 000 ranges, is
+    /// not filled (one warning), so a hostile file cannot cost rows × ranges.
+    fn add_merges(&mut self, merges: &[Merge]) {
+        let header = self.map.header_row;
+        let (mut kept, mut dropped) = (0usize, 0usize);
+        for merge in merges.iter().filter(|m| m.first_row > header) {
+            let small = merge.last_row - merge.first_row < 10_000 && merge.last_col - merge.first_col < 100;
+            if small && self.merges.len() < 10_000 {
+                self.merges.push(*merge);
+                kept += 1;
+            } else {
+                dropped += 1;
+            }
+        }
+        if kept > 0 {
+            self.merges.sort_by_key(|m| (m.first_row, m.first_col));
+            (self.next_merge, self.open_merges) = (0, Vec::new());
+        }
+        if dropped > 0 {
+            self.issues.push(
+                Issue::file(
+                    Severity::Warning,
+                    "merged_cells",
+                    &self.file,
+                    if dropped == 1 {
+                        "1 merged range is too large or one too many to fill (over 10 000 rows, 100 columns or 10 000 ranges); only its first cell was read.".to_string()
+                    } else {
+                        format!("{dropped} merged ranges are too large or too many to fill (over 10 000 rows, 100 columns or 10 000 ranges); only their first cells were read.")
+                    },
+                )
+                .in_sheet(&self.name),
+            );
+        }
     }
 
     /// The row with the cells of merged ranges below the header filled with
     /// their first cell's value (SPEC §12.2).
     fn fill_merges<'r>(&mut self, row: &'r Row) -> std::borrow::Cow<'r, Row> {
-        let header = self.map.header_row;
-        let covering: Vec<Merge> = self
-            .merges
-            .iter()
-            .filter(|m| m.first_row > header && m.contains(row.index, m.first_col))
-            .copied()
-            .collect();
+        // Ranges are sorted by first row and rows come in order: only the ranges
+        // open at this row are looked at.
+        while let Some(merge) = self.merges.get(self.next_merge).filter(|m| m.first_row <= row.index) {
+            self.open_merges.push(*merge);
+            self.next_merge += 1;
+        }
+        self.open_merges.retain(|m| m.last_row >= row.index);
+        let covering = self.open_merges.clone();
         if covering.is_empty() {
             return std::borrow::Cow::Borrowed(row);
         }

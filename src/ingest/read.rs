@@ -86,10 +86,6 @@ pub struct Merge {
 }
 
 impl Merge {
-    pub fn contains(&self, row: u32, col: u32) -> bool {
-        (self.first_row..=self.last_row).contains(&row) && (self.first_col..=self.last_col).contains(&col)
-    }
-
     /// `A5:A7` → rows 4–6 of column 0.
     pub fn parse(reference: &str) -> Option<Merge> {
         let (a, b) = reference.split_once(':')?;

@@ -767,3 +767,87 @@ fn register_as_an_excel_table_with_a_configured_summary_label() {
     assert_eq!(codes(&run, "register_table.xlsx"), vec!["row_skipped"]);
     assert_eq!(value(&ind, "participants_total"), 20.0);
 }
+
+#[test]
+fn a_dates_column_and_a_date_order_per_map_entry() {
+    let work = Workdir::new();
+    // The US office's register: month first for its sheets only.
+    work.config(
+        "[[input.map]]\nfile = \"register_us*.xlsx\"\ndataset = \"activities\"\ndate_order = \"month_first\"\n",
+    );
+    let header = vec![T("Activity ID"), T("Type of activity"), T("Dates"), T("No. of participants")];
+    let a = |id, dates| vec![T(id), T("Study visit"), T(dates), N(2.0)];
+    work.xlsx("register.xlsx", &[("Activities", vec![header.clone(), a("A-1", "04/03/2019 - 06/03/2019")])]);
+    work.xlsx("register_us.xlsx", &[("Sheet1", vec![header, a("B-1", "04/03/2019 - 04/05/2019")])]);
+    let (ind, run) = published(&work);
+    assert_eq!(sheet_counts(&run, "register_us.xlsx"), (1, 1, 0, 0));
+    // 4–6 March (3 days); B-1: 3–5 April (3 days): 2 × 3 + 2 × 3.
+    assert_eq!(value(&ind, "participant_days"), 12.0);
+    let april = work.run(&["run", "--quiet", "--period", "2019-04"]);
+    assert_eq!(code(&april), 0);
+    assert_eq!(value(&work.indicators("2019-04"), "activities_total"), 1.0);
+}
+
+#[test]
+fn surveymonkey_csv_has_the_same_two_header_rows() {
+    let work = Workdir::new();
+    register(&work);
+    let csv = concat!(
+        "Respondent ID,Collector ID,Start Date,End Date,IP Address,Email Address,First Name,Last Name,Custom Data 1,Please rate the workshop,,How likely is it that you would recommend this workshop to a colleague?\n",
+        ",,,,,,,,,Overall satisfaction,Relevance of the agenda,Response\n",
+        "114,41,06/10/2020 08:55:00 AM,06/10/2020 09:00:00 AM,192.0.2.1,,,,,Strongly agree,Agree,10\n",
+        "115,41,06/10/2020 09:55:00 AM,06/10/2020 10:00:00 AM,192.0.2.2,,,,,Strongly agree,Agree,9\n",
+        "116,41,06/10/2020 10:55:00 AM,06/10/2020 11:00:00 AM,192.0.2.3,,,,,Strongly agree,Disagree,9\n",
+        "117,41,06/10/2020 11:55:00 AM,06/10/2020 12:00:00 PM,192.0.2.4,,,,,Agree,Agree,7\n",
+        "118,41,06/10/2020 12:55:00 PM,06/10/2020 01:00:00 PM,192.0.2.5,,,,,Neither agree nor disagree,Strongly agree,2\n",
+    );
+    work.write("Workshop feedback TW-05.csv", csv.as_bytes());
+    let (ind, run) = published(&work);
+    assert_eq!(sheet_counts(&run, "Workshop feedback TW-05.csv"), (5, 5, 0, 0));
+    // As the xlsx replica: overall 5, 5, 5, 4, 3 and recommend 10, 9, 9, 7, 2.
+    assert_close(value(&ind, "satisfaction_top2"), 0.8, "top2");
+    assert_close(value(&ind, "nps"), 40.0, "nps");
+    assert!(!all_outputs(&work).contains("192.0.2."));
+}
+
+#[test]
+fn a_label_set_named_for_an_unknown_item_or_set_is_a_configuration_error() {
+    let work = Workdir::new();
+    register(&work);
+    work.config("[likert.scales]\norganisation_quality = \"quality_very_goood\"\n");
+    let out = work.run(&["run", "--quiet"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("quality_very_good"), "{}", stderr(&out));
+    work.config("[likert.scales]\nvenue = \"quality\"\n");
+    assert_eq!(code(&work.run(&["run", "--quiet"])), 2);
+}
+
+#[test]
+fn more_merged_ranges_than_can_be_filled_are_reported() {
+    use rust_xlsxwriter::{Format, Workbook};
+    let work = Workdir::new();
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Activities").unwrap();
+    for (c, h) in ["Activity ID", "Type of activity", "Start", "Notes"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    let plain = Format::new();
+    // 10 001 two-row merges in the notes column: one more than is filled.
+    for i in 0..10_001u32 {
+        let r = 1 + 2 * i;
+        for row in [r, r + 1] {
+            sheet.write_string(row, 0, format!("A-{row}")).unwrap();
+            sheet.write_string(row, 1, "Study visit").unwrap();
+            sheet.write_string(row, 2, "2019-03-03").unwrap();
+        }
+        sheet.merge_range(r, 3, r + 1, 3, "note", &plain).unwrap();
+    }
+    workbook.save(work.input("register.xlsx")).unwrap();
+    let (ind, run) = published(&work);
+    assert_eq!(value(&ind, "activities_total"), 20_002.0);
+    let merged: Vec<&Value> =
+        run["issues"].as_array().unwrap().iter().filter(|i| i["code"] == "merged_cells").collect();
+    assert_eq!(merged.len(), 1);
+    assert!(merged[0]["message"].as_str().unwrap().starts_with("1 merged range is"));
+}
