@@ -49,6 +49,9 @@ pub struct Response<'a> {
     pub experience: Option<Experience>,
     /// The respondent's recognised country (ISO code).
     pub country: Option<&'a str>,
+    /// The respondent's organisation type and role level (ids).
+    pub org_type: Option<&'a str>,
+    pub role_level: Option<&'a str>,
 }
 
 impl Answers {
@@ -135,6 +138,9 @@ pub struct Survey {
     /// By the respondent's recognised country (ISO code); hashed, as it is looked
     /// up for every response and only ever summed.
     pub by_country: FxHashMap<String, Answers>,
+    /// By the respondent's organisation type and role level (SPEC §13.1).
+    pub by_org_type: BTreeMap<String, Answers>,
+    pub by_role_level: BTreeMap<String, Answers>,
     /// Free-text comments in input order; kept only when `privacy.publish_comments` is on.
     pub comments: Vec<String>,
 }
@@ -152,6 +158,16 @@ impl Survey {
                 None => self.by_country.entry(code.to_string()).or_default().record(response),
             }
         }
+        for (groups, key) in
+            [(&mut self.by_org_type, response.org_type), (&mut self.by_role_level, response.role_level)]
+        {
+            if let Some(key) = key {
+                match groups.get_mut(key) {
+                    Some(answers) => answers.record(response),
+                    None => groups.entry(key.to_string()).or_default().record(response),
+                }
+            }
+        }
     }
 
     fn combine(&mut self, other: &Survey, sign: i8) {
@@ -161,6 +177,14 @@ impl Survey {
         }
         for (code, answers) in &other.by_country {
             self.by_country.entry(code.clone()).or_default().combine(answers, sign);
+        }
+        for (mine, theirs) in
+            [(&mut self.by_org_type, &other.by_org_type), (&mut self.by_role_level, &other.by_role_level)]
+        {
+            for (key, answers) in theirs {
+                mine.entry(key.clone()).or_default().combine(answers, sign);
+            }
+            mine.retain(|_, a| a.responses > 0);
         }
         self.by_experience.retain(|_, a| a.responses > 0);
         self.by_country.retain(|_, a| a.responses > 0);
@@ -179,7 +203,12 @@ impl Survey {
     /// Settle the participation aims against the activity's goals, in every group.
     pub fn resolve_aims(&mut self, goals: u32) {
         self.all.resolve_aims(goals);
-        self.by_experience.values_mut().chain(self.by_country.values_mut()).for_each(|a| a.resolve_aims(goals));
+        self.by_experience
+            .values_mut()
+            .chain(self.by_country.values_mut())
+            .chain(self.by_org_type.values_mut())
+            .chain(self.by_role_level.values_mut())
+            .for_each(|a| a.resolve_aims(goals));
     }
 }
 
@@ -198,6 +227,8 @@ mod tests {
             aims: 0b01,
             experience: Some(Experience::New),
             country: Some("DE"),
+            org_type: Some("state"),
+            role_level: None,
         };
         let second =
             Response { likert: &[4, 2], recommend: Some(10), aims: 0b10, country: Some("DE"), ..Response::default() };
@@ -211,6 +242,8 @@ mod tests {
         assert_eq!((all.intent, all.contacts), ([0, 1, 0], [0, 1]));
         assert_eq!(survey.by_country["DE"].responses, 2);
         assert_eq!(survey.by_experience[&Experience::New].responses, 1);
+        assert_eq!(survey.by_org_type["state"].responses, 1);
+        assert!(survey.by_role_level.is_empty());
         let twice = Answers::total([all, all]);
         assert_eq!((twice.responses, twice.likert[0][5], twice.recommend[10]), (4, 2, 2));
         // Against an activity with the second goal: both responses are eligible, one meets it.

@@ -50,6 +50,7 @@ fn lists(config: &Config) -> Vec<(&'static str, Vec<String>)> {
         ("Roles (list)", words(&["host", "participant", "presenter"])),
         ("Governance (list)", words(&["centralised", "federal", "regional"])),
         ("Countries (list)", countries),
+        ("Activity status (list)", words(&["delivered", "planned", "postponed", "cancelled"])),
     ]
 }
 
@@ -65,6 +66,7 @@ const ROLE_LEVELS: usize = 8;
 const ROLES: usize = 9;
 const GOVERNANCE: usize = 10;
 const COUNTRIES: usize = 11;
+const STATUSES: usize = 12;
 
 /// The columns of each dataset's template: header, note, kind.
 fn columns(dataset: DatasetKind, config: &Config) -> Vec<(String, String, Kind)> {
@@ -86,6 +88,11 @@ fn columns(dataset: DatasetKind, config: &Config) -> Vec<(String, String, Kind)>
             c("participants", "Number of people who attended.", Kind::Whole(0, 100_000)),
             c("cost_eur", "Total cost in euro.", Kind::Decimal),
             c("follow_up", "Any follow-up action recorded (leave empty if none).", Kind::Text),
+            c(
+                "status",
+                "delivered (default when empty), planned, postponed or cancelled. Only delivered activities count in the figures.",
+                Kind::List(STATUSES),
+            ),
             c("project", "Project or programme name (used by --split-by project).", Kind::Text),
         ],
         DatasetKind::Responses => {

@@ -126,12 +126,46 @@ pub struct Activity {
     pub project: Option<String>,
     pub component: Option<String>,
     pub expected_outcome: Option<String>,
+    /// Delivered (the default), or still in the pipeline (SPEC §13.2).
+    pub status: ActivityStatus,
     /// The survey responses to this activity, counted when the inputs are merged.
     pub survey: Survey,
     pub origin: Origin,
 }
 
+/// Where an activity stands (SPEC §13.2): only delivered ones enter the figures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ActivityStatus {
+    #[default]
+    Delivered,
+    Planned,
+    Postponed,
+    Cancelled,
+}
+
+impl ActivityStatus {
+    pub const ALL: [ActivityStatus; 4] =
+        [ActivityStatus::Delivered, ActivityStatus::Planned, ActivityStatus::Postponed, ActivityStatus::Cancelled];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActivityStatus::Delivered => "delivered",
+            ActivityStatus::Planned => "planned",
+            ActivityStatus::Postponed => "postponed",
+            ActivityStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<ActivityStatus> {
+        ActivityStatus::ALL.into_iter().find(|s| s.as_str() == id)
+    }
+}
+
 impl Activity {
+    pub fn delivered(&self) -> bool {
+        self.status == ActivityStatus::Delivered
+    }
+
     /// Length in days, counting both ends.
     pub fn days(&self) -> i64 {
         (self.end - self.start).num_days() + 1

@@ -5,18 +5,24 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::stats::share;
 use super::{group, group_by, Computed, Indicator, Population};
-use crate::model::Activity;
+use crate::model::{Activity, ActivityStatus};
 
 type Calc = fn(&[&Activity], &Population) -> Computed;
 
 /// Every activity-based indicator of the period.
 pub fn indicators(pop: &Population) -> BTreeMap<&'static str, Indicator> {
-    let with_breakdowns: [(&'static str, &'static str, Calc, &str); 9] = [
+    let with_breakdowns: [(&'static str, &'static str, Calc, &str); 10] = [
         ("activities_total", "output", activities_total, "no activities"),
         ("participants_total", "output", participants_total, "no activity records its number of participants"),
         ("participant_days", "output", participant_days, "no activity records its number of participants"),
         ("cost_total_eur", "output", cost_total, "no activity records its cost"),
         ("cost_per_participant_eur", "output", cost_per_participant, "no activity records both cost and participants"),
+        (
+            "cost_per_participant_day_eur",
+            "output",
+            cost_per_participant_day,
+            "no activity records both cost and participants",
+        ),
         ("followup_rate", "output", followup_rate, "no activities"),
         ("stated_goal_rate", "alignment", stated_goal_rate, "no activities"),
         ("goal_alignment_rate", "alignment", goal_alignment_rate, "no activities"),
@@ -33,22 +39,51 @@ pub fn indicators(pop: &Population) -> BTreeMap<&'static str, Indicator> {
     if let Some(indicator) = out.get_mut("goal_alignment_rate").filter(|_| !pop.headline_only) {
         indicator.breakdowns.insert("goal", by_goal(pop));
     }
+    out.insert("delivery_rate", delivery(pop));
     out.insert("countries_reached", Indicator::open("output", countries_reached(&pop.activities), "no activities"));
     out.insert("phases_covered", Indicator::open("output", phases_covered(pop), "no activities"));
     out
 }
 
-/// `activity_type` and `phase` groups (an activity counts in each of its phases).
-fn breakdowns(pop: &Population, calc: Calc) -> BTreeMap<&'static str, BTreeMap<String, super::Group>> {
+/// `activity_type`, `phase` (an activity counts in each of its phases) and
+/// `format` groups of `activities`.
+fn breakdowns_of(
+    pop: &Population,
+    activities: &[&Activity],
+    calc: Calc,
+) -> BTreeMap<&'static str, BTreeMap<String, super::Group>> {
     let mut out = BTreeMap::new();
-    let by_type = group_by(&pop.activities, |a| vec![a.kind.clone()]);
-    let by_phase = group_by(&pop.activities, |a| a.phases.clone());
-    for (name, groups) in [("activity_type", by_type), ("phase", by_phase)] {
+    let by_type = group_by(activities, |a| vec![a.kind.clone()]);
+    let by_phase = group_by(activities, |a| a.phases.clone());
+    let by_format = group_by(activities, |a| vec![a.format.clone()]);
+    for (name, groups) in [("activity_type", by_type), ("phase", by_phase), ("format", by_format)] {
         let groups: BTreeMap<String, super::Group> =
             groups.into_iter().map(|(key, members)| (key, group(calc(&members, pop), None))).collect();
         out.insert(name, groups);
     }
     out
+}
+
+fn breakdowns(pop: &Population, calc: Calc) -> BTreeMap<&'static str, BTreeMap<String, super::Group>> {
+    breakdowns_of(pop, &pop.activities, calc)
+}
+
+/// `delivery_rate` (SPEC §13.1): delivered / (delivered + postponed + cancelled)
+/// over the period's activities; planned ones are in neither.
+fn delivery(pop: &Population) -> Indicator {
+    let all: Vec<&Activity> = pop.activities.iter().chain(&pop.pipeline).copied().collect();
+    let mut indicator =
+        Indicator::open("output", delivery_rate(&all, pop), "no delivered, postponed or cancelled activities");
+    if !pop.headline_only {
+        indicator.breakdowns = breakdowns_of(pop, &all, delivery_rate);
+    }
+    indicator
+}
+
+fn delivery_rate(activities: &[&Activity], _: &Population) -> Computed {
+    let decided: Vec<&&Activity> = activities.iter().filter(|a| a.status != ActivityStatus::Planned).collect();
+    let delivered = decided.iter().filter(|a| a.delivered()).count();
+    Computed::real(share(delivered, decided.len()), decided.len())
 }
 
 fn activities_total(activities: &[&Activity], _: &Population) -> Computed {
@@ -97,6 +132,23 @@ fn cost_per_participant(activities: &[&Activity], _: &Population) -> Computed {
     let cost: f64 = both.iter().map(|(c, _)| c).sum();
     let people: u64 = both.iter().map(|(_, p)| p).sum();
     Computed::real(Some(cost / people as f64), both.len())
+}
+
+/// Σ cost / Σ participant-days over activities with a cost and participants > 0.
+fn cost_per_participant_day(activities: &[&Activity], _: &Population) -> Computed {
+    let both: Vec<(f64, u64)> = activities
+        .iter()
+        .filter_map(|a| match (a.cost_eur, a.participants) {
+            (Some(cost), Some(p)) if p > 0 => Some((cost, p * a.days() as u64)),
+            _ => None,
+        })
+        .collect();
+    if both.is_empty() {
+        return Computed::none(0);
+    }
+    let cost: f64 = both.iter().map(|(c, _)| c).sum();
+    let days: u64 = both.iter().map(|(_, d)| d).sum();
+    Computed::real(Some(cost / days as f64), both.len())
 }
 
 fn rate(activities: &[&Activity], test: impl Fn(&Activity) -> bool) -> Computed {

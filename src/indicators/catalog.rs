@@ -22,7 +22,7 @@ pub struct Entry {
     pub definition: &'static str,
 }
 
-pub const CATALOG: [Entry; 24] = [
+pub const CATALOG: [Entry; 28] = [
     Entry { id: "activities_total", label: "Activities", unit: Unit::Count, definition: "Number of activities that started in the period." },
     Entry { id: "participants_total", label: "Participants", unit: Unit::Count, definition: "Sum of participants over the activities that record it." },
     Entry { id: "participant_days", label: "Participant-days", unit: Unit::Count, definition: "Sum of participants × days (end − start + 1)." },
@@ -30,6 +30,8 @@ pub const CATALOG: [Entry; 24] = [
     Entry { id: "phases_covered", label: "Phases covered", unit: Unit::Count, definition: "Phases of the resettlement process with at least one activity." },
     Entry { id: "cost_total_eur", label: "Total cost (EUR)", unit: Unit::Euro, definition: "Sum of cost_eur." },
     Entry { id: "cost_per_participant_eur", label: "Cost per participant (EUR)", unit: Unit::Euro, definition: "Sum of cost / sum of participants, over activities with both and participants > 0." },
+    Entry { id: "cost_per_participant_day_eur", label: "Cost per participant-day (EUR)", unit: Unit::Euro, definition: "Sum of cost / sum of participant-days, over activities with a cost and participants > 0." },
+    Entry { id: "delivery_rate", label: "Activities delivered as planned", unit: Unit::Share, definition: "Delivered / (delivered + postponed + cancelled) activities of the period; planned ones are not yet counted." },
     Entry { id: "followup_rate", label: "Activities with a follow-up", unit: Unit::Share, definition: "Share of activities with a recorded follow-up action." },
     Entry { id: "stated_goal_rate", label: "Activities with a stated goal", unit: Unit::Share, definition: "Share of activities declaring at least one goal." },
     Entry { id: "goal_alignment_rate", label: "Activities aligned with their goals", unit: Unit::Share, definition: "Share of activities whose type supports every declared goal (MPI Table C-1); no stated goal counts as not aligned." },
@@ -41,11 +43,13 @@ pub const CATALOG: [Entry; 24] = [
     Entry { id: "new_contacts_rate", label: "Made new contacts", unit: Unit::Share, definition: "Share of new_contacts answers ≥ 1." },
     Entry { id: "aim_match_rate", label: "Aims matched the activity's goals", unit: Unit::Share, definition: "Among responses with a participation aim whose activity has goals: share whose aims meet a goal." },
     Entry { id: "applied_learning_rate", label: "Applied the learning (follow-up)", unit: Unit::Share, definition: "Share of follow-ups answering applied = yes or partly." },
+    Entry { id: "shared_internally_rate", label: "Shared the learning internally (follow-up)", unit: Unit::Share, definition: "Share of follow-ups answering shared_internally = yes, over those that answered it." },
     Entry { id: "further_contact_rate", label: "Stayed in contact (follow-up)", unit: Unit::Share, definition: "Share of follow-ups answering further_contact = yes." },
     Entry { id: "unique_participants", label: "Unique participants", unit: Unit::Count, definition: "Distinct participant ids in the attendance lists." },
     Entry { id: "repeat_participation_rate", label: "Came back for another activity", unit: Unit::Share, definition: "Share of unique participants attending two or more distinct activities." },
     Entry { id: "needs_expressed", label: "Needs expressed", unit: Unit::Count, definition: "Distinct (country, phase) needs in the needs questionnaires." },
     Entry { id: "needs_met_rate", label: "Needs met", unit: Unit::Share, definition: "Share of needs (c, p) with an activity whose participating countries include c and whose phases include p." },
+    Entry { id: "high_priority_needs_met_rate", label: "High-priority needs met", unit: Unit::Share, definition: "Share of high-priority needs (a row gives priority 1) with an activity whose participating countries include the country and whose phases include the phase." },
     Entry { id: "emerging_participation_share", label: "Participation of new and emerging countries", unit: Unit::Share, definition: "Share of participating-country places held by countries whose profile says new or emerging, over places with a known profile." },
 ];
 

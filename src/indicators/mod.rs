@@ -177,9 +177,10 @@ pub struct Trends {
 /// Compute [`Trends`] from the first to the last quarter with an activity.
 pub fn trends(data: &Dataset, config: &Config) -> Trends {
     use chrono::Datelike;
-    let (Some(first), Some(last)) =
-        (data.activities.iter().map(|a| a.start).min(), data.activities.iter().map(|a| a.start).max())
-    else {
+    let (Some(first), Some(last)) = (
+        data.activities.iter().filter(|a| a.delivered()).map(|a| a.start).min(),
+        data.activities.iter().filter(|a| a.delivered()).map(|a| a.start).max(),
+    ) else {
         return Trends::default();
     };
     let mut quarters = Vec::new();
@@ -203,6 +204,7 @@ pub fn trends(data: &Dataset, config: &Config) -> Trends {
             taxonomy: Taxonomy::from_config(config),
             data,
             activities: Vec::new(),
+            pipeline: Vec::new(),
             answers: Answers::default(),
             participants: Vec::new(),
             followups: Vec::new(),
@@ -210,15 +212,20 @@ pub fn trends(data: &Dataset, config: &Config) -> Trends {
         })
         .collect();
     for (activity, &q) in data.activities.iter().zip(&of_activity) {
-        buckets[q].activities.push(activity);
+        if activity.delivered() {
+            buckets[q].activities.push(activity);
+        } else {
+            buckets[q].pipeline.push(activity);
+        }
     }
     for bucket in &mut buckets {
         bucket.answers = Answers::total(bucket.activities.iter().map(|a| &a.survey.all));
     }
-    for participant in &data.participants {
+    let delivered = |index: usize| data.activities[index].delivered();
+    for participant in data.participants.iter().filter(|p| delivered(p.activity)) {
         buckets[of_activity[participant.activity]].participants.push(participant);
     }
-    for followup in &data.followups {
+    for followup in data.followups.iter().filter(|f| delivered(f.activity)) {
         buckets[of_activity[followup.activity]].followups.push(followup);
     }
     use rayon::prelude::*;
@@ -376,7 +383,10 @@ pub struct Population<'a> {
     pub config: &'a Config,
     pub taxonomy: Taxonomy,
     pub data: &'a Dataset,
+    /// The delivered activities of the period: the only ones the figures count.
     pub activities: Vec<&'a Activity>,
+    /// The period's activities that are planned, postponed or cancelled (SPEC §13.2).
+    pub pipeline: Vec<&'a Activity>,
     /// The survey responses to those activities, counted.
     pub answers: Answers,
     pub participants: Vec<&'a Participant>,
@@ -386,11 +396,15 @@ pub struct Population<'a> {
 }
 
 impl<'a> Population<'a> {
-    /// Activities starting in the period; responses, attendance and follow-ups follow them.
+    /// Delivered activities starting in the period; responses, attendance and
+    /// follow-ups follow them.
     pub fn new(data: &'a Dataset, config: &'a Config, period: &Period) -> Population<'a> {
-        let inside: Vec<bool> = data.activities.iter().map(|a| period.contains(a.start)).collect();
-        let activities: Vec<&Activity> = data.activities.iter().filter(|a| period.contains(a.start)).collect();
+        let inside: Vec<bool> = data.activities.iter().map(|a| period.contains(a.start) && a.delivered()).collect();
+        let activities: Vec<&Activity> =
+            data.activities.iter().zip(&inside).filter(|(_, i)| **i).map(|(a, _)| a).collect();
+        let pipeline = data.activities.iter().filter(|a| period.contains(a.start) && !a.delivered()).collect();
         Population {
+            pipeline,
             config,
             taxonomy: Taxonomy::from_config(config),
             data,
@@ -460,7 +474,17 @@ pub fn compute(data: &Dataset, config: &Config, period: &Period) -> Results {
 
 /// Breakdowns whose groups split the respondents, so that a published total minus
 /// the published groups would reveal a single hidden group.
-const PARTITIONS: [&str; 5] = ["activity_type", "activity", "quarter", "respondent_experience", "respondent_country"];
+const PARTITIONS: [&str; 9] = [
+    "activity_type",
+    "activity",
+    "quarter",
+    "respondent_experience",
+    "respondent_country",
+    "months_after",
+    "format",
+    "respondent_org_type",
+    "respondent_role_level",
+];
 
 /// When exactly one group is suppressed, also hide the smallest published group
 /// (ties by key), so the hidden one cannot be derived from the total.

@@ -42,6 +42,10 @@ pub fn section(pop: &Population) -> NeedSection {
         )
     };
     indicators.insert("needs_expressed", Indicator::open("needs", expressed, "no needs questionnaire"));
+    indicators.insert(
+        "high_priority_needs_met_rate",
+        Indicator::open("needs", high_priority_met(pop, &statuses), "no need has a priority"),
+    );
     indicators.insert("needs_met_rate", Indicator::open("needs", met_rate, "no needs questionnaire"));
     indicators.insert(
         "emerging_participation_share",
@@ -61,6 +65,18 @@ pub fn section(pop: &Population) -> NeedSection {
         })
         .collect();
     (indicators, statuses, matches)
+}
+
+/// Share of high-priority needs that are met: a need (c, p) is high-priority when
+/// one of its rows gives priority 1; no value when no need has a priority.
+fn high_priority_met(pop: &Population, statuses: &[NeedStatus]) -> Computed {
+    if pop.data.needs.iter().all(|n| n.priority.is_none()) {
+        return Computed::none(0);
+    }
+    let high: BTreeSet<(&str, &str)> =
+        pop.data.needs.iter().filter(|n| n.priority == Some(1)).map(|n| (n.country.key(), n.phase.as_str())).collect();
+    let met = statuses.iter().filter(|s| s.met && high.contains(&(s.country.as_str(), s.phase.as_str()))).count();
+    Computed::real(share(met, high.len()), high.len())
 }
 
 /// A phase's position in the process (its `#`); phases outside the taxonomy last.

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use super::stats::{answered, mean, median, nps, sample_sd, share, wilson};
 use super::{group, Computed, Group, Indicator, LikertItemResult, LikertStats, Population};
 use crate::answers::{Answers, LIKERT_LEVELS};
-use crate::model::YesPartlyNo;
+use crate::model::{Followup, YesPartlyNo};
 use crate::period::quarter_of;
 
 type Calc = fn(&Answers, &Population) -> Computed;
@@ -40,24 +40,18 @@ pub fn indicators(pop: &Population) -> (BTreeMap<&'static str, Indicator>, BTree
         }
         out.insert(id, indicator);
     }
-    out.insert(
-        "applied_learning_rate",
-        Indicator::survey(
-            "outcome",
-            followup_rate(pop, |f| f.applied.map(|a| a != YesPartlyNo::No)),
-            "no `applied` answers in follow-ups",
-            k,
-        ),
-    );
-    out.insert(
-        "further_contact_rate",
-        Indicator::survey(
-            "outcome",
-            followup_rate(pop, |f| f.further_contact),
-            "no `further_contact` answers in follow-ups",
-            k,
-        ),
-    );
+    let followup_specs: [(&'static str, FollowupAnswer, &str); 3] = [
+        ("applied_learning_rate", |f| f.applied.map(|a| a != YesPartlyNo::No), "no `applied` answers in follow-ups"),
+        ("further_contact_rate", |f| f.further_contact, "no `further_contact` answers in follow-ups"),
+        ("shared_internally_rate", |f| f.shared_internally, "no `shared_internally` answers in follow-ups"),
+    ];
+    for (id, answer, absent) in followup_specs {
+        let mut indicator = Indicator::survey("outcome", followup_share(&pop.followups, answer), absent, k);
+        if !pop.headline_only {
+            indicator.breakdowns = followup_breakdowns(pop, answer);
+        }
+        out.insert(id, indicator);
+    }
     let (unique, repeat) = attendance(pop);
     out.insert("unique_participants", Indicator::open("output", unique, "no attendance records"));
     out.insert("repeat_participation_rate", Indicator::open("outcome", repeat, "no attendance records"));
@@ -69,7 +63,7 @@ pub fn indicators(pop: &Population) -> (BTreeMap<&'static str, Indicator>, BTree
 type Groupings = Vec<(&'static str, BTreeMap<String, Answers>)>;
 
 fn groupings(pop: &Population) -> Groupings {
-    let mut maps: [BTreeMap<String, Answers>; 6] = Default::default();
+    let mut maps: [BTreeMap<String, Answers>; 9] = Default::default();
     let mut add = |map: usize, key: &str, answers: &Answers| match maps[map].get_mut(key) {
         Some(total) => total.add(answers),
         None => {
@@ -93,8 +87,25 @@ fn groupings(pop: &Population) -> Groupings {
             add(4, code, answers);
         }
         add(5, &quarter_of(activity.start), &survey.all);
+        add(6, &activity.format, &survey.all);
+        for (org_type, answers) in &survey.by_org_type {
+            add(7, org_type, answers);
+        }
+        for (role_level, answers) in &survey.by_role_level {
+            add(8, role_level, answers);
+        }
     }
-    let names = ["activity_type", "phase", "activity", "respondent_experience", "respondent_country", "quarter"];
+    let names = [
+        "activity_type",
+        "phase",
+        "activity",
+        "respondent_experience",
+        "respondent_country",
+        "quarter",
+        "format",
+        "respondent_org_type",
+        "respondent_role_level",
+    ];
     names.into_iter().zip(maps).collect()
 }
 
@@ -160,10 +171,54 @@ fn aim_match(answers: &Answers, _: &Population) -> Computed {
     Computed::real(share(matched as usize, eligible as usize), eligible as usize)
 }
 
-fn followup_rate(pop: &Population, answer: fn(&crate::model::Followup) -> Option<bool>) -> Computed {
-    let answers: Vec<bool> = pop.followups.iter().filter_map(|f| answer(f)).collect();
+/// A follow-up's answer to one question: yes-like or not, `None` when unanswered.
+type FollowupAnswer = fn(&Followup) -> Option<bool>;
+
+/// Share of follow-ups answering yes, over those that answered.
+fn followup_share(followups: &[&Followup], answer: FollowupAnswer) -> Computed {
+    let answers: Vec<bool> = followups.iter().filter_map(|f| answer(f)).collect();
     let yes = answers.iter().filter(|a| **a).count();
     Computed::real(share(yes, answers.len()), answers.len())
+}
+
+/// The Kirkpatrick level-3 horizon of a follow-up (SPEC §13.1).
+pub fn horizon(months_after: u32) -> &'static str {
+    match months_after {
+        0..=3 => "0-3",
+        4..=6 => "4-6",
+        7..=12 => "7-12",
+        _ => "13+",
+    }
+}
+
+/// The groups one follow-up falls in, for one breakdown.
+type GroupKeys<'a> = Box<dyn Fn(&Followup) -> Vec<String> + 'a>;
+
+/// Breakdowns of a follow-up indicator: by activity, activity type, phase,
+/// respondent country and `months_after` horizon; groups without answers are left out.
+fn followup_breakdowns(pop: &Population, answer: FollowupAnswer) -> BTreeMap<&'static str, BTreeMap<String, Group>> {
+    let k = pop.min_group();
+    let keys: [(&'static str, GroupKeys); 5] = [
+        ("activity", Box::new(|f| vec![f.activity_id.clone()])),
+        ("activity_type", Box::new(|f| vec![pop.activity(f.activity).kind.clone()])),
+        ("phase", Box::new(|f| pop.activity(f.activity).phases.clone())),
+        (
+            "respondent_country",
+            Box::new(|f| f.country.as_ref().and_then(|c| c.code()).map(str::to_string).into_iter().collect()),
+        ),
+        ("months_after", Box::new(|f| f.months_after.map(|m| horizon(m).to_string()).into_iter().collect())),
+    ];
+    keys.into_iter()
+        .map(|(name, key)| {
+            let groups = super::group_by(&pop.followups, |f| key(f))
+                .into_iter()
+                .map(|(group_key, members)| (group_key, followup_share(&members, answer)))
+                .filter(|(_, computed)| computed.n > 0)
+                .map(|(group_key, computed)| (group_key, group(computed, Some(k))))
+                .collect();
+            (name, groups)
+        })
+        .collect()
 }
 
 /// Distinct participants, and the share attending two or more distinct activities.

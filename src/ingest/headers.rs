@@ -67,6 +67,7 @@ fn builtin_columns(dataset: DatasetKind) -> Vec<(&'static str, &'static [&'stati
             ),
             ("cost_eur", &["cost", "costs", "cost eur", "cost in eur", "cost euro", "total cost", "eur"]),
             ("follow_up", &["follow up", "follow up action", "follow up actions", "follow up recorded"]),
+            ("status", &["activity status", "delivery status", "state of delivery"]),
         ],
         DatasetKind::Responses => vec![
             (

@@ -35,6 +35,9 @@ pub enum Link {
     Rejected(RejectedActivity),
     /// Nothing fits; the closest id, if one is close.
     Unknown(Option<String>),
+    /// A survey answer to an activity that is not delivered (SPEC §13.2): its id
+    /// and status.
+    NotDelivered(String, &'static str),
 }
 
 impl Link {
@@ -51,6 +54,12 @@ impl Link {
         let reference = reference.trim();
         Some(match self {
             Link::Exact(_) | Link::Matched(_) => return None,
+            Link::NotDelivered(id, status) => (
+                "activity_not_delivered",
+                format!(
+                    "`{reference}` is activity `{id}`, which the register lists as {status}; survey answers count only for delivered activities. If it took place, set its status to delivered. The row was not used."
+                ),
+            ),
             Link::Ambiguous(ids) => (
                 "ambiguous_activity",
                 format!(
@@ -94,6 +103,8 @@ pub struct Linker {
     compact: FxHashMap<String, Vec<usize>>,
     titles: FxHashMap<String, Vec<usize>>,
     rejected: FxHashMap<String, RejectedActivity>,
+    /// Accepted activities that are not delivered, with their status.
+    not_delivered: FxHashMap<String, &'static str>,
 }
 
 /// References longer than this are not searched for an id prefix.
@@ -126,6 +137,22 @@ impl Linker {
 
     pub fn contains(&self, id: &str) -> bool {
         self.exact.contains_key(id)
+    }
+
+    /// Mark accepted activities that are planned, postponed or cancelled.
+    pub fn with_statuses<'a>(mut self, not_delivered: impl IntoIterator<Item = (&'a str, &'static str)>) -> Linker {
+        self.not_delivered = not_delivered.into_iter().map(|(id, status)| (id.to_string(), status)).collect();
+        self
+    }
+
+    /// What a survey answer's reference links to: as [`Self::resolve`], and an
+    /// activity that is not delivered takes no answers.
+    pub fn resolve_response(&self, reference: &str) -> Link {
+        let link = self.resolve(reference);
+        match link.id().and_then(|id| self.not_delivered.get(id).map(|status| (id, *status))) {
+            Some((id, status)) => Link::NotDelivered(id.to_string(), status),
+            None => link,
+        }
     }
 
     /// What `reference` links to.

@@ -182,7 +182,8 @@ fn merge(mut results: Vec<FileResult>, mut issues: Vec<Issue>, context: &ParseCo
         .filter(|s| is_register(s))
         .flat_map(|s| s.rejected_activities.iter().cloned())
         .collect();
-    let linker = Linker::new(data.activities.iter().map(|a| (a.id.as_str(), a.title.as_deref())), rejected_rows);
+    let linker = Linker::new(data.activities.iter().map(|a| (a.id.as_str(), a.title.as_deref())), rejected_rows)
+        .with_statuses(data.activities.iter().filter(|a| !a.delivered()).map(|a| (a.id.as_str(), a.status.as_str())));
     let mut surveys = SurveyMerge::new(&results, context);
     let mut seen_countries = BTreeSet::new();
     for (index, file) in results.iter_mut().enumerate() {
@@ -295,6 +296,12 @@ impl<'a> SurveyMerge<'a> {
         let mut matched = Matched::default();
         if let Some(candidates) = sheet.candidates.take() {
             match settle_activity(linker, &candidates) {
+                Some((link @ Link::NotDelivered(..), spelling)) => {
+                    if sheet.count.rows_read > sheet.count.rows_skipped {
+                        reject_sheet_of(&file.file.path, sheet, &link, &spelling);
+                    }
+                    return;
+                }
                 Some((link, spelling)) => {
                     matched.note(&link, &spelling);
                     settled = link.id().map(str::to_string);
@@ -315,16 +322,23 @@ impl<'a> SurveyMerge<'a> {
             .map(|key| match &settled {
                 Some(id) => Some(id.clone()),
                 None => {
-                    let link = linker.resolve(key);
+                    let link = linker.resolve_response(key);
                     matched.note(&link, key);
                     link.id().map(str::to_string)
                 }
             })
             .collect();
         for (key, target) in responses.keys().iter().zip(&targets) {
-            if let Some(target) = target.as_ref().filter(|t| *t != key) {
-                if let Some(survey) = self.counted.remove(key) {
-                    self.counted.entry(target.clone()).or_default().add(&survey);
+            match target {
+                Some(target) if target != key => {
+                    if let Some(survey) = self.counted.remove(key) {
+                        self.counted.entry(target.clone()).or_default().add(&survey);
+                    }
+                }
+                Some(_) => {}
+                // Rejected rows (an activity not delivered, unknown…) count nowhere.
+                None => {
+                    self.counted.remove(key);
                 }
             }
         }
@@ -434,13 +448,18 @@ fn reject_link(file: &str, sheet: &mut SheetResult, row: u32, id: &str, link: &L
 /// (sheet, file stem, `input.activity_from`) that links, else the one accepted id
 /// the sheet name or file stem holds as a token. Returns the link and the name.
 fn settle_activity(linker: &Linker, candidates: &[String]) -> Option<(Link, String)> {
+    let links = |link: &Link| matches!(link, Link::Exact(_) | Link::Matched(_) | Link::NotDelivered(..));
     if let Some(found) = candidates.iter().find_map(|c| {
-        let link = linker.resolve(c);
-        link.id().is_some().then(|| (link, c.clone()))
+        let link = linker.resolve_response(c);
+        links(&link).then(|| (link, c.clone()))
     }) {
         return Some(found);
     }
-    candidates.iter().take(2).find_map(|name| linker.token_in(name).map(|id| (Link::Matched(id), name.clone())))
+    candidates.iter().take(2).find_map(|name| {
+        let id = linker.token_in(name)?;
+        let link = linker.resolve_response(&id);
+        Some((if matches!(link, Link::Exact(_)) { Link::Matched(id) } else { link }, name.clone()))
+    })
 }
 
 /// Spellings of activity ids that matched only after normalising, per sheet:
@@ -478,9 +497,18 @@ impl Matched {
     }
 }
 
-/// A responses sheet whose name names no known activity: every row is rejected
-/// with one issue.
-fn reject_sheet_without_activity(file: &str, sheet: &mut SheetResult) {
+/// A responses sheet whose name names an activity that is not delivered: every
+/// row is rejected with one issue.
+fn reject_sheet_of(file: &str, sheet: &mut SheetResult, link: &Link, name: &str) {
+    let Some((code, message)) = link.rejection(name) else { return };
+    let rows = clear_sheet(sheet);
+    let message = format!("{} (All {rows} rows of sheet `{}`.)", message, sheet.name);
+    sheet.issues.push(Issue::file(Severity::Error, code, file, message).in_sheet(&sheet.name));
+}
+
+/// Count every data row of a sheet as rejected, keeping only the sheet's own
+/// issues; returns the number of rows rejected.
+fn clear_sheet(sheet: &mut SheetResult) -> usize {
     let header_row = sheet.map.as_ref().map(|m| m.header_row + 1);
     sheet.issues.retain(|i| i.row.is_none() || i.row == header_row || i.code == "row_skipped");
     sheet.records = Dataset::default();
@@ -488,6 +516,13 @@ fn reject_sheet_without_activity(file: &str, sheet: &mut SheetResult) {
     let rows = sheet.count.rows_read - sheet.count.rows_skipped;
     sheet.count.rows_accepted = 0;
     sheet.count.rows_rejected = rows;
+    rows
+}
+
+/// A responses sheet whose name names no known activity: every row is rejected
+/// with one issue.
+fn reject_sheet_without_activity(file: &str, sheet: &mut SheetResult) {
+    let rows = clear_sheet(sheet);
     sheet.issues.push(
         Issue::file(
             Severity::Error,

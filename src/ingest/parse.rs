@@ -797,7 +797,7 @@ impl<'a> SheetParser<'a> {
                             self.responses.push(&resp, context.tallies);
                             return Some(());
                         };
-                        let link = filter.linker.resolve(&resp.activity_id);
+                        let link = filter.linker.resolve_response(&resp.activity_id);
                         if let Some((code, message)) = link.rejection(&resp.activity_id) {
                             // The row is not used at all: its other problems are not reported.
                             r.issues.clear();

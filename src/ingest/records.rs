@@ -16,7 +16,9 @@ use super::responses::{goal_bits, Parsed};
 use super::scales::ColumnScale;
 use super::values::{Problem, Vocab};
 use crate::config::DateOrder;
-use crate::model::{Activity, CountryProfile, Experience, Followup, Need, Origin, Participant, Place, YesPartlyNo};
+use crate::model::{
+    Activity, ActivityStatus, CountryProfile, Experience, Followup, Need, Origin, Participant, Place, YesPartlyNo,
+};
 use crate::quality::{Issue, Severity};
 
 /// Where a sheet is, for issues and origins.
@@ -425,6 +427,7 @@ pub fn activity(r: &mut RowReader) -> Option<Activity> {
         project: r.text("project"),
         component: r.text("component"),
         expected_outcome: r.text("expected_outcome"),
+        status: r.choice("status", |v| &v.statuses).and_then(|s| ActivityStatus::from_id(&s)).unwrap_or_default(),
         survey: Default::default(),
         origin: r.origin(),
     })
@@ -438,7 +441,7 @@ pub fn conflict(first: &Activity, later: &Activity, r: &RowReader) -> Option<(&'
     let place = |p: &Option<Place>| p.as_ref().map(|p| p.key().to_string()).unwrap_or_default();
     let date = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
     let start_column = if r.has("start_date") { "start_date" } else { "dates" };
-    let checks: [(&'static str, String, String); 14] = [
+    let checks: [(&'static str, String, String); 15] = [
         ("type", first.kind.clone(), later.kind.clone()),
         ("title", text(&first.title), text(&later.title)),
         (start_column, date(first.start), date(later.start)),
@@ -453,6 +456,7 @@ pub fn conflict(first: &Activity, later: &Activity, r: &RowReader) -> Option<(&'
         ("component", text(&first.component), text(&later.component)),
         ("expected_outcome", text(&first.expected_outcome), text(&later.expected_outcome)),
         ("follow_up", first.follow_up.to_string(), later.follow_up.to_string()),
+        ("status", first.status.as_str().to_string(), later.status.as_str().to_string()),
     ];
     checks.into_iter().find(|(column, a, b)| r.has(column) && a != b)
 }
@@ -487,14 +491,16 @@ pub fn response(
     let likert =
         items.iter().zip(scales).map(|((item, points), scale)| r.likert(item, *points, scale).unwrap_or(0)).collect();
     r.date("submitted_at", Severity::Warning);
-    r.choice("org_type", |v| &v.org_types);
-    r.choice("role_level", |v| &v.role_levels);
+    let org_type = r.choice("org_type", |v| &v.org_types);
+    let role_level = r.choice("role_level", |v| &v.role_levels);
     let aims = r.choices("participation_aim", |v| &v.goals);
     Some(Parsed {
         activity_id,
         response_id: r.text("response_id"),
         country: r.country_code("country"),
         experience: r.experience("experience"),
+        org_type,
+        role_level,
         likert,
         recommend: r.score_0_10("recommend"),
         intent: r.yes_partly_no("intent_to_apply"),

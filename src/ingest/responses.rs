@@ -30,6 +30,9 @@ pub struct Parsed {
     /// The respondent's recognised country (ISO code).
     pub country: Option<String>,
     pub experience: Option<Experience>,
+    /// The respondent's organisation type and role level (ids).
+    pub org_type: Option<String>,
+    pub role_level: Option<String>,
     /// Per Likert item (config order): the answer, 0 for none.
     pub likert: Vec<u8>,
     pub recommend: Option<u8>,
@@ -53,6 +56,8 @@ impl Parsed {
             aims: self.aims,
             experience: self.experience,
             country: self.country.as_deref(),
+            org_type: self.org_type.as_deref(),
+            role_level: self.role_level.as_deref(),
         }
     }
 }

@@ -92,6 +92,7 @@ pub struct Vocab {
     pub roles: Enumeration,
     pub governance: Enumeration,
     pub methods: Enumeration,
+    pub statuses: Enumeration,
     pub scales: LabelSets,
     missing: rustc_hash::FxHashSet<String>,
     countries: HashMap<String, Place>,
@@ -201,6 +202,15 @@ impl Vocab {
             ],
         );
 
+        let statuses = fixed(
+            "an activity status",
+            &[
+                ("delivered", &["done", "held", "completed", "took place", "implemented"]),
+                ("planned", &["scheduled", "upcoming", "foreseen", "to be held"]),
+                ("postponed", &["delayed", "rescheduled", "on hold"]),
+                ("cancelled", &["canceled", "called off", "dropped"]),
+            ],
+        );
         let mut missing: rustc_hash::FxHashSet<String> =
             crate::config::defaults::missing_tokens().iter().map(|t| normalise(t)).collect();
         missing.extend(config.likert.missing.iter().map(|t| normalise(t)));
@@ -217,6 +227,7 @@ impl Vocab {
             roles,
             governance,
             methods,
+            statuses,
             scales: LabelSets::new(config),
             missing,
             exact_places: super::countries::exact_table(config),

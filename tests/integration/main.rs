@@ -7,6 +7,7 @@ mod annotate;
 mod cli;
 mod corpus;
 mod direct;
+mod evaluation;
 mod exports;
 mod figures;
 mod hostile;

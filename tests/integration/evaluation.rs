@@ -1,0 +1,226 @@
+//! SPEC §13: the figures a funder's evaluation adds, each worked out by hand from
+//! a small register, survey, follow-up and needs fixture.
+
+use serde_json::Value;
+
+use crate::common::*;
+
+/// A1 training (2 days, 10 people, 2 000 EUR, in person), A2 study visit (3 days,
+/// 5 people, 3 000 EUR, online, "done"), A3 postponed, A4 cancelled, A5 planned,
+/// A6 delivered with 0 participants and 500 EUR.
+fn fixture() -> Workdir {
+    let work = Workdir::new();
+    work.config("[privacy]\nmin_group_size = 2\n");
+    let header = vec![
+        T("activity_id"),
+        T("type"),
+        T("start_date"),
+        T("end_date"),
+        T("participants"),
+        T("cost_eur"),
+        T("format"),
+        T("status"),
+        T("participating_countries"),
+        T("phases"),
+    ];
+    let a = |id, kind, start: (u16, u8, u8), end: (u16, u8, u8), n: V, cost: V, format, status, country, phase| {
+        vec![
+            T(id),
+            T(kind),
+            D(start.0, start.1, start.2),
+            D(end.0, end.1, end.2),
+            n,
+            cost,
+            T(format),
+            T(status),
+            T(country),
+            T(phase),
+        ]
+    };
+    work.xlsx(
+        "register.xlsx",
+        &[(
+            "Activities",
+            vec![
+                header,
+                a(
+                    "A1",
+                    "training",
+                    (2019, 1, 10),
+                    (2019, 1, 11),
+                    N(10.0),
+                    N(2000.0),
+                    "in person",
+                    "",
+                    "Germany",
+                    "reception",
+                ),
+                a(
+                    "A2",
+                    "study_visit",
+                    (2019, 2, 1),
+                    (2019, 2, 3),
+                    N(5.0),
+                    N(3000.0),
+                    "online",
+                    "done",
+                    "France",
+                    "selection_mission",
+                ),
+                a(
+                    "A3",
+                    "training",
+                    (2019, 3, 1),
+                    (2019, 3, 1),
+                    N(4.0),
+                    B,
+                    "in person",
+                    "postponed",
+                    "Italy",
+                    "reception",
+                ),
+                a("A4", "training", (2019, 4, 1), (2019, 4, 1), B, B, "in person", "cancelled", "Italy", "reception"),
+                a("A5", "training", (2019, 5, 1), (2019, 5, 1), B, B, "in person", "scheduled", "Italy", "reception"),
+                a(
+                    "A6",
+                    "study_visit",
+                    (2019, 6, 1),
+                    (2019, 6, 1),
+                    N(0.0),
+                    N(500.0),
+                    "in person",
+                    "delivered",
+                    "Spain",
+                    "reception",
+                ),
+            ],
+        )],
+    );
+    let r = |id, activity, org, overall: f64| vec![T(id), T(activity), T(org), T("operational"), N(overall)];
+    let f = |activity, months: V, shared, applied| vec![T(activity), months, T(shared), T(applied)];
+    work.xlsx(
+        "surveys.xlsx",
+        &[
+            (
+                "Responses",
+                vec![
+                    vec![T("response_id"), T("activity_id"), T("org_type"), T("role_level"), T("overall_satisfaction")],
+                    r("R1", "A1", "state", 5.0),
+                    r("R2", "A1", "state", 4.0),
+                    r("R3", "A1", "civil_society", 4.0),
+                    r("R4", "A1", "state", 3.0),
+                    r("R5", "A1", "NGO", 5.0),
+                    r("R6", "A3", "state", 1.0),
+                ],
+            ),
+            (
+                "Follow-ups",
+                vec![
+                    vec![T("activity_id"), T("months_after"), T("shared_internally"), T("applied")],
+                    f("A1", N(2.0), "yes", "yes"),
+                    f("A1", N(3.0), "no", "no"),
+                    f("A1", N(6.0), "yes", "partly"),
+                    f("A2", N(12.0), "yes", ""),
+                    f("A2", N(18.0), "", ""),
+                    f("A2", B, "no", ""),
+                    // A follow-up of a postponed activity is kept but counts nowhere.
+                    f("A3", N(1.0), "yes", "yes"),
+                ],
+            ),
+            (
+                "Needs",
+                vec![
+                    vec![T("country"), T("phase"), T("priority")],
+                    vec![T("Germany"), T("reception"), N(1.0)],
+                    vec![T("France"), T("selection_mission"), N(2.0)],
+                    vec![T("France"), T("reception"), N(1.0)],
+                    vec![T("Germany"), T("reception"), N(3.0)],
+                ],
+            ),
+        ],
+    );
+    work
+}
+
+fn published(work: &Workdir) -> Value {
+    let out = work.run(&["run", "--quiet"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    work.indicators("all")
+}
+
+fn group(ind: &Value, id: &str, breakdown: &str, key: &str) -> Value {
+    ind["indicators"][id]["breakdowns"][breakdown][key].clone()
+}
+
+#[test]
+fn only_delivered_activities_count_and_the_delivery_rate() {
+    let work = fixture();
+    let ind = published(&work);
+    // A1, A2, A6.
+    assert_eq!(value(&ind, "activities_total"), 3.0);
+    // Delivered A1, A2, A6 of delivered + postponed (A3) + cancelled (A4); A5 is planned.
+    assert_close(value(&ind, "delivery_rate"), 0.6, "delivery");
+    assert_eq!(ind["indicators"]["delivery_rate"]["n"], 5);
+    // Training: A1 of A1, A3, A4; study visits: A2 and A6.
+    assert_close(
+        group(&ind, "delivery_rate", "activity_type", "training")["value"].as_f64().unwrap(),
+        1.0 / 3.0,
+        "training",
+    );
+    assert_eq!(group(&ind, "delivery_rate", "activity_type", "study_visit")["value"], 1.0);
+    // R6 answers the postponed A3: rejected.
+    let run = work.run_json("all");
+    let issue = run["issues"].as_array().unwrap().iter().find(|i| i["code"] == "activity_not_delivered").unwrap();
+    assert_eq!(issue["row"], 7);
+    assert!(issue["message"].as_str().unwrap().contains("postponed"));
+}
+
+#[test]
+fn cost_per_participant_day() {
+    let ind = published(&fixture());
+    // (2 000 + 3 000) / (10 × 2 + 5 × 3); A6 has no participants, A3 no cost.
+    assert_close(value(&ind, "cost_per_participant_day_eur"), 5000.0 / 35.0, "cost per day");
+    assert_eq!(ind["indicators"]["cost_per_participant_day_eur"]["n"], 2);
+    assert_eq!(group(&ind, "cost_per_participant_day_eur", "format", "in_person")["value"], 100.0);
+    assert_eq!(group(&ind, "cost_per_participant_day_eur", "format", "online")["value"], 200.0);
+}
+
+#[test]
+fn follow_ups_by_horizon_and_shared_internally() {
+    let ind = published(&fixture());
+    // Yes: F1, F3, F4 of the five that answered (F5 did not).
+    assert_close(value(&ind, "shared_internally_rate"), 0.6, "shared");
+    assert_eq!(ind["indicators"]["shared_internally_rate"]["n"], 5);
+    // 0–3 months: F1 yes, F2 no; 4–6 and 7–12 one answer each, under the group size 2.
+    let early = group(&ind, "shared_internally_rate", "months_after", "0-3");
+    assert_eq!((early["value"].as_f64(), early["n"].as_u64()), (Some(0.5), Some(2)));
+    let mid = group(&ind, "shared_internally_rate", "months_after", "4-6");
+    assert_eq!((mid["suppressed"].as_bool(), mid["n"].as_u64()), (Some(true), Some(1)));
+    // F5 (18 months) did not answer: no 13+ group.
+    assert!(group(&ind, "shared_internally_rate", "months_after", "13+").is_null());
+    // Applied: yes, no, partly over A1's three.
+    assert_close(
+        group(&ind, "applied_learning_rate", "activity", "A1")["value"].as_f64().unwrap(),
+        2.0 / 3.0,
+        "applied",
+    );
+}
+
+#[test]
+fn response_breakdowns_by_organisation_type_and_format() {
+    let ind = published(&fixture());
+    // State: 5, 4, 3 (top two: 2 of 3); civil society: 4 and 5 (NGO is an alias).
+    let state = group(&ind, "satisfaction_top2", "respondent_org_type", "state");
+    assert_close(state["value"].as_f64().unwrap(), 2.0 / 3.0, "state");
+    assert_eq!(group(&ind, "satisfaction_top2", "respondent_org_type", "civil_society")["value"], 1.0);
+    assert_eq!(group(&ind, "satisfaction_top2", "respondent_role_level", "operational")["n"], 5);
+    assert_close(group(&ind, "satisfaction_top2", "format", "in_person")["value"].as_f64().unwrap(), 0.8, "format");
+}
+
+#[test]
+fn high_priority_needs() {
+    let ind = published(&fixture());
+    // High priority: (DE, reception) and (FR, reception); A1 brings Germany to reception.
+    assert_close(value(&ind, "high_priority_needs_met_rate"), 0.5, "high priority");
+    assert_eq!(ind["indicators"]["high_priority_needs_met_rate"]["n"], 2);
+}
