@@ -99,6 +99,24 @@ impl Period {
         })
     }
 
+    /// The part of this calendar period inside `outer` (its label stays this one's).
+    pub fn within(&self, outer: &Period) -> Period {
+        let later = |a: Option<NaiveDate>, b: Option<NaiveDate>| match (a, b) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        let earlier = |a: Option<NaiveDate>, b: Option<NaiveDate>| match (a, b) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        Period {
+            label: self.label.clone(),
+            start: later(self.start, outer.start),
+            end: earlier(self.end, outer.end),
+            kind: self.kind,
+        }
+    }
+
     /// Everything from the first activity up to the end of this period.
     pub fn cumulative(&self) -> Period {
         match self.end {

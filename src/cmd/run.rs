@@ -191,6 +191,7 @@ fn stage_spinner(interactive: bool, message: &str) -> ProgressBar {
 /// when asked for.
 fn evaluate(data: &Dataset, config: &Config, period: &Period, compare: bool, cumulative: bool) -> Results {
     let mut results = indicators::compute(data, config, period);
+    results.tracking = Some(indicators::tracking(data, config, period, &results));
     if compare {
         if let Some(previous) = period.previous() {
             indicators::attach_previous(&mut results, &indicators::compute(data, config, &previous));

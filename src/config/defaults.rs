@@ -267,3 +267,31 @@ pub fn organisations() -> Vec<String> {
         "Frontex",
     ])
 }
+
+/// The six OECD-DAC evaluation criteria, in report order (SPEC §13.4).
+pub const CRITERIA: [&str; 6] = ["relevance", "coherence", "effectiveness", "efficiency", "impact", "sustainability"];
+
+/// The indicators that inform each criterion by default; a Likert item is
+/// written `likert.<item>`.
+pub fn criteria() -> Vec<(&'static str, Vec<&'static str>)> {
+    vec![
+        (
+            "relevance",
+            vec![
+                "needs_met_rate",
+                "high_priority_needs_met_rate",
+                "aim_match_rate",
+                "stated_goal_rate",
+                "likert.agenda_relevance",
+            ],
+        ),
+        ("coherence", vec!["goal_alignment_rate", "phases_covered"]),
+        ("effectiveness", vec!["satisfaction_top2", "satisfaction_mean", "nps", "intent_to_apply_rate"]),
+        (
+            "efficiency",
+            vec!["cost_per_participant_eur", "cost_per_participant_day_eur", "response_rate", "delivery_rate"],
+        ),
+        ("impact", vec!["applied_learning_rate", "shared_internally_rate", "new_contacts_rate"]),
+        ("sustainability", vec!["further_contact_rate", "repeat_participation_rate", "followup_rate"]),
+    ]
+}

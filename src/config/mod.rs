@@ -38,6 +38,8 @@ pub struct Config {
     pub limits: LimitsConfig,
     /// Report title and template overrides.
     pub report: ReportConfig,
+    /// Which indicators inform each OECD-DAC criterion (SPEC §13.4).
+    pub criteria: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -49,6 +51,12 @@ pub struct ReportConfig {
     pub templates: Option<String>,
     /// Also write one report per value of this activity column; only `project`.
     pub split_by: Option<SplitBy>,
+    /// Who the report is for (SPEC §13.5): the programme, its funder and grant.
+    pub programme: Option<String>,
+    pub funder: Option<String>,
+    pub grant: Option<String>,
+    /// The date the figures speak for; the data's last activity end date when absent.
+    pub as_of: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -59,7 +67,15 @@ pub enum SplitBy {
 
 impl Default for ReportConfig {
     fn default() -> ReportConfig {
-        ReportConfig { title: "Peer-learning evaluation".to_string(), templates: None, split_by: None }
+        ReportConfig {
+            title: "Peer-learning evaluation".to_string(),
+            templates: None,
+            split_by: None,
+            programme: None,
+            funder: None,
+            grant: None,
+            as_of: None,
+        }
     }
 }
 
@@ -138,6 +154,9 @@ pub struct TargetConfig {
     /// Distance from the target still counted as `near`; default 10 % of the target.
     #[serde(default)]
     pub tolerance: Option<f64>,
+    /// Where the indicator stood before the programme (SPEC §13.3).
+    #[serde(default)]
+    pub baseline: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -432,11 +451,34 @@ impl Config {
                     .unwrap_or_default();
                 return Err((format!("targets.{id}"), format!("`{id}` is not an indicator{hint}")));
             }
-            if !target.target.is_finite() || target.tolerance.is_some_and(|t| !t.is_finite() || t < 0.0) {
+            if !target.target.is_finite()
+                || target.tolerance.is_some_and(|t| !t.is_finite() || t < 0.0)
+                || target.baseline.is_some_and(|b| !b.is_finite())
+            {
                 return Err((
                     format!("targets.{id}"),
-                    "target and tolerance must be finite numbers, tolerance ≥ 0".into(),
+                    "target, baseline and tolerance must be finite numbers, tolerance ≥ 0".into(),
                 ));
+            }
+        }
+        for (criterion, ids) in &self.criteria {
+            if !defaults::CRITERIA.contains(&criterion.as_str()) {
+                return Err((
+                    format!("criteria.{criterion}"),
+                    format!("`{criterion}` is not a criterion; use {}", defaults::CRITERIA.join(", ")),
+                ));
+            }
+            for id in ids {
+                let known = match id.strip_prefix("likert.") {
+                    Some(item) => self.likert.items.iter().any(|i| i.id == item),
+                    None => crate::indicators::indicator_ids().any(|known| known == id),
+                };
+                if !known {
+                    return Err((
+                        format!("criteria.{criterion}"),
+                        format!("`{id}` is not an indicator (a Likert item is written `likert.<item>`)"),
+                    ));
+                }
             }
         }
         for (code_key, code) in &self.countries.aliases {
@@ -450,6 +492,21 @@ impl Config {
             return Err(("weights".into(), "matching weights must be ≥ 0 and not all 0".into()));
         }
         Ok(())
+    }
+
+    /// The indicators of each criterion, in report order: `[criteria]` entries
+    /// replace the default list of their criterion.
+    pub fn criteria_map(&self) -> Vec<(&'static str, Vec<String>)> {
+        defaults::criteria()
+            .into_iter()
+            .map(|(criterion, ids)| {
+                let ids = match self.criteria.get(criterion) {
+                    Some(custom) => custom.clone(),
+                    None => ids.into_iter().map(str::to_string).collect(),
+                };
+                (criterion, ids)
+            })
+            .collect()
     }
 
     /// SHA-256 of the effective configuration (defaults included), as canonical JSON.

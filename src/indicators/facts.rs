@@ -32,6 +32,36 @@ pub struct ActivityFacts {
     pub comments: Vec<String>,
 }
 
+/// An activity of the period that is not delivered (SPEC §13.2), for the pipeline table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PipelineEntry {
+    pub id: String,
+    pub title: Option<String>,
+    pub kind: String,
+    pub start: chrono::NaiveDate,
+    pub status: &'static str,
+}
+
+/// The pipeline: planned activities first, then postponed and cancelled ones, each by start date.
+pub fn pipeline(pop: &Population) -> Vec<PipelineEntry> {
+    let mut entries: Vec<(crate::model::ActivityStatus, PipelineEntry)> = pop
+        .pipeline
+        .iter()
+        .map(|a| {
+            let entry = PipelineEntry {
+                id: a.id.clone(),
+                title: a.title.as_deref().map(mask),
+                kind: a.kind.clone(),
+                start: a.start,
+                status: a.status.as_str(),
+            };
+            (a.status, entry)
+        })
+        .collect();
+    entries.sort_by(|(sa, a), (sb, b)| (sa, a.start, &a.id).cmp(&(sb, b.start, &b.id)));
+    entries.into_iter().map(|(_, e)| e).collect()
+}
+
 static EMAIL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}").expect("valid regex"));
 static PHONE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\+?\d[\d\s().\-/]{6,}\d").expect("valid regex"));

@@ -96,6 +96,13 @@ pub struct Indicator {
     pub reason: Option<String>,
     pub target: Option<f64>,
     pub status: Option<Status>,
+    /// With a target (SPEC §13.3): the baseline, value / target and value − baseline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Option<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub percent_of_target: Option<Option<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change_from_baseline: Option<Option<f64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ci_low: Option<Option<f64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -255,6 +262,9 @@ impl Indicator {
             reason: computed.value.is_none().then(|| format!("no data: {absent}")),
             target: None,
             status: None,
+            baseline: None,
+            percent_of_target: None,
+            change_from_baseline: None,
             ci_low: None,
             ci_high: None,
             breakdowns: BTreeMap::new(),
@@ -370,6 +380,14 @@ pub struct Results {
     pub phase_gaps: Vec<String>,
     pub needs: Vec<NeedStatus>,
     pub matches: Vec<NeedMatches>,
+    /// The indicators that inform each OECD-DAC criterion (SPEC §13.4).
+    pub criteria: BTreeMap<&'static str, Vec<String>>,
+    /// Results against plan, year by year (filled by the run; SPEC §13.3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tracking: Option<Vec<TrackingRow>>,
+    /// The period's activities not delivered, for the pipeline table (SPEC §13.2).
+    #[serde(skip)]
+    pub pipeline: Vec<facts::PipelineEntry>,
     /// Facts per activity of the period, for the reports (not in indicators.json).
     #[serde(skip)]
     pub activities: Vec<facts::ActivityFacts>,
@@ -467,9 +485,63 @@ pub fn compute(data: &Dataset, config: &Config, period: &Period) -> Results {
         phase_gaps,
         needs,
         matches,
+        criteria: config.criteria_map().into_iter().collect(),
+        tracking: None,
+        pipeline: facts::pipeline(&pop),
         activities,
         trends: None,
     }
+}
+
+/// One row of the indicator performance tracking table (SPEC §13.3).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrackingRow {
+    pub indicator: &'static str,
+    pub baseline: Option<f64>,
+    pub target: f64,
+    pub direction: Direction,
+    /// The value of each calendar year of the period's data (`null` when none or suppressed).
+    pub years: BTreeMap<String, Option<Figure>>,
+    /// The value over the whole period.
+    pub value: Option<Figure>,
+    pub percent_of_target: Option<f64>,
+    pub status: Status,
+}
+
+/// The tracking table: each indicator with a target, its value in each calendar
+/// year of the period's delivered activities, and over the period.
+pub fn tracking(data: &Dataset, config: &Config, period: &Period, results: &Results) -> Vec<TrackingRow> {
+    use chrono::Datelike;
+    let years: std::collections::BTreeSet<i32> =
+        data.activities.iter().filter(|a| a.delivered() && period.contains(a.start)).map(|a| a.start.year()).collect();
+    let by_year: Vec<(String, Results)> = years
+        .iter()
+        .map(|year| {
+            let within = Period::year(*year).within(period);
+            (year.to_string(), compute(data, config, &within))
+        })
+        .collect();
+    config
+        .targets
+        .iter()
+        .filter_map(|(id, target)| {
+            let indicator = results.indicators.get(id.as_str())?;
+            let id = *results.indicators.keys().find(|k| **k == id.as_str())?;
+            Some(TrackingRow {
+                indicator: id,
+                baseline: target.baseline,
+                target: target.target,
+                direction: target.direction,
+                years: by_year
+                    .iter()
+                    .map(|(year, r)| (year.clone(), r.indicators.get(id).and_then(|i| i.value)))
+                    .collect(),
+                value: indicator.value,
+                percent_of_target: indicator.percent_of_target.flatten(),
+                status: indicator.status.unwrap_or(Status::NoData),
+            })
+        })
+        .collect()
 }
 
 /// Breakdowns whose groups split the respondents, so that a published total minus
@@ -510,9 +582,12 @@ pub fn secondary_suppression(groups: &mut BTreeMap<String, Group>) {
 fn apply_targets(indicators: &mut BTreeMap<&'static str, Indicator>, config: &Config) {
     for (id, target) in &config.targets {
         let Some(indicator) = indicators.get_mut(id.as_str()) else { continue };
+        let value = indicator.value.map(Figure::as_f64);
         indicator.target = Some(target.target);
-        indicator.status =
-            Some(status(indicator.value.map(Figure::as_f64), target.target, target.direction, target.tolerance));
+        indicator.status = Some(status(value, target.target, target.direction, target.tolerance));
+        indicator.baseline = Some(target.baseline);
+        indicator.percent_of_target = Some(value.filter(|_| target.target != 0.0).map(|v| v / target.target));
+        indicator.change_from_baseline = Some(value.zip(target.baseline).map(|(v, b)| v - b));
     }
 }
 

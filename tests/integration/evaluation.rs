@@ -224,3 +224,53 @@ fn high_priority_needs() {
     assert_close(value(&ind, "high_priority_needs_met_rate"), 0.5, "high priority");
     assert_eq!(ind["indicators"]["high_priority_needs_met_rate"]["n"], 2);
 }
+
+#[test]
+fn results_against_plan_and_the_tracking_table() {
+    let work = fixture();
+    work.config(concat!(
+        "[privacy]\nmin_group_size = 2\n",
+        "[targets.activities_total]\ntarget = 4\nbaseline = 1\n",
+        "[targets.cost_per_participant_day_eur]\ntarget = 100\ndirection = \"at_most\"\nbaseline = 150\n",
+        "[targets.nps]\ntarget = 0\n",
+    ));
+    let ind = published(&work);
+    let total = &ind["indicators"]["activities_total"];
+    // 3 of 4; 3 − 1.
+    assert_eq!((total["baseline"].as_f64(), total["percent_of_target"].as_f64()), (Some(1.0), Some(0.75)));
+    assert_eq!(total["change_from_baseline"], 2.0);
+    let cost = &ind["indicators"]["cost_per_participant_day_eur"];
+    assert_close(cost["percent_of_target"].as_f64().unwrap(), 5000.0 / 35.0 / 100.0, "percent");
+    assert_close(cost["change_from_baseline"].as_f64().unwrap(), 5000.0 / 35.0 - 150.0, "change");
+    // 142.9 is over 100 + 10 % at most: not met.
+    assert_eq!(cost["status"], "not_met");
+    // A target of 0 has no percentage; no baseline, no change.
+    let nps = &ind["indicators"]["nps"];
+    assert!(nps["percent_of_target"].is_null() && nps["baseline"].is_null() && nps["change_from_baseline"].is_null());
+    // Indicators without a target carry none of the three.
+    assert!(ind["indicators"]["delivery_rate"].get("baseline").is_none());
+    // The tracking table: one row per target, each calendar year of the data (2019 only).
+    let tracking = ind["tracking"].as_array().unwrap();
+    assert_eq!(tracking.len(), 3);
+    let row = tracking.iter().find(|r| r["indicator"] == "activities_total").unwrap();
+    assert_eq!(row["years"]["2019"], 3);
+    // 3 is under 4 − 10 %: not met.
+    assert_eq!((row["value"].as_f64(), row["status"].as_str()), (Some(3.0), Some("not_met")));
+}
+
+#[test]
+fn the_six_criteria_list_their_indicators() {
+    let work = fixture();
+    let ind = published(&work);
+    let criteria = ind["criteria"].as_object().unwrap();
+    assert_eq!(criteria.len(), 6);
+    assert_eq!(criteria["coherence"], serde_json::json!(["goal_alignment_rate", "phases_covered"]));
+    assert!(criteria["relevance"].as_array().unwrap().contains(&Value::from("likert.agenda_relevance")));
+    // `[criteria]` replaces one criterion's list; an unknown indicator is a configuration error.
+    work.config("[criteria]\nimpact = [\"applied_learning_rate\"]\n");
+    let ind = published(&work);
+    assert_eq!(ind["criteria"]["impact"], serde_json::json!(["applied_learning_rate"]));
+    assert_eq!(ind["criteria"]["coherence"], serde_json::json!(["goal_alignment_rate", "phases_covered"]));
+    work.config("[criteria]\nimpact = [\"happiness\"]\n");
+    assert_eq!(code(&work.run(&["run", "--quiet"])), 2);
+}
