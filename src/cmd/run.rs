@@ -72,8 +72,12 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
         });
         (engine.join().unwrap_or_else(|_| Err("the templates could not be compiled".to_string())), ingested)
     });
-    let ingested = ingested?;
+    let mut ingested = ingested?;
     bar.finish_and_clear();
+    // The evaluator's words, beside the configuration file.
+    let config_dir = args.common.config.as_deref().and_then(|p| p.parent()).unwrap_or(std::path::Path::new("config"));
+    let (narrative, narrative_issues) = report::narrative::load(&config_dir.join("narrative.md"));
+    ingested.issues.extend(narrative_issues);
     timings.insert("read", stage.elapsed().as_secs_f64());
 
     let counts = IssueCounts::of(&ingested.issues);
@@ -110,20 +114,29 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
     spinner.set_message("writing the workbook and the HTML report");
     let stage = Instant::now();
     let engine = engine.map_err(|m| Failure::new(exit::USAGE, m))?;
-    let render = |results: &Results| {
-        let input =
-            ReportInput { results, config: &config, files: &ingested.files, issues: &ingested.issues, engine: &engine };
+    let split = args.split_by.is_some() || config.report.split_by.is_some();
+    let projects = if split { split_by_project(&ingested.data) } else { Vec::new() };
+    let links: Vec<(String, String)> =
+        projects.iter().map(|(folder, name, _)| (name.clone(), folder.clone())).collect();
+    let render = |results: &Results, project: Option<&str>, splits: &[(String, String)]| {
+        let input = ReportInput {
+            results,
+            config: &config,
+            files: &ingested.files,
+            issues: &ingested.issues,
+            engine: &engine,
+            narrative: &narrative,
+            project,
+            splits,
+        };
         report::render(&input).map_err(|m| Failure::new(exit::USAGE, m))
     };
-    let mut files = render(&results)?;
-    let split = args.split_by.is_some() || config.report.split_by.is_some();
-    if split {
-        for (folder, subset) in split_by_project(&ingested.data) {
-            let mut results = evaluate(&subset, &config, &period, compare, cumulative);
-            results.trends = Some(indicators::trends(&subset, &config));
-            let rendered = render(&results)?;
-            files.extend(rendered.into_iter().map(|(path, bytes)| (PathBuf::from(&folder).join(path), bytes)));
-        }
+    let mut files = render(&results, None, &links)?;
+    for (folder, name, subset) in &projects {
+        let mut results = evaluate(subset, &config, &period, compare, cumulative);
+        results.trends = Some(indicators::trends(subset, &config));
+        let rendered = render(&results, Some(name), &[])?;
+        files.extend(rendered.into_iter().map(|(path, bytes)| (PathBuf::from(folder).join(path), bytes)));
     }
     timings.insert("render", stage.elapsed().as_secs_f64());
     timings.insert("total_before_publish", started.elapsed().as_secs_f64());
@@ -206,7 +219,7 @@ fn evaluate(data: &Dataset, config: &Config, period: &Period, compare: bool, cum
 /// One dataset per value of the activities' `project` (folder name, subset);
 /// responses, attendance and follow-ups follow their activity; needs and country
 /// profiles are shared.
-pub fn split_by_project(data: &Dataset) -> Vec<(String, Dataset)> {
+pub fn split_by_project(data: &Dataset) -> Vec<(String, String, Dataset)> {
     let mut projects: BTreeMap<String, Vec<&crate::model::Activity>> = BTreeMap::new();
     for activity in &data.activities {
         let name = activity.project.clone().unwrap_or_else(|| "no project".to_string());
@@ -237,7 +250,7 @@ pub fn split_by_project(data: &Dataset) -> Vec<(String, Dataset)> {
                 folder = format!("{base}_{k}");
                 k += 1;
             }
-            (folder, subset)
+            (folder, name, subset)
         })
         .collect()
 }

@@ -14,6 +14,7 @@ use handlebars::Handlebars;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::evaluation;
 use super::svg::{self, Bar, LikertRow};
 use super::view::{self, country_name, format_figure, value_text, IndicatorRow, Labels, Quality};
 use super::ReportInput;
@@ -188,6 +189,89 @@ struct ReportPage<'a> {
     previous_label: String,
     cumulative_label: String,
     trends: Vec<TrendChart>,
+    identity: evaluation::Identity,
+    splits: Vec<SplitLink>,
+    summary_text: String,
+    recommendations_text: String,
+    has_narrative: bool,
+    tracking: Option<TrackingView>,
+    criteria: Vec<evaluation::Criterion>,
+    horizons: Vec<HorizonView>,
+    horizons_svg: String,
+    pipeline: Vec<PipelineView>,
+    status_rule: &'static str,
+}
+
+#[derive(Serialize)]
+struct SplitLink {
+    name: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct TrackingView {
+    years: Vec<String>,
+    rows: Vec<TrackingRowView>,
+}
+
+#[derive(Serialize)]
+struct TrackingRowView {
+    label: String,
+    baseline: String,
+    target: String,
+    years: Vec<String>,
+    value: String,
+    percent: String,
+    status: &'static str,
+    status_key: &'static str,
+}
+
+#[derive(Serialize)]
+struct HorizonView {
+    label: String,
+    cells: Vec<evaluation::HorizonCell>,
+}
+
+#[derive(Serialize)]
+struct PipelineView {
+    id: String,
+    title: String,
+    kind: String,
+    start: String,
+    status: &'static str,
+}
+
+/// The §13 sections' view models, from the shared ones.
+fn tracking_view(results: &crate::indicators::Results) -> Option<TrackingView> {
+    let tracking = evaluation::tracking(results)?;
+    let rows = tracking
+        .rows
+        .iter()
+        .map(|row| TrackingRowView {
+            label: row.label.clone(),
+            baseline: row.text(row.baseline),
+            target: format!("{} {}", row.direction, format_figure(row.target, row.unit)),
+            years: row.years.iter().map(|v| row.text(*v)).collect(),
+            value: row.text(row.value),
+            percent: row.percent_of_target.map_or_else(|| "–".to_string(), |p| format!("{:.0} %", p * 100.0)),
+            status: row.status,
+            status_key: row.status_key,
+        })
+        .collect();
+    Some(TrackingView { years: tracking.years, rows })
+}
+
+fn horizons_chart(horizons: &[evaluation::Horizon]) -> String {
+    let rows: Vec<Bar> = horizons
+        .iter()
+        .map(|h| Bar {
+            label: evaluation::horizon_label(h.horizon),
+            value: h.cells[0].value,
+            interval: None,
+            note: format!("{} (n = {})", h.cells[0].text, h.cells[0].n),
+        })
+        .collect();
+    svg::bars("horizons", "Applied the learning, by months after the activity", &rows, 1.0, None)
 }
 
 #[derive(Serialize)]
@@ -217,6 +301,7 @@ struct SurveyRow {
 
 #[derive(Serialize)]
 struct ActivityPage<'a> {
+    identity: evaluation::Identity,
     css: &'a str,
     version: &'static str,
     period_label: String,
@@ -280,8 +365,40 @@ pub fn render(input: &ReportInput) -> Result<Vec<(String, Vec<u8>)>, String> {
         })
         .collect();
 
+    let horizons = evaluation::horizons(results, k);
     let page = ReportPage {
-        title: input.config.report.title.clone(),
+        title: match input.project {
+            Some(project) => format!("{} — {project}", input.config.report.title),
+            None => input.config.report.title.clone(),
+        },
+        identity: evaluation::identity(input.config, results, input.project),
+        splits: input
+            .splits
+            .iter()
+            .map(|(name, folder)| SplitLink { name: name.clone(), href: format!("{folder}/report.html") })
+            .collect(),
+        summary_text: input.narrative.section("summary"),
+        recommendations_text: input.narrative.section("recommendations"),
+        has_narrative: !input.narrative.sections.is_empty(),
+        tracking: tracking_view(results),
+        criteria: evaluation::criteria(results, input.config, input.narrative),
+        horizons_svg: if horizons.is_empty() { String::new() } else { horizons_chart(&horizons) },
+        horizons: horizons
+            .iter()
+            .map(|h| HorizonView { label: evaluation::horizon_label(h.horizon), cells: h.cells.clone() })
+            .collect(),
+        pipeline: results
+            .pipeline
+            .iter()
+            .map(|p| PipelineView {
+                id: p.id.clone(),
+                title: p.title.clone().unwrap_or_default(),
+                kind: labels.kind(&p.kind),
+                start: p.start.format("%-d %b %Y").to_string(),
+                status: p.status,
+            })
+            .collect(),
+        status_rule: evaluation::status_rule(),
         css,
         period_label: results.period.label.clone(),
         data_span: view::data_span(results),
@@ -355,6 +472,7 @@ pub fn render(input: &ReportInput) -> Result<Vec<(String, Vec<u8>)>, String> {
     let report = hb.render("report", &page).map_err(|err| format!("report template: {err}"))?;
     let mut files = vec![("report.html".to_string(), report.into_bytes())];
     let shared = PageContext {
+        identity: evaluation::identity(input.config, results, input.project),
         labels: &labels,
         css,
         taxonomy: crate::model::Taxonomy::from_config(input.config),
@@ -375,6 +493,7 @@ pub fn render(input: &ReportInput) -> Result<Vec<(String, Vec<u8>)>, String> {
 
 /// What every activity page shares, worked out once.
 struct PageContext<'a> {
+    identity: evaluation::Identity,
     labels: &'a Labels,
     css: &'a str,
     taxonomy: crate::model::Taxonomy,
@@ -431,6 +550,7 @@ fn activity_page<'a>(input: &ReportInput, a: &ActivityFacts, shared: &PageContex
         None => "No goal was declared for this activity.".to_string(),
     };
     ActivityPage {
+        identity: shared.identity.clone(),
         css: shared.css,
         version: env!("CARGO_PKG_VERSION"),
         period_label: results.period.label.clone(),

@@ -2,8 +2,10 @@
 //! `report.html` with one page per activity, `indicators.json` and `run.json`.
 //! Reports read only the results, the run's file accounting and its issues.
 
+pub mod evaluation;
 pub mod html;
 pub mod json;
+pub mod narrative;
 pub mod svg;
 pub mod view;
 pub mod xlsx;
@@ -23,6 +25,12 @@ pub struct ReportInput<'a> {
     pub issues: &'a [Issue],
     /// The compiled HTML templates.
     pub engine: &'a html::Engine,
+    /// The evaluator's words (`narrative.md` beside the config).
+    pub narrative: &'a narrative::Narrative,
+    /// The project of a `--split-by project` report; for the main report, the
+    /// split reports' (project, folder) to link to.
+    pub project: Option<&'a str>,
+    pub splits: &'a [(String, String)],
 }
 
 /// The suppression rule in words, for methodology sections.
