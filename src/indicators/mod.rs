@@ -96,6 +96,9 @@ pub struct Indicator {
     pub reason: Option<String>,
     pub target: Option<f64>,
     pub status: Option<Status>,
+    /// The target's direction, which says whether a change is better or worse.
+    #[serde(skip)]
+    pub direction: Option<Direction>,
     /// With a target (SPEC §13.3): the baseline, value / target and value − baseline.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<Option<f64>>,
@@ -262,6 +265,7 @@ impl Indicator {
             reason: computed.value.is_none().then(|| format!("no data: {absent}")),
             target: None,
             status: None,
+            direction: None,
             baseline: None,
             percent_of_target: None,
             change_from_baseline: None,
@@ -584,6 +588,7 @@ fn apply_targets(indicators: &mut BTreeMap<&'static str, Indicator>, config: &Co
         let Some(indicator) = indicators.get_mut(id.as_str()) else { continue };
         let value = indicator.value.map(Figure::as_f64);
         indicator.target = Some(target.target);
+        indicator.direction = Some(target.direction);
         indicator.status = Some(status(value, target.target, target.direction, target.tolerance));
         indicator.baseline = Some(target.baseline);
         indicator.percent_of_target = Some(value.filter(|_| target.target != 0.0).map(|v| v / target.target));

@@ -151,7 +151,10 @@ pub fn indicator_row(id: &str, indicator: &Indicator, min_group: usize) -> Indic
             .as_ref()
             .map(|p| value_text(p.value, p.suppressed, entry.unit, min_group))
             .unwrap_or_default(),
-        change: indicator.change.map(|c| change_text(c, entry.unit)).unwrap_or_default(),
+        change: indicator
+            .change
+            .map(|c| format!("{}{}", change_text(c, entry.unit), judgement(c, indicator.direction)))
+            .unwrap_or_default(),
         cumulative: indicator
             .cumulative
             .as_ref()
@@ -161,6 +164,19 @@ pub fn indicator_row(id: &str, indicator: &Indicator, min_group: usize) -> Indic
 }
 
 /// `▲ +3.2 pts`, `▼ −2`, `= 0`, or `–` when either value is missing.
+/// Whether a change is for the better, by the target's direction (SPEC §13.3);
+/// nothing where there is no target.
+pub fn judgement(change: Option<f64>, direction: Option<crate::config::Direction>) -> &'static str {
+    use crate::config::Direction;
+    match (change, direction) {
+        (Some(c), Some(Direction::AtLeast)) if c > 0.0 => " (better)",
+        (Some(c), Some(Direction::AtLeast)) if c < 0.0 => " (worse)",
+        (Some(c), Some(Direction::AtMost)) if c < 0.0 => " (better)",
+        (Some(c), Some(Direction::AtMost)) if c > 0.0 => " (worse)",
+        _ => "",
+    }
+}
+
 pub fn change_text(change: Option<f64>, unit: Unit) -> String {
     let Some(c) = change else { return "–".to_string() };
     let arrow = if c > 0.0 {
@@ -327,6 +343,12 @@ mod tests {
         assert_eq!(change_text(Some(-2.0), Unit::Count), "▼ -2");
         assert_eq!(change_text(Some(0.0), Unit::Count), "= +0");
         assert_eq!(change_text(None, Unit::Share), "–");
+        use crate::config::Direction;
+        assert_eq!(judgement(Some(0.1), Some(Direction::AtLeast)), " (better)");
+        assert_eq!(judgement(Some(0.1), Some(Direction::AtMost)), " (worse)");
+        assert_eq!(judgement(Some(-3.0), Some(Direction::AtMost)), " (better)");
+        assert_eq!(judgement(Some(0.1), None), "");
+        assert_eq!(judgement(Some(0.0), Some(Direction::AtLeast)), "");
     }
 
     #[test]

@@ -11,6 +11,7 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
+use super::evaluation;
 use super::view::{self, country_name, Labels};
 use super::ReportInput;
 use crate::indicators::catalog::{self, Unit};
@@ -150,29 +151,69 @@ pub fn workbook(input: &ReportInput) -> Result<Vec<u8>, XlsxError> {
         )?,
         None => ExcelDateTime::from_ymd(2000, 1, 1)?,
     };
-    wb.set_properties(&DocProperties::new().set_title("Peer-learning evaluation").set_creation_datetime(&created));
+    wb.set_properties(&DocProperties::new().set_title(workbook_title(input)).set_creation_datetime(&created));
     wb.set_zip_compression_level(2);
 
     summary(wb.add_worksheet().set_name("Summary")?, input, &labels, &s)?;
+    if let Some(tracking) = evaluation::tracking(input.results) {
+        against_plan(wb.add_worksheet().set_name("Against plan")?, &tracking, &s)?;
+    }
+    criteria(wb.add_worksheet().set_name("Criteria")?, input, &s)?;
     indicators(wb.add_worksheet().set_name("Indicators")?, input, &s)?;
     alignment(wb.add_worksheet().set_name("Alignment")?, input, &labels, &s)?;
     satisfaction(wb.add_worksheet().set_name("Satisfaction")?, input, &labels, &s)?;
     outcomes(wb.add_worksheet().set_name("Outcomes")?, input, &labels, &s)?;
+    let horizons = evaluation::horizons(input.results, input.config.privacy.min_group_size);
+    if !horizons.is_empty() {
+        follow_up_horizons(wb.add_worksheet().set_name("Follow-up horizons")?, &horizons, &s)?;
+    }
     trends(wb.add_worksheet().set_name("Trends")?, input, &s)?;
     needs(wb.add_worksheet().set_name("Needs & matching")?, input, &labels, &s)?;
     activities(wb.add_worksheet().set_name("Activities")?, input, &labels, &s)?;
+    if !input.results.pipeline.is_empty() {
+        pipeline(wb.add_worksheet().set_name("Pipeline")?, input, &labels, &s)?;
+    }
     quality(wb.add_worksheet().set_name("Data quality")?, input, &s)?;
     about(wb.add_worksheet().set_name("About")?, input, &s)?;
     wb.save_to_buffer()
 }
 
+/// `report.title`, with the project of a split report.
+fn workbook_title(input: &ReportInput) -> String {
+    match input.project {
+        Some(project) => format!("{} — {project}", input.config.report.title),
+        None => input.config.report.title.clone(),
+    }
+}
+
 fn summary(ws: &mut Worksheet, input: &ReportInput, labels: &Labels, s: &Styles) -> Result<(), XlsxError> {
     let k = input.config.privacy.min_group_size;
-    ws.write_string_with_format(0, 0, "Peer-learning evaluation", &s.title)?;
-    text(ws, 1, 0, &format!("Period: {} ({})", input.results.period.label, view::data_span(input.results)), s)?;
-    text(ws, 2, 0, &format!("Survey figures over fewer than {k} responses are not published."), s)?;
-    header(ws, 4, &["Indicator", "Value", "n", "Target", "Status"], &[44.0, 16.0, 8.0, 12.0, 10.0], s)?;
-    let mut row = 5;
+    let identity = evaluation::identity(input.config, input.results, input.project);
+    ws.write_string_with_format(0, 0, workbook_title(input), &s.title)?;
+    let mut line = 1;
+    for (label, value) in [("Programme", &identity.programme), ("Funder", &identity.funder), ("Grant", &identity.grant)]
+    {
+        if !value.is_empty() {
+            text(ws, line, 0, &format!("{label}: {value}"), s)?;
+            line += 1;
+        }
+    }
+    text(
+        ws,
+        line,
+        0,
+        &format!(
+            "Period: {} ({}); figures as of {}",
+            input.results.period.label,
+            view::data_span(input.results),
+            identity.as_of
+        ),
+        s,
+    )?;
+    text(ws, line + 1, 0, &format!("Survey figures over fewer than {k} responses are not published."), s)?;
+    let top = line + 3;
+    header(ws, top, &["Indicator", "Value", "n", "Target", "Status"], &[44.0, 16.0, 8.0, 12.0, 10.0], s)?;
+    let mut row = top + 1;
     for id in catalog::HEADLINE {
         let Some(ind) = input.results.indicators.get(id) else { continue };
         let entry = catalog::entry(id);
@@ -185,8 +226,8 @@ fn summary(ws: &mut Worksheet, input: &ReportInput, labels: &Labels, s: &Styles)
         text(ws, row, 4, view::status_text(ind.status), s)?;
         row += 1;
     }
-    status_formats(ws, 5, row - 1, 4, s)?;
-    ws.set_freeze_panes(5, 0)?;
+    status_formats(ws, top + 1, row - 1, 4, s)?;
+    ws.set_freeze_panes(top + 1, 0)?;
     row += 1;
     ws.write_string_with_format(row, 0, "Key findings", &s.title)?;
     for sentence in view::findings(input.results, labels, k) {
@@ -194,6 +235,136 @@ fn summary(ws: &mut Worksheet, input: &ReportInput, labels: &Labels, s: &Styles)
         text(ws, row, 0, &sentence, s)?;
     }
     Ok(())
+}
+
+/// The tracking table (SPEC §13.3): baseline, target, each year, the period, % of target, status.
+fn against_plan(ws: &mut Worksheet, tracking: &evaluation::Tracking, s: &Styles) -> Result<(), XlsxError> {
+    let mut headers: Vec<String> = ["Indicator", "Direction", "Baseline", "Target"].map(String::from).to_vec();
+    headers.extend(tracking.years.iter().cloned());
+    headers.extend(["Period", "% of target", "Change from baseline", "Status"].map(String::from));
+    let widths: Vec<f64> = headers.iter().enumerate().map(|(i, _)| if i == 0 { 40.0 } else { 12.0 }).collect();
+    let names: Vec<&str> = headers.iter().map(String::as_str).collect();
+    header(ws, 0, &names, &widths, s)?;
+    let number =
+        |ws: &mut Worksheet, row: u32, col: u16, value: Option<f64>, format: &Format| -> Result<(), XlsxError> {
+            if let Some(v) = value {
+                ws.write_number_with_format(row, col, v, format)?;
+            }
+            Ok(())
+        };
+    let mut row = 0;
+    for line in &tracking.rows {
+        row += 1;
+        let unit = s.unit(line.unit);
+        text(ws, row, 0, &line.label, s)?;
+        text(ws, row, 1, line.direction, s)?;
+        number(ws, row, 2, line.baseline, unit)?;
+        number(ws, row, 3, Some(line.target), unit)?;
+        let mut col = 4;
+        for value in &line.years {
+            number(ws, row, col, *value, unit)?;
+            col += 1;
+        }
+        number(ws, row, col, line.value, unit)?;
+        number(ws, row, col + 1, line.percent_of_target, &s.share)?;
+        number(ws, row, col + 2, line.change_from_baseline, unit)?;
+        text(ws, row, col + 3, line.status, s)?;
+    }
+    let last = headers.len() as u16 - 1;
+    status_formats(ws, 1, row.max(1), last, s)?;
+    text(ws, row + 2, 0, evaluation::status_rule(), s)?;
+    finish_table(ws, 0, row, last)
+}
+
+/// The six criteria: each indicator's line, and the evaluator's words as plain text.
+fn criteria(ws: &mut Worksheet, input: &ReportInput, s: &Styles) -> Result<(), XlsxError> {
+    header(
+        ws,
+        0,
+        &["Criterion", "Indicator", "Value", "n", "Target", "Status"],
+        &[16.0, 44.0, 22.0, 8.0, 12.0, 10.0],
+        s,
+    )?;
+    let mut row = 0;
+    let criteria = evaluation::criteria(input.results, input.config, input.narrative);
+    for criterion in &criteria {
+        for line in &criterion.lines {
+            row += 1;
+            text(ws, row, 0, &criterion.title, s)?;
+            text(ws, row, 1, &line.label, s)?;
+            text(ws, row, 2, &line.value, s)?;
+            ws.write_number(row, 3, line.n as f64)?;
+            text(ws, row, 4, &line.target, s)?;
+            text(ws, row, 5, line.status, s)?;
+        }
+    }
+    status_formats(ws, 1, row.max(1), 5, s)?;
+    finish_table(ws, 0, row, 5)?;
+    for (i, criterion) in criteria.iter().filter(|c| !c.narrative.is_empty()).enumerate() {
+        let note = row + 2 + i as u32;
+        text(ws, note, 0, &criterion.title, s)?;
+        text(ws, note, 1, &plain(&criterion.narrative), s)?;
+    }
+    Ok(())
+}
+
+/// Safe HTML of the narrative as plain text.
+fn plain(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let text = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Follow-up outcomes by months after the activity (Kirkpatrick level 3).
+fn follow_up_horizons(ws: &mut Worksheet, horizons: &[evaluation::Horizon], s: &Styles) -> Result<(), XlsxError> {
+    let headers = ["Months after", "Applied the learning", "n", "Shared internally", "n", "Stayed in contact", "n"];
+    header(ws, 0, &headers, &[14.0, 20.0, 8.0, 18.0, 8.0, 18.0, 8.0], s)?;
+    for (i, horizon) in horizons.iter().enumerate() {
+        let row = i as u32 + 1;
+        text(ws, row, 0, &evaluation::horizon_label(horizon.horizon), s)?;
+        for (j, cell) in horizon.cells.iter().enumerate() {
+            let col = 1 + 2 * j as u16;
+            match cell.value {
+                Some(v) => {
+                    ws.write_number_with_format(row, col, v, &s.share)?;
+                }
+                None => text(ws, row, col, &cell.text, s)?,
+            }
+            ws.write_number(row, col + 1, cell.n as f64)?;
+        }
+    }
+    finish_table(ws, 0, horizons.len() as u32, 6)
+}
+
+/// Planned, then postponed and cancelled activities of the period (SPEC §13.2).
+fn pipeline(ws: &mut Worksheet, input: &ReportInput, labels: &Labels, s: &Styles) -> Result<(), XlsxError> {
+    header(ws, 0, &["Activity", "Title", "Type", "Start", "Status"], &[12.0, 44.0, 24.0, 12.0, 12.0], s)?;
+    for (i, entry) in input.results.pipeline.iter().enumerate() {
+        let row = i as u32 + 1;
+        text(ws, row, 0, &entry.id, s)?;
+        text(ws, row, 1, entry.title.as_deref().unwrap_or(""), s)?;
+        text(ws, row, 2, &labels.kind(&entry.kind), s)?;
+        text(ws, row, 3, &entry.start.format("%Y-%m-%d").to_string(), s)?;
+        text(ws, row, 4, entry.status, s)?;
+    }
+    finish_table(ws, 0, input.results.pipeline.len() as u32, 4)
 }
 
 fn indicators(ws: &mut Worksheet, input: &ReportInput, s: &Styles) -> Result<(), XlsxError> {
@@ -243,6 +414,8 @@ fn indicators(ws: &mut Worksheet, input: &ReportInput, s: &Styles) -> Result<(),
             if let Some(Some(change)) = ind.change {
                 ws.write_number_with_format(row, 13, change, s.unit(entry.unit))?;
             }
+            let judged = view::judgement(ind.change.flatten(), ind.direction).trim_matches([' ', '(', ')']);
+            text(ws, row, 15, judged, s)?;
         }
         if let Some(cumulative) = &ind.cumulative {
             figure(ws, row, 14, cumulative.value, cumulative.suppressed, entry.unit, k, s)?;
@@ -252,13 +425,15 @@ fn indicators(ws: &mut Worksheet, input: &ReportInput, s: &Styles) -> Result<(),
     let previous = input.results.indicators.values().find_map(|i| i.previous.as_ref().map(|p| p.label.clone()));
     let cumulative = input.results.indicators.values().find_map(|i| i.cumulative.as_ref().map(|c| c.label.clone()));
     let last_col = match (&previous, &cumulative) {
-        (_, Some(_)) => 14,
-        (Some(_), None) => 13,
+        (Some(_), _) => 15,
+        (None, Some(_)) => 14,
         (None, None) => 11,
     };
     if let Some(label) = previous {
         ws.write_string_with_format(0, 12, format!("Previous ({label})"), &s.header)?;
         ws.write_string_with_format(0, 13, "Change", &s.header)?;
+        ws.write_string_with_format(0, 15, "Better or worse (by the target)", &s.header)?;
+        ws.set_column_width(15, 14.0)?;
         ws.set_column_width(12, 16.0)?;
         ws.set_column_width(13, 12.0)?;
     }

@@ -274,3 +274,55 @@ fn the_six_criteria_list_their_indicators() {
     work.config("[criteria]\nimpact = [\"happiness\"]\n");
     assert_eq!(code(&work.run(&["run", "--quiet"])), 2);
 }
+
+/// The fixture with targets, a programme, a narrative and `--compare previous`:
+/// the report a funder reads, rendered by headless Chromium.
+#[test]
+fn the_evaluation_sections_render_in_a_browser() {
+    let work = fixture();
+    work.config(concat!(
+        "[privacy]\nmin_group_size = 2\n",
+        "[report]\ntitle = \"Peer exchange evaluation\"\nprogramme = \"Test programme\"\nfunder = \"AMIF\"\ngrant = \"GA-123\"\n",
+        "[targets.activities_total]\ntarget = 4\nbaseline = 1\n",
+    ));
+    std::fs::write(
+        work.path().join("config/narrative.md"),
+        "## Relevance\n\nNeeds were **met**. <script>alert(1)</script>\n\n## Recommendations\n\n- Keep going\n\n## Venue\n\nNice.\n",
+    )
+    .unwrap();
+    let out = work.run(&["run", "--quiet", "--period", "2019", "--compare", "previous"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let run = work.run_json("2019");
+    assert!(run["issues"].as_array().unwrap().iter().any(|i| i["code"] == "narrative_heading"));
+    let report = work.path().join("output/2019/report.html");
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(!html.contains("<script>alert"), "narrative HTML is escaped");
+    let dom = crate::reports::dump_dom(&work, &report);
+    for needle in [
+        "id=\"plan\"",
+        "id=\"criteria\"",
+        "id=\"criterion-sustainability\"",
+        "id=\"horizons\"",
+        "id=\"pipeline\"",
+        "Test programme",
+        "funded by AMIF",
+        "grant GA-123",
+        "Needs were <strong>met</strong>",
+        "Keep going",
+        "Peer exchange evaluation",
+    ] {
+        assert!(dom.contains(needle), "{needle} is not in the rendered report");
+    }
+    // Planned A5 first, then postponed A3, then cancelled A4.
+    let (a5, a3, a4) = (dom.find(">A5<").unwrap(), dom.find(">A3<").unwrap(), dom.find(">A4<").unwrap());
+    assert!(a5 < a3 && a3 < a4);
+    // 2019 against 2018 (no activities): no change can be judged, so none is called better.
+    assert!(!dom.contains("(worse)"));
+    // The workbook's Summary names the programme; its title is report.title.
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(work.path().join("output/2019/evaluation.xlsx")).unwrap();
+    use calamine::Reader;
+    let summary = wb.worksheet_range("Summary").unwrap();
+    assert_eq!(summary.get((0, 0)), Some(&calamine::Data::String("Peer exchange evaluation".into())));
+    assert_eq!(summary.get((1, 0)), Some(&calamine::Data::String("Programme: Test programme".into())));
+    assert!(wb.sheet_names().contains(&"Pipeline".to_string()));
+}

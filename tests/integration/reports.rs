@@ -47,10 +47,13 @@ fn workbook_round_trips_through_calamine() {
         wb.sheet_names(),
         [
             "Summary",
+            "Against plan",
+            "Criteria",
             "Indicators",
             "Alignment",
             "Satisfaction",
             "Outcomes",
+            "Follow-up horizons",
             "Trends",
             "Needs & matching",
             "Activities",
@@ -58,6 +61,20 @@ fn workbook_round_trips_through_calamine() {
             "About"
         ]
     );
+    // SPEC §13: the tracking table with the sample's target of 55 activities, the
+    // six criteria, the follow-up horizons.
+    let plan = wb.worksheet_range("Against plan").unwrap();
+    let activities = plan.rows().find(|r| r[0] == Data::String("Activities".into())).unwrap();
+    assert_eq!(
+        (activities[3].clone(), activities[activities.len() - 4].clone()),
+        (Data::Float(55.0), Data::Float(23.0))
+    );
+    let criteria = wb.worksheet_range("Criteria").unwrap();
+    for title in ["Relevance", "Coherence", "Effectiveness", "Efficiency", "Impact", "Sustainability"] {
+        assert!(criteria.rows().any(|r| r[0] == Data::String(title.into())), "{title}");
+    }
+    let horizons = wb.worksheet_range("Follow-up horizons").unwrap();
+    assert_eq!(horizons.get_size().0, 5, "a header and four horizons");
     for name in wb.sheet_names() {
         let range = wb.worksheet_range(&name).unwrap();
         assert!(range.get_size().0 > 1, "sheet {name} is empty");
@@ -170,6 +187,20 @@ fn html_is_self_contained_and_accessible() {
     let page = std::fs::read_to_string(work.path().join("output/all/activities/SV-02.html")).unwrap();
     assert!(page.contains("Satisfied participants (top two)"));
     assert!(page.contains("Comments are not published"));
+}
+
+/// The DOM of `page` after headless Chromium has rendered it.
+pub fn dump_dom(work: &Workdir, page: &Path) -> String {
+    let browser = chromium().expect("Chromium is needed for this test (.ci/run installs Debian's chromium)");
+    let out = Command::new(browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+        .arg(format!("--user-data-dir={}", work.path().join("dom-profile").display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "chromium failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).to_string()
 }
 
 fn chromium() -> Option<PathBuf> {
