@@ -160,3 +160,12 @@ pub fn shared() -> Option<PathBuf> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
     path.is_dir().then_some(path)
 }
+
+/// A tool a test needs is missing: under `CI=true` the test fails (CI installs it);
+/// elsewhere it is skipped with a message saying what to install.
+pub fn tool_missing(what: &str) {
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{what} is not installed, and CI=true: .ci/run installs it");
+    }
+    eprintln!("SKIPPED: {what} is not installed");
+}

@@ -297,7 +297,7 @@ fn the_evaluation_sections_render_in_a_browser() {
     let report = work.path().join("output/2019/report.html");
     let html = std::fs::read_to_string(&report).unwrap();
     assert!(!html.contains("<script>alert"), "narrative HTML is escaped");
-    let dom = crate::reports::dump_dom(&work, &report);
+    let Some(dom) = crate::reports::dump_dom(&work, &report) else { return };
     for needle in [
         "id=\"plan\"",
         "id=\"criteria\"",
