@@ -52,13 +52,18 @@ pub const VALUE_MAX_CHARS: usize = 80;
 
 impl Issue {
     /// An issue about a whole file.
+    /// The message is made readable: e-mail addresses and phone numbers masked, and
+    /// every `quoted` value cut to [`VALUE_MAX_CHARS`], so a 40 000-character cell
+    /// is not repeated in full.
     pub fn file(severity: Severity, code: &'static str, file: &str, message: String) -> Issue {
-        Issue { severity, code, file: file.to_string(), sheet: None, row: None, column: None, value: None, message }
+        let message = shorten_quotes(&crate::text::mask_contacts(&message));
+        let file = crate::text::mask_contacts(file);
+        Issue { severity, code, file, sheet: None, row: None, column: None, value: None, message }
     }
 
     /// The same issue, placed on a sheet.
     pub fn in_sheet(mut self, sheet: &str) -> Issue {
-        self.sheet = Some(sheet.to_string());
+        self.sheet = Some(crate::text::mask_contacts(sheet));
         self
     }
 
@@ -76,7 +81,7 @@ impl Issue {
 
     /// The same issue, quoting the offending value.
     pub fn with_value(mut self, value: &str) -> Issue {
-        self.value = Some(truncate(value, VALUE_MAX_CHARS));
+        self.value = Some(truncate(&crate::text::mask_contacts(value), VALUE_MAX_CHARS));
         self
     }
 
@@ -110,6 +115,26 @@ pub fn column_letter(col0: u32) -> String {
 }
 
 /// Cut `text` to at most `max` characters, marking the cut with `…`.
+/// Cut every `` `quoted` `` part of a message longer than [`VALUE_MAX_CHARS`].
+pub fn shorten_quotes(message: &str) -> String {
+    if message.len() <= 4 * VALUE_MAX_CHARS {
+        return message.to_string();
+    }
+    let mut out = String::with_capacity(message.len().min(4096));
+    for (i, part) in message.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        // Odd parts are inside backticks.
+        if i % 2 == 1 {
+            out.push_str(&truncate(part, VALUE_MAX_CHARS));
+        } else {
+            out.push_str(&truncate(part, 20 * VALUE_MAX_CHARS));
+        }
+    }
+    out
+}
+
 pub fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         text.to_string()

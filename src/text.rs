@@ -4,7 +4,34 @@
 //! equal, so both headers and values are reduced to lower-case ASCII-ish words
 //! separated by single spaces before any lookup.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
+
+static EMAIL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}").expect("valid regex"));
+static PHONE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\+?\d[\d\s().\-/]{6,}\d").expect("valid regex"));
+/// A phone number written internationally (`+32 2 555 01 23`): the only form masked
+/// in data-quality messages, where dates and ids must stay readable.
+static INTERNATIONAL_PHONE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\+\d[\d\s().\-/]{6,}\d").expect("valid regex"));
+
+/// Replace e-mail addresses and phone numbers (free text: comments, titles).
+pub fn mask(text: &str) -> String {
+    let text = EMAIL.replace_all(text, "[e-mail removed]");
+    PHONE.replace_all(&text, "[phone removed]").to_string()
+}
+
+/// Replace e-mail addresses and international phone numbers, leaving dates and
+/// numbers as they are (data-quality messages and values).
+pub fn mask_contacts(text: &str) -> String {
+    if !text.contains('@') && !text.contains('+') {
+        return text.to_string();
+    }
+    let text = EMAIL.replace_all(text, "[e-mail removed]");
+    INTERNATIONAL_PHONE.replace_all(&text, "[phone removed]").to_string()
+}
 
 /// Lower-case, strip accents, turn every run of punctuation and whitespace into one
 /// space, trim. `"  Type of Activity: "` → `"type of activity"`.

@@ -38,6 +38,14 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
             return Err(Failure::new(exit::USAGE, "--jobs must be at least 1"));
         }
         // Only the first pool set in a process counts; tests call run() repeatedly.
+        // More threads than a few per core only costs memory (--jobs 100000 once started 10 700).
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let jobs = if jobs > 4 * cores {
+            eprintln!("warning: --jobs {jobs} is more than 4 per core; using {}", 4 * cores);
+            4 * cores
+        } else {
+            jobs
+        };
         let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs).build_global();
     }
     let interactive = !args.quiet && std::io::stderr().is_terminal();
@@ -225,7 +233,11 @@ pub fn split_by_project(data: &Dataset) -> Vec<(String, String, Dataset)> {
         let name = activity.project.clone().unwrap_or_else(|| "no project".to_string());
         projects.entry(name).or_default().push(activity);
     }
-    let mut used = std::collections::BTreeSet::from(["activities".to_string()]);
+    // A folder may never take the name of one of the report's own files.
+    let mut used: std::collections::BTreeSet<String> =
+        ["activities", "report.html", "evaluation.xlsx", "run.json", "indicators.json", "report.pdf"]
+            .map(String::from)
+            .into();
     projects
         .into_iter()
         .map(|(name, activities)| {
@@ -246,7 +258,7 @@ pub fn split_by_project(data: &Dataset) -> Vec<(String, String, Dataset)> {
             let base = folder_name(&name);
             let mut folder = base.clone();
             let mut k = 2;
-            while !used.insert(folder.clone()) {
+            while !used.insert(folder.to_lowercase()) {
                 folder = format!("{base}_{k}");
                 k += 1;
             }

@@ -2,9 +2,6 @@
 //! Free-text comments are included only when `privacy.publish_comments` is on, and
 //! then with e-mail addresses and phone numbers masked.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
 use serde::Serialize;
 
 use super::Population;
@@ -62,15 +59,7 @@ pub fn pipeline(pop: &Population) -> Vec<PipelineEntry> {
     entries.into_iter().map(|(_, e)| e).collect()
 }
 
-static EMAIL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}").expect("valid regex"));
-static PHONE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\+?\d[\d\s().\-/]{6,}\d").expect("valid regex"));
-
-/// Replace e-mail addresses and phone numbers.
-pub fn mask(text: &str) -> String {
-    let text = EMAIL.replace_all(text, "[e-mail removed]");
-    PHONE.replace_all(&text, "[phone removed]").to_string()
-}
+pub use crate::text::mask;
 
 pub fn activities(pop: &Population) -> Vec<ActivityFacts> {
     let publish = pop.config.privacy.publish_comments;
@@ -79,21 +68,22 @@ pub fn activities(pop: &Population) -> Vec<ActivityFacts> {
         .iter()
         .map(|a| ActivityFacts {
             id: a.id.clone(),
-            title: a.title.clone(),
+            // Free text from the register is published with contacts masked.
+            title: a.title.as_deref().map(mask),
             kind: a.kind.clone(),
             start: a.start,
             end: a.end,
             days: a.days(),
             format: a.format.clone(),
-            host: a.host_country.as_ref().map(|p| p.key().to_string()),
-            location: a.location.clone(),
-            participating: a.participating.iter().map(|p| p.key().to_string()).collect(),
+            host: a.host_country.as_ref().map(|p| crate::text::mask_contacts(p.key())),
+            location: a.location.as_deref().map(mask),
+            participating: a.participating.iter().map(|p| crate::text::mask_contacts(p.key())).collect(),
             phases: a.phases.clone(),
             goals: a.goals.clone(),
             participants: a.participants,
             cost_eur: a.cost_eur,
             follow_up: a.follow_up,
-            project: a.project.clone(),
+            project: a.project.as_deref().map(crate::text::mask_contacts),
             responses: a.survey.all.responses as usize,
             comments: if publish { a.survey.comments.iter().map(|c| mask(c)).collect() } else { Vec::new() },
         })

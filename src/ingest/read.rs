@@ -610,6 +610,24 @@ fn read_with_range(bytes: &[u8], extension: &str, limits: &LimitsConfig) -> Resu
 }
 
 fn read_csv(path: &Path, bytes: &[u8], limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
+    // Excel's "Unicode Text" is UTF-16 with a byte-order mark.
+    let utf16 = match bytes {
+        [0xFF, 0xFE, rest @ ..] => Some(String::from_utf16_lossy(
+            &rest.chunks_exact(2).map(|p| u16::from_le_bytes([p[0], p[1]])).collect::<Vec<_>>(),
+        )),
+        [0xFE, 0xFF, rest @ ..] => Some(String::from_utf16_lossy(
+            &rest.chunks_exact(2).map(|p| u16::from_be_bytes([p[0], p[1]])).collect::<Vec<_>>(),
+        )),
+        _ => None,
+    };
+    let decoded;
+    let bytes = match &utf16 {
+        Some(text) => {
+            decoded = text.clone().into_bytes();
+            decoded.as_slice()
+        }
+        None => bytes,
+    };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.contains(&0) {
         return Err("the file is not a text CSV file (it contains binary data)".into());

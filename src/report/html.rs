@@ -73,9 +73,10 @@ impl Engine {
 }
 
 /// A safe file name for an activity page: only letters, digits, `-` and `_`.
+/// At most 100 characters, so a long id never makes a name the file system refuses.
 pub fn page_name(id: &str) -> String {
     let mut name: String =
-        id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+        id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).take(100).collect();
     if name.is_empty() {
         name.push('_');
     }
@@ -92,7 +93,8 @@ pub fn page_names(activities: &[ActivityFacts]) -> BTreeMap<String, String> {
         let base = page_name(id);
         let mut name = base.clone();
         let mut k = 2;
-        while !used.insert(name.clone()) {
+        // Unique whatever the case, for file systems that ignore it.
+        while !used.insert(name.to_lowercase()) {
             name = format!("{base}_{k}");
             k += 1;
         }
@@ -756,6 +758,7 @@ mod tests {
         assert_eq!(page_name("../x"), "___x");
         assert_eq!(page_name("javascript:alert(1)"), "javascript_alert_1_");
         assert_eq!(page_name(""), "_");
+        assert_eq!(page_name(&"x".repeat(300)).len(), 100);
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! return. Suppressed figures read "fewer than N responses". The creation time is
 //! fixed to the data's last day so that reruns are byte-identical.
 
+use std::collections::BTreeMap;
+
 use rust_xlsxwriter::{
     Chart, ChartErrorBars, ChartErrorBarsType, ChartRange, ChartType, Color, ConditionalFormatCell,
     ConditionalFormatCellRule, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
@@ -74,8 +76,26 @@ pub fn needs_quote_prefix(text: &str) -> bool {
     text.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
-/// Write text from anywhere as a string cell, quote-prefixed when risky.
+/// Most issues of one code listed in the Data quality sheet.
+pub const ISSUES_PER_CODE: usize = 10_000;
+
+/// Excel's limit on the characters of one cell.
+const CELL_MAX_CHARS: usize = 32_767;
+
+/// A text cut to fit one Excel cell, saying so.
+fn fitted(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.len() <= CELL_MAX_CHARS || value.chars().count() <= CELL_MAX_CHARS {
+        return std::borrow::Cow::Borrowed(value);
+    }
+    let note = " … [cut at Excel's 32 767-character cell limit; the full text is in the input file]";
+    let kept: String = value.chars().take(CELL_MAX_CHARS - note.chars().count()).collect();
+    std::borrow::Cow::Owned(format!("{kept}{note}"))
+}
+
+/// Write text from anywhere as a string cell, quote-prefixed when risky, cut to
+/// Excel's cell limit (an output limit is handled here, never by failing the run).
 fn text(ws: &mut Worksheet, row: u32, col: u16, value: &str, s: &Styles) -> Result<(), XlsxError> {
+    let value = &*fitted(value);
     // Plain text takes the default style without a format look-up (a hash of the
     // whole format per cell, the workbook's largest cost).
     if needs_quote_prefix(value) {
@@ -896,7 +916,14 @@ fn quality(ws: &mut Worksheet, input: &ReportInput, s: &Styles) -> Result<(), Xl
         s,
     )?;
     let mut row = 0;
+    // At most ISSUES_PER_CODE rows per issue code; the rest are counted.
+    let mut per_code: BTreeMap<&str, usize> = BTreeMap::new();
     for issue in input.issues {
+        let seen = per_code.entry(issue.code).or_default();
+        *seen += 1;
+        if *seen > ISSUES_PER_CODE {
+            continue;
+        }
         row += 1;
         text(ws, row, 0, issue.severity.as_str(), s)?;
         text(ws, row, 1, issue.code, s)?;
@@ -913,6 +940,11 @@ fn quality(ws: &mut Worksheet, input: &ReportInput, s: &Styles) -> Result<(), Xl
         text(ws, 1, 0, "No data issues: every row of every file was accepted.", s)?;
     }
     finish_table(ws, 0, row.max(1), 7)?;
+    for (code, count) in per_code.iter().filter(|(_, n)| **n > ISSUES_PER_CODE) {
+        row += 1;
+        text(ws, row, 1, code, s)?;
+        text(ws, row, 7, &format!("and {} more `{code}` issues — all are in run.json", count - ISSUES_PER_CODE), s)?;
+    }
     // Rows accounted per file and sheet.
     let c = 9u16;
     for (i, (h, w)) in [

@@ -10,6 +10,7 @@ mod direct;
 mod evaluation;
 mod exports;
 mod figures;
+mod hardening;
 mod hostile;
 mod ingest;
 mod init;

@@ -1,0 +1,134 @@
+//! No data stops the run (issue 19): an output format's limit is handled where the
+//! output is written, long values are quoted short, contacts never leak, and odd
+//! names cannot break publishing. Each input is built here.
+
+use serde_json::Value;
+
+use crate::common::*;
+
+fn register_row(id: String, title: String, country: &str) -> Vec<V> {
+    vec![S(id), T("Study visit"), D(2019, 3, 3), S(title), S(country.to_string())]
+}
+
+fn header() -> Vec<V> {
+    vec![T("activity_id"), T("type"), T("start_date"), T("title"), T("host_country")]
+}
+
+#[test]
+fn a_title_longer_than_an_excel_cell_and_a_huge_bad_value() {
+    let work = Workdir::new();
+    // A CSV: no spreadsheet writer accepts a cell over Excel's limit.
+    let csv = format!(
+        "activity_id,type,start_date,title,host_country\nA-1,Study visit,2019-03-03,{},Germany\nB-1,Study visit,{},fine,Germany\n",
+        "t".repeat(32_768),
+        "9".repeat(40_000)
+    );
+    work.write("register.csv", csv.as_bytes());
+    let out = work.run(&["run", "--quiet"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // The workbook opens and the title is cut, saying so.
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(work.path().join("output/all/evaluation.xlsx")).unwrap();
+    let activities = wb.worksheet_range("Activities").unwrap();
+    let cut = activities.rows().flat_map(|r| r.iter()).find_map(|c| match c {
+        calamine::Data::String(s) if s.starts_with("ttt") => Some(s.clone()),
+        _ => None,
+    });
+    let cut = cut.expect("the title is in the workbook");
+    assert!(cut.chars().count() <= 32_767 && cut.contains("cell limit"), "{}", cut.len());
+    // The 40 000-character start date is quoted short in its message.
+    let run = work.run_json("all");
+    let issue = run["issues"].as_array().unwrap().iter().find(|i| i["code"] == "bad_date").unwrap();
+    assert!(issue["message"].as_str().unwrap().chars().count() < 400, "{}", issue["message"].as_str().unwrap().len());
+    assert!(issue["value"].as_str().unwrap().chars().count() <= 80);
+}
+
+#[test]
+fn e_mail_addresses_typed_anywhere_reach_no_output() {
+    let work = Workdir::new();
+    work.xlsx(
+        "register.xlsx",
+        &[(
+            "Activities",
+            vec![header(), register_row("A-1".into(), "Write to anna.k@example.gov".into(), "bert@example.gov")],
+        )],
+    );
+    work.xlsx(
+        "responses.xlsx",
+        &[(
+            "Responses",
+            vec![
+                vec![T("activity_id"), T("overall_satisfaction"), T("country"), T("role_level")],
+                vec![T("A-1"), T("carla@example.gov"), T("dora@example.gov"), T("+32 2 555 01 23")],
+            ],
+        )],
+    );
+    let out = work.run(&["run", "--quiet"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    for name in ["run.json", "indicators.json", "report.html"] {
+        let text = std::fs::read_to_string(work.path().join("output/all").join(name)).unwrap();
+        assert!(!text.contains("@example.gov"), "{name} holds an address");
+        assert!(!text.contains("555 01 23"), "{name} holds a phone number");
+    }
+    let (_, v) = work.validate();
+    assert!(!v.to_string().contains("@example.gov"));
+}
+
+#[test]
+fn names_that_could_break_publishing() {
+    let work = Workdir::new();
+    let long_id = "L".repeat(300);
+    let rows = vec![
+        vec![T("activity_id"), T("type"), T("start_date"), T("project")],
+        vec![S(long_id), T("Study visit"), D(2019, 3, 3), T("report.html")],
+        vec![T("A-2"), T("Study visit"), D(2019, 3, 4), T("run.json")],
+        vec![T("a-2"), T("Study visit"), D(2019, 3, 5), T("Run.json")],
+    ];
+    work.xlsx("register.xlsx", &[("Activities", rows)]);
+    let out = work.run(&["run", "--quiet", "--split-by", "project"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let all = work.path().join("output/all");
+    // The report's own files are still files, and each project has a folder of its own.
+    for name in ["report.html", "run.json", "evaluation.xlsx", "indicators.json"] {
+        assert!(all.join(name).is_file(), "{name}");
+    }
+    let folders: Vec<String> = std::fs::read_dir(&all)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir() && e.file_name() != "activities")
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(folders.len(), 3, "{folders:?}");
+    // A-2 and a-2 get pages whose names differ whatever the case.
+    let pages: Vec<String> = std::fs::read_dir(all.join("activities"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_lowercase())
+        .collect();
+    let unique: std::collections::BTreeSet<&String> = pages.iter().collect();
+    assert_eq!((pages.len(), unique.len()), (3, 3));
+    assert!(pages.iter().all(|p| p.len() <= 120));
+}
+
+#[test]
+fn a_utf16_csv_as_excel_saves_unicode_text() {
+    let work = Workdir::new();
+    let text = "activity_id\ttype\tstart_date\ttitle\nA-1\tStudy visit\t2019-03-03\tVisite à Lyon\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    work.write("register.csv", &bytes);
+    let out = work.run(&["run", "--quiet"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(value(&work.indicators("all"), "activities_total"), 1.0);
+    let report = std::fs::read_to_string(work.path().join("output/all/report.html")).unwrap();
+    assert!(report.contains("Visite à Lyon"));
+}
+
+#[test]
+fn too_many_jobs_are_capped_with_a_warning() {
+    let work = Workdir::new();
+    work.xlsx("register.xlsx", &[("Activities", vec![header(), register_row("A-1".into(), "x".into(), "Germany")])]);
+    let out = work.run(&["run", "--jobs", "100000"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("more than 4 per core"), "{}", stderr(&out));
+    let _: Value = work.indicators("all");
+}
