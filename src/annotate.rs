@@ -100,7 +100,9 @@ fn annotated(path: &Path, issues: &[&Issue], config: &Config) -> Result<Vec<u8>,
         let r = i as u32 + 1;
         let fill = Format::new().set_background_color(severity_colour(issue.severity));
         list.write_string_with_format(r, 0, issue.severity.as_str(), &fill)?;
-        list.write_string(r, 1, issue.sheet.as_deref().unwrap_or(""))?;
+        let sheet_text = issue.sheet.as_deref().unwrap_or("");
+        let format = if crate::report::xlsx::needs_quote_prefix(sheet_text) { &quoted } else { &plain };
+        list.write_string_with_format(r, 1, sheet_text, format)?;
         let sheet = issue.sheet.as_ref().and_then(|s| sheets.iter().position(|x| &x.name == s)).map(|p| &names[p]);
         if let (Some(sheet), Some(row)) = (sheet, issue.row) {
             let col = issue.column.as_deref().and_then(column_index).unwrap_or(0);

@@ -61,7 +61,8 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
 
     let mut timings = BTreeMap::new();
     let stage = Instant::now();
-    let total_files = crate::ingest::discover(&args.common.input).map(|(f, _)| f.len()).unwrap_or(0);
+    let total_files =
+        crate::ingest::discover(&args.common.input, config.input.follow_links).map(|(f, _)| f.len()).unwrap_or(0);
     let bar = if interactive {
         let bar = ProgressBar::new(total_files as u64);
         bar.set_style(
@@ -219,7 +220,8 @@ fn evaluate(data: &Dataset, config: &Config, period: &Period, compare: bool, cum
         }
     }
     if cumulative {
-        indicators::attach_cumulative(&mut results, &indicators::compute(data, config, &period.cumulative()));
+        let total = indicators::compute(data, config, &period.cumulative());
+        indicators::attach_cumulative(&mut results, &total, config.privacy.secondary_suppression);
     }
     results
 }

@@ -94,6 +94,8 @@ pub struct InputConfig {
     pub summary_labels: Vec<String>,
     /// Rows hidden in the workbook: read like any other (with a warning) or skipped.
     pub hidden_rows: HiddenRows,
+    /// Read files that are links leading out of the input folder.
+    pub follow_links: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -346,6 +348,18 @@ impl Config {
     /// # Errors
     /// Unreadable file, TOML syntax, unknown keys, bad values, inconsistent taxonomy.
     pub fn load(path: &Path, required: bool) -> Result<Config, ConfigError> {
+        // Only a regular file of sensible size is read (not a pipe, a device or a folder).
+        if let Ok(meta) = std::fs::metadata(path) {
+            if !meta.is_file() {
+                return Err(ConfigError(format!("config file `{}` is not a regular file", path.display())));
+            }
+            if meta.len() > 1024 * 1024 {
+                return Err(ConfigError(format!(
+                    "config file `{}` is larger than 1 MB; a configuration is a few kilobytes",
+                    path.display()
+                )));
+            }
+        }
         let source = match std::fs::read_to_string(path) {
             Ok(source) => source,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound && !required => {

@@ -133,6 +133,9 @@ pub struct Comparison {
     pub value: Option<Figure>,
     pub n: usize,
     pub suppressed: bool,
+    /// Hidden so that a figure suppressed in the period cannot be worked out from it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub secondary: bool,
 }
 
 impl Comparison {
@@ -142,6 +145,7 @@ impl Comparison {
             value: indicator.value,
             n: indicator.n,
             suppressed: indicator.suppressed,
+            secondary: false,
         }
     }
 }
@@ -158,11 +162,17 @@ pub fn attach_previous(current: &mut Results, previous: &Results) {
     }
 }
 
-/// Add `cumulative` to every indicator of `current`.
-pub fn attach_cumulative(current: &mut Results, cumulative: &Results) {
+/// Add `cumulative` to every indicator of `current`. With `secondary`
+/// suppression, the cumulative figure of an indicator suppressed in the period is
+/// hidden too: with the figure before the period it would give the period's away.
+pub fn attach_cumulative(current: &mut Results, cumulative: &Results, secondary: bool) {
     for (id, indicator) in current.indicators.iter_mut() {
         if let Some(total) = cumulative.indicators.get(id) {
-            indicator.cumulative = Some(Comparison::of(&cumulative.period.label, total));
+            let mut comparison = Comparison::of(&cumulative.period.label, total);
+            if secondary && indicator.suppressed && comparison.value.is_some() {
+                (comparison.value, comparison.suppressed, comparison.secondary) = (None, true, true);
+            }
+            indicator.cumulative = Some(comparison);
         }
     }
 }

@@ -74,9 +74,10 @@ pub struct Ingested {
 ///
 /// # Errors
 /// The input folder cannot be listed.
-pub fn discover(input: &Path) -> std::io::Result<(Vec<PathBuf>, Vec<Issue>)> {
+pub fn discover(input: &Path, follow_links: bool) -> std::io::Result<(Vec<PathBuf>, Vec<Issue>)> {
     let mut files = Vec::new();
     let mut issues = Vec::new();
+    let inside = std::fs::canonicalize(input)?;
     for entry in std::fs::read_dir(input)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().to_string();
@@ -85,10 +86,39 @@ pub fn discover(input: &Path) -> std::io::Result<(Vec<PathBuf>, Vec<Issue>)> {
             continue;
         }
         let path = entry.path();
-        if !path.is_file() {
+        let spreadsheet = EXTENSIONS.contains(&read::extension_of(&path).as_str());
+        let mut skip = |why: &str| {
+            issues.push(Issue::file(Severity::Info, "file_skipped", &name, format!("`{name}` {why}; it was skipped")))
+        };
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            match std::fs::canonicalize(&path) {
+                Err(_) => {
+                    skip("is a link to nothing (its target is missing)");
+                    continue;
+                }
+                Ok(target) if !follow_links && !target.starts_with(&inside) => {
+                    skip("is a link leading out of the input folder, which is not followed (set input.follow_links = true to read it)");
+                    continue;
+                }
+                Ok(_) => {}
+            }
+        }
+        let Ok(meta) = std::fs::metadata(&path) else {
+            skip("cannot be looked at");
+            continue;
+        };
+        if meta.is_dir() {
+            // Subfolders are not read; one named like a spreadsheet is worth a word.
+            if spreadsheet {
+                skip("is a folder, not a spreadsheet file; subfolders are not read");
+            }
             continue;
         }
-        if EXTENSIONS.contains(&read::extension_of(&path).as_str()) {
+        if !meta.is_file() {
+            skip("is not a regular file (a pipe, socket or device)");
+            continue;
+        }
+        if spreadsheet {
             files.push(path);
         } else {
             issues.push(Issue::file(
@@ -124,7 +154,7 @@ struct FileResult {
 /// # Errors
 /// The input folder cannot be listed.
 pub fn ingest(input: &Path, config: &Config, on_file: &(dyn Fn(&str) + Sync)) -> std::io::Result<Ingested> {
-    let (paths, issues) = discover(input)?;
+    let (paths, issues) = discover(input, config.input.follow_links)?;
     let tables = HeaderTables::new(config);
     let vocab = Vocab::new(config);
     let tallies = SharedTallies::default();

@@ -40,7 +40,7 @@ pub fn suppression_rule(min_group: usize) -> String {
             .to_string()
     } else {
         format!(
-            "Privacy: a survey figure (participant survey or follow-up) computed over fewer than {min_group} answers is not published; it reads \"fewer than {min_group} responses\". Respondent and participant identifiers never appear in the reports, and comments are published only when configured, with e-mail addresses and phone numbers removed."
+            "Privacy: a survey figure (participant survey or follow-up) computed over fewer than {min_group} answers is not published; it reads \"fewer than {min_group} responses\". With secondary suppression on, a figure hidden for the period also hides its cumulative figure, which with the earlier periods' figures would reveal it. Respondent and participant identifiers never appear in the reports, and comments are published only when configured, with e-mail addresses and phone numbers removed."
         )
     }
 }

@@ -132,3 +132,86 @@ fn too_many_jobs_are_capped_with_a_warning() {
     assert!(stderr(&out).contains("more than 4 per core"), "{}", stderr(&out));
     let _: Value = work.indicators("all");
 }
+
+#[test]
+fn odd_entries_of_the_input_folder_get_a_note() {
+    use std::os::unix::fs::symlink;
+    let work = Workdir::new();
+    work.xlsx("register.xlsx", &[("Activities", vec![header(), register_row("A-1".into(), "x".into(), "Germany")])]);
+    std::fs::create_dir(work.input("folder.xlsx")).unwrap();
+    symlink(work.path().join("missing.xlsx"), work.input("dangling.xlsx")).unwrap();
+    let outside = work.path().join("outside.csv");
+    std::fs::write(&outside, "activity_id,type,start_date\nB-1,Study visit,2019-03-03\n").unwrap();
+    symlink(&outside, work.input("outside.csv")).unwrap();
+    let fifo = work.input("pipe.csv");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let (_, v) = work.validate();
+    let skipped: Vec<&str> = v["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["code"] == "file_skipped")
+        .map(|i| i["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(skipped, ["dangling.xlsx", "folder.xlsx", "outside.csv", "pipe.csv"]);
+    // The link out of the folder is read when asked for.
+    work.config("[input]\nfollow_links = true\n");
+    let out = work.run(&["run", "--quiet"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(value(&work.indicators("all"), "activities_total"), 2.0);
+}
+
+#[test]
+fn a_config_that_is_not_a_regular_file_is_refused() {
+    let work = Workdir::new();
+    work.xlsx("register.xlsx", &[("Activities", vec![header(), register_row("A-1".into(), "x".into(), "Germany")])]);
+    std::fs::create_dir(work.path().join("config/peer-eval.toml")).unwrap();
+    let out = work.run(&["run", "--quiet"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("not a regular file"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_glob_against_a_long_name_is_quick() {
+    let work = Workdir::new();
+    let name = format!("{}.csv", "a".repeat(200));
+    work.write(&name, b"activity_id,type,start_date\nA-1,Study visit,2019-03-03\n");
+    work.config("[[input.map]]\nfile = \"*a*a*a*a*a*a*a*a*a*a*aZ\"\ndataset = \"responses\"\n");
+    // A backtracking matcher took 12.6 s on this name; the automaton answers at once.
+    let out = work.run(&["run", "--quiet"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // The pattern does not match (no Z): the file is read as the register it is.
+    assert_eq!(value(&work.indicators("all"), "activities_total"), 1.0);
+}
+
+#[test]
+fn a_cumulative_figure_does_not_reveal_a_suppressed_period() {
+    let work = Workdir::new();
+    work.config("[privacy]\nsecondary_suppression = true\n");
+    work.xlsx(
+        "register.xlsx",
+        &[(
+            "Activities",
+            vec![
+                header(),
+                vec![T("Q1"), T("Study visit"), D(2019, 2, 1), T("x"), T("Germany")],
+                vec![T("Q2"), T("Study visit"), D(2019, 5, 1), T("y"), T("Germany")],
+            ],
+        )],
+    );
+    // Q1: ten answers of 1 (top-two share 0); Q2: two answers of 5.
+    let mut rows = vec![vec![T("activity_id"), T("overall_satisfaction")]];
+    rows.extend((0..10).map(|_| vec![T("Q1"), N(1.0)]));
+    rows.extend((0..2).map(|_| vec![T("Q2"), N(5.0)]));
+    work.xlsx("responses.xlsx", &[("Responses", rows)]);
+    let out = work.run(&["run", "--quiet", "--period", "2019-Q2", "--compare", "previous", "--cumulative"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let top2 = &work.indicators("2019-Q2")["indicators"]["satisfaction_top2"];
+    assert_eq!(top2["suppressed"], true);
+    // Published, the cumulative 2/12 and Q1's 0/10 would give Q2's 2/2.
+    assert_eq!(top2["previous"]["value"], 0.0);
+    assert_eq!(
+        (top2["cumulative"]["value"].clone(), top2["cumulative"]["secondary"].clone()),
+        (Value::Null, Value::Bool(true))
+    );
+}
