@@ -36,6 +36,8 @@ pub struct Enumeration {
     /// Spellings exactly as listed (ids, labels, aliases): the common case, found
     /// without normalising.
     exact: HashMap<String, String>,
+    /// The label people know an id by, where it has one (`Study visit`).
+    labels: HashMap<String, String>,
 }
 
 impl Enumeration {
@@ -54,7 +56,23 @@ impl Enumeration {
         }
         // An exact spelling must mean what its normalised form means.
         exact.retain(|spelling, id| lookup.get(&normalise(spelling)) == Some(id));
-        Enumeration { what, ids, lookup, exact }
+        Enumeration { what, ids, lookup, exact, labels: HashMap::default() }
+    }
+
+    /// The same, where the first spelling of each entry is its label: suggestions
+    /// then name the label staff know (`Small-scale exchange`), not the id.
+    pub fn labelled<'a>(what: &'static str, entries: impl IntoIterator<Item = (&'a str, Vec<&'a str>)>) -> Enumeration {
+        let entries: Vec<(&str, Vec<&str>)> = entries.into_iter().collect();
+        let labels = entries
+            .iter()
+            .filter_map(|(id, spellings)| spellings.first().map(|l| (id.to_string(), l.to_string())))
+            .collect();
+        Enumeration { labels, ..Enumeration::new(what, entries) }
+    }
+
+    /// How to show an id to people: its label, or the id.
+    pub fn label<'s>(&'s self, id: &'s str) -> &'s str {
+        self.labels.get(id).map_or(id, String::as_str)
     }
 
     /// The id for `text`, or a message with the closest valid id.
@@ -73,7 +91,7 @@ impl Enumeration {
         let candidates: Vec<&str> = self.lookup.keys().map(String::as_str).collect();
         let hint = closest(text, candidates.iter().copied())
             .and_then(|c| self.lookup.get(c))
-            .map(|id| format!("; did you mean `{id}`?"))
+            .map(|id| format!("; did you mean `{}`?", self.label(id)))
             .unwrap_or_else(|| format!("; use one of: {}", self.ids.join(", ")));
         Err(Problem::new("unknown_value", format!("`{}` is not {}{hint}", text.trim(), self.what)))
     }
@@ -107,7 +125,7 @@ impl Vocab {
     pub fn new(config: &Config) -> Vocab {
         let tax = &config.taxonomy;
         let numbers: Vec<String> = tax.phases.iter().map(|p| p.number.to_string()).collect();
-        let phases = Enumeration::new(
+        let phases = Enumeration::labelled(
             "a phase",
             tax.phases.iter().zip(&numbers).map(|(p, n)| {
                 let mut aliases: Vec<&str> = vec![p.label.as_str(), n.as_str()];
@@ -116,7 +134,7 @@ impl Vocab {
             }),
         );
         let with_labels = |what, defs: &[crate::config::TermDef]| {
-            Enumeration::new(
+            Enumeration::labelled(
                 what,
                 defs.iter().map(|d| {
                     let mut aliases = vec![d.label.as_str()];
@@ -126,7 +144,7 @@ impl Vocab {
             )
         };
         let goals = with_labels("a goal", &tax.goals);
-        let activity_types = Enumeration::new(
+        let activity_types = Enumeration::labelled(
             "an activity type",
             tax.activity_types.iter().map(|t| {
                 let mut aliases = vec![t.label.as_str()];
@@ -704,7 +722,7 @@ mod tests {
             assert_eq!(v.activity_types.resolve(s), Ok("study_visit".to_string()));
         }
         let err = v.activity_types.resolve("Study vist").unwrap_err();
-        assert_eq!(err.message, "`Study vist` is not an activity type; did you mean `study_visit`?");
+        assert_eq!(err.message, "`Study vist` is not an activity type; did you mean `Study visit`?");
     }
 
     #[test]

@@ -461,7 +461,11 @@ pub fn render(input: &ReportInput) -> Result<Vec<(String, Vec<u8>)>, String> {
             .issues
             .iter()
             .take(ISSUES_SHOWN)
-            .map(|i| IssueRow { severity: i.severity.as_str(), location: i.location(), message: i.message.clone() })
+            .map(|i| IssueRow {
+                severity: i.severity.as_str(),
+                location: i.location(),
+                message: view::plain_message(&i.message),
+            })
             .collect(),
         issues_shown: input.issues.len().min(ISSUES_SHOWN),
         issues_more: input.issues.len().saturating_sub(ISSUES_SHOWN),
@@ -510,7 +514,10 @@ fn activity_page<'a>(input: &ReportInput, a: &ActivityFacts, shared: &PageContex
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let facts = vec![
         Fact { label: "Type", value: labels.kind(&a.kind) },
-        Fact { label: "Dates", value: format!("{} ({} days)", dates(a), a.days) },
+        Fact {
+            label: "Dates",
+            value: format!("{} ({} {})", dates(a), a.days, if a.days == 1 { "day" } else { "days" }),
+        },
         Fact { label: "Format", value: a.format.replace('_', " ") },
         Fact { label: "Host", value: a.host.as_deref().map(country_name).unwrap_or_default() },
         Fact { label: "Location", value: opt(&a.location) },

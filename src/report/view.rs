@@ -164,6 +164,19 @@ pub fn indicator_row(id: &str, indicator: &Indicator, min_group: usize) -> Indic
 }
 
 /// `▲ +3.2 pts`, `▼ −2`, `= 0`, or `–` when either value is missing.
+/// A data-quality message for people: `quoted` values in typographic quotes
+/// instead of Markdown backticks (run.json keeps the backticks).
+pub fn plain_message(message: &str) -> String {
+    let mut out = String::with_capacity(message.len() + 8);
+    for (i, part) in message.split('`').enumerate() {
+        if i > 0 {
+            out.push(if i % 2 == 1 { '“' } else { '”' });
+        }
+        out.push_str(part);
+    }
+    out
+}
+
 /// Whether a change is for the better, by the target's direction (SPEC §13.3);
 /// nothing where there is no target.
 pub fn judgement(change: Option<f64>, direction: Option<crate::config::Direction>) -> &'static str {
@@ -335,6 +348,12 @@ mod tests {
         assert_eq!(format_figure(-12.0, Unit::Nps), "-12");
         assert_eq!(value_text(None, true, Unit::Share, 5), "fewer than 5 responses");
         assert_eq!(value_text(None, false, Unit::Share, 5), "no data");
+    }
+
+    #[test]
+    fn messages_lose_their_backticks() {
+        assert_eq!(plain_message("`6` is not an answer on the 1–5 scale"), "“6” is not an answer on the 1–5 scale");
+        assert_eq!(plain_message("no quotes"), "no quotes");
     }
 
     #[test]

@@ -195,7 +195,31 @@ pub fn workbook(input: &ReportInput) -> Result<Vec<u8>, XlsxError> {
     }
     quality(wb.add_worksheet().set_name("Data quality")?, input, &s)?;
     about(wb.add_worksheet().set_name("About")?, input, &s)?;
+    let footer = print_footer(input);
+    for ws in wb.worksheets_mut() {
+        print_setup(ws, &footer)?;
+    }
     wb.save_to_buffer()
+}
+
+/// `&L` programme and period `&R` page X of Y, escaped for Excel's header codes.
+fn print_footer(input: &ReportInput) -> String {
+    let identity = evaluation::identity(input.config, input.results, input.project);
+    let who = if identity.programme.is_empty() { workbook_title(input) } else { identity.programme.clone() };
+    let left = format!("{who} · {}", input.results.period.label).replace('&', "&&");
+    let left: String = left.chars().take(120).collect();
+    format!("&L{left}&RPage &P of &N")
+}
+
+/// Every sheet prints landscape on A4, one page wide, its header row repeated on
+/// each page, with the programme, period and page number in the footer.
+fn print_setup(ws: &mut Worksheet, footer: &str) -> Result<(), XlsxError> {
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_footer(footer);
+    ws.set_repeat_rows(0, 0)?;
+    Ok(())
 }
 
 /// `report.title`, with the project of a split report.
@@ -934,7 +958,7 @@ fn quality(ws: &mut Worksheet, input: &ReportInput, s: &Styles) -> Result<(), Xl
         }
         text(ws, row, 5, issue.column.as_deref().unwrap_or(""), s)?;
         text(ws, row, 6, issue.value.as_deref().unwrap_or(""), s)?;
-        text(ws, row, 7, &issue.message, s)?;
+        text(ws, row, 7, &view::plain_message(&issue.message), s)?;
     }
     if input.issues.is_empty() {
         text(ws, 1, 0, "No data issues: every row of every file was accepted.", s)?;

@@ -50,7 +50,7 @@ fn every_issue_is_marked_in_a_copy_and_the_originals_are_untouched() {
         .filter_map(|i| Some((i["row"].as_u64()?, i["column"].as_str()?.split(' ').next()?.to_string())))
         .collect();
     assert_eq!(notes.matches("<comment ").count(), cells.len());
-    assert!(notes.contains("did you mean `study_visit`?"));
+    assert!(notes.contains("did you mean `Study visit`?"));
     let mut sheet1 = String::new();
     zip.by_name("xl/worksheets/sheet1.xml").unwrap().read_to_string(&mut sheet1).unwrap();
     assert!(sheet1.contains("location=\"'Activities'!B2\""), "links go to the cells");

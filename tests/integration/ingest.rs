@@ -334,7 +334,7 @@ fn every_issue_code_with_its_place_and_fix() {
     };
     let typo = issue("unknown_value");
     assert_eq!((typo["row"].as_u64(), typo["column"].as_str()), (Some(2), Some("B (type)")));
-    assert!(typo["message"].as_str().unwrap().contains("did you mean `study_visit`?"), "{typo}");
+    assert!(typo["message"].as_str().unwrap().contains("did you mean `Study visit`?"), "{typo}");
     let date = issue("bad_date");
     assert_eq!(
         (date["row"].as_u64(), date["column"].as_str(), date["value"].as_str()),

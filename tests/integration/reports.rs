@@ -150,6 +150,37 @@ fn workbook_converts_with_libreoffice_where_installed() {
     assert!(csv.contains("Peer-learning evaluation"));
 }
 
+/// The sample workbook prints: LibreOffice turns it into a PDF of a bounded number
+/// of landscape A4 pages (99 before print settings; 33 with them, 19 of which are
+/// the long Outcomes list; the bound leaves room for the sample to grow a little).
+#[test]
+fn workbook_prints_to_a_bounded_number_of_pages() {
+    if Command::new("soffice").arg("--version").output().is_err() {
+        tool_missing("LibreOffice (soffice; Debian's libreoffice-calc-nogui)");
+        return;
+    }
+    let work = sample();
+    let profile = format!("-env:UserInstallation=file://{}/lo-profile", work.path().display());
+    let out = Command::new("soffice")
+        .arg(profile)
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(work.path())
+        .arg(work.path().join("output/all/evaluation.xlsx"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pdf = std::fs::read(work.path().join("evaluation.pdf")).unwrap();
+    let pages = pdf
+        .windows(b"/Type/Page".len() + 1)
+        .filter(|w| w.starts_with(b"/Type/Page") && w[b"/Type/Page".len()] != b's')
+        .count()
+        + pdf
+            .windows(b"/Type /Page".len() + 1)
+            .filter(|w| w.starts_with(b"/Type /Page") && w[b"/Type /Page".len()] != b's')
+            .count();
+    assert!((5..=40).contains(&pages), "the sample workbook prints on {pages} pages");
+}
+
 #[test]
 fn three_outputs_are_byte_identical_on_rerun() {
     let work = sample();

@@ -80,7 +80,7 @@ fn validate_lists_exactly_the_deliberate_mistakes() {
         assert!(issue["value"].is_string(), "every issue quotes its value: {issue}");
     }
     let text = String::from_utf8(work.run(&["validate"]).stdout).unwrap();
-    assert!(text.contains("did you mean `small_scale_exchange`?"), "{text}");
+    assert!(text.contains("did you mean `Small-scale exchange`?"), "{text}");
 }
 
 #[test]
