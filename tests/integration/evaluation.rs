@@ -326,3 +326,31 @@ fn the_evaluation_sections_render_in_a_browser() {
     assert_eq!(summary.get((1, 0)), Some(&calamine::Data::String("Programme: Test programme".into())));
     assert!(wb.sheet_names().contains(&"Pipeline".to_string()));
 }
+
+#[test]
+fn a_split_report_names_its_project_and_the_main_report_links_to_it() {
+    let work = Workdir::new();
+    let header = vec![T("activity_id"), T("type"), T("start_date"), T("project")];
+    work.xlsx(
+        "register.xlsx",
+        &[(
+            "Activities",
+            vec![
+                header,
+                vec![T("A1"), T("training"), D(2019, 1, 10), T("Resettlement Pilot")],
+                vec![T("A2"), T("training"), D(2019, 2, 10), T("Reception/Lab")],
+            ],
+        )],
+    );
+    let out = work.run(&["run", "--quiet", "--split-by", "project"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let main = std::fs::read_to_string(work.path().join("output/all/report.html")).unwrap();
+    assert!(
+        main.contains("href=\"Resettlement_Pilot/report.html\">Resettlement Pilot</a>"),
+        "the main report links to it"
+    );
+    assert!(main.contains("href=\"Reception_Lab/report.html\">Reception/Lab</a>"));
+    let split = std::fs::read_to_string(work.path().join("output/all/Resettlement_Pilot/report.html")).unwrap();
+    assert!(split.contains("<h1>Peer-learning evaluation — Resettlement Pilot</h1>"));
+    assert!(!split.contains("Reports per project"));
+}
