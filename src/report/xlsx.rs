@@ -394,7 +394,19 @@ fn follow_up_horizons(ws: &mut Worksheet, horizons: &[evaluation::Horizon], s: &
             ws.write_number(row, col + 1, cell.n as f64)?;
         }
     }
-    finish_table(ws, 0, horizons.len() as u32, 6)
+    // Applied learning by horizon: suppressed groups (text cells) draw no bar.
+    let last = horizons.len() as u32;
+    let mut chart = Chart::new(ChartType::Column);
+    chart.title().set_name("Applied the learning, by months after the activity");
+    chart
+        .add_series()
+        .set_name("Applied the learning")
+        .set_categories(("Follow-up horizons", 1, 0, last, 0))
+        .set_values(("Follow-up horizons", 1, 1, last, 1));
+    chart.y_axis().set_num_format("0%").set_min(0).set_max(1);
+    chart.legend().set_hidden();
+    ws.insert_chart(last + 2, 0, &chart)?;
+    finish_table(ws, 0, last, 6)
 }
 
 /// Planned, then postponed and cancelled activities of the period (SPEC §13.2).

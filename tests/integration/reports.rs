@@ -118,7 +118,7 @@ fn workbook_round_trips_through_calamine() {
 
     // Native charts, filters, frozen panes, percent formats, conditional formats.
     let names = zip_names(&path);
-    assert!(names.iter().filter(|n| n.starts_with("xl/charts/chart")).count() >= 4, "{names:?}");
+    assert!(names.iter().filter(|n| n.starts_with("xl/charts/chart")).count() >= 5, "{names:?}");
     let indicators_xml = zip_part(&path, "xl/worksheets/sheet2.xml").unwrap();
     assert!(indicators_xml.contains("<autoFilter"));
     assert!(indicators_xml.contains("state=\"frozen\""));
