@@ -45,6 +45,10 @@ pub struct Issue {
     pub value: Option<String>,
     /// Plain-language explanation that says what to fix.
     pub message: String,
+    /// The activity the row's record belongs to, once linked: split reports list
+    /// only their own project's issues. Not published.
+    #[serde(skip)]
+    pub activity: Option<String>,
 }
 
 /// Longest value quoted in an issue; longer ones are cut with an ellipsis.
@@ -58,7 +62,7 @@ impl Issue {
     pub fn file(severity: Severity, code: &'static str, file: &str, message: String) -> Issue {
         let message = shorten_quotes(&crate::text::mask_contacts(&message));
         let file = crate::text::mask_contacts(file);
-        Issue { severity, code, file, sheet: None, row: None, column: None, value: None, message }
+        Issue { severity, code, file, sheet: None, row: None, column: None, value: None, message, activity: None }
     }
 
     /// The same issue, placed on a sheet.

@@ -14,7 +14,7 @@ use crate::indicators::{self, Results};
 use crate::model::Dataset;
 use crate::period::Period;
 use crate::publish::{self, LockError};
-use crate::quality::IssueCounts;
+use crate::quality::{Issue, IssueCounts};
 use crate::report::html::Engine;
 use crate::report::json::{to_sorted_json, RunReport};
 use crate::report::{self, ReportInput};
@@ -127,12 +127,12 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
     let projects = if split { split_by_project(&ingested.data) } else { Vec::new() };
     let links: Vec<(String, String)> =
         projects.iter().map(|(folder, name, _)| (name.clone(), folder.clone())).collect();
-    let render = |results: &Results, project: Option<&str>, splits: &[(String, String)]| {
+    let render = |results: &Results, project: Option<&str>, splits: &[(String, String)], issues: &[Issue]| {
         let input = ReportInput {
             results,
             config: &config,
             files: &ingested.files,
-            issues: &ingested.issues,
+            issues,
             engine: &engine,
             narrative: &narrative,
             project,
@@ -140,11 +140,19 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
         };
         report::render(&input).map_err(|m| Failure::new(exit::USAGE, m))
     };
-    let mut files = render(&results, None, &links)?;
+    let mut files = render(&results, None, &links, &ingested.issues)?;
     for (folder, name, subset) in &projects {
         let mut results = evaluate(subset, &config, &period, compare, cumulative);
         results.trends = Some(indicators::trends(subset, &config));
-        let rendered = render(&results, Some(name), &[])?;
+        // A project's report lists the issues of its own activities' rows only.
+        let ids: std::collections::HashSet<&str> = subset.activities.iter().map(|a| a.id.as_str()).collect();
+        let own: Vec<Issue> = ingested
+            .issues
+            .iter()
+            .filter(|i| i.activity.as_deref().is_some_and(|a| ids.contains(a)))
+            .cloned()
+            .collect();
+        let rendered = render(&results, Some(name), &[], &own)?;
         files.extend(rendered.into_iter().map(|(path, bytes)| (PathBuf::from(folder).join(path), bytes)));
     }
     timings.insert("render", stage.elapsed().as_secs_f64());

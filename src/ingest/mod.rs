@@ -279,7 +279,20 @@ fn merge(mut results: Vec<FileResult>, mut issues: Vec<Issue>, context: &ParseCo
         }
         files.push(file.file);
     }
+    let surveys_settled = std::mem::take(&mut surveys.settled);
     surveys.finish(&mut data, context.config);
+    // Row issues name their activity by its register id (stand-ins of sheets without
+    // `activity_id` resolve to their settled activity).
+    let mut settled: FxHashMap<String, String> = FxHashMap::default();
+    for (stand_in, id) in &surveys_settled {
+        settled.insert(stand_in.clone(), id.clone());
+    }
+    for issue in &mut issues {
+        if let Some(written) = issue.activity.take() {
+            issue.activity =
+                settled.get(&written).cloned().or_else(|| linker.resolve(&written).id().map(str::to_string));
+        }
+    }
     sort_records(&mut data);
     link(&mut data);
     let position = |issue: &Issue| match &issue.sheet {
@@ -307,6 +320,8 @@ struct SurveyMerge<'a> {
     seen: IdSet,
     /// Comments per activity id, in input order.
     comments: FxHashMap<String, Vec<String>>,
+    /// The activity settled for each stand-in id of a sheet without `activity_id`.
+    settled: FxHashMap<String, String>,
 }
 
 impl<'a> SurveyMerge<'a> {
@@ -317,6 +332,7 @@ impl<'a> SurveyMerge<'a> {
             counted: context.tallies.take(),
             seen: IdSet::with_capacity(count),
             comments: FxHashMap::default(),
+            settled: FxHashMap::default(),
         }
     }
 
@@ -344,6 +360,11 @@ impl<'a> SurveyMerge<'a> {
             }
         }
         let mut responses = std::mem::take(&mut sheet.responses);
+        if let Some(id) = &settled {
+            for key in responses.keys() {
+                self.settled.insert(key.clone(), id.clone());
+            }
+        }
         // Each key's activity: the settled one for a sheet without `activity_id`
         // (its rows were counted under a stand-in id), else the key's link.
         let targets: Vec<Option<String>> = responses

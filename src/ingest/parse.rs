@@ -836,6 +836,11 @@ impl<'a> SheetParser<'a> {
                 self.rejected_activities.push(RejectedActivity { id, file, sheet, row, reason });
             }
         }
+        // The row's activity, as written, for split reports (linked at the merge).
+        if !r.issues.is_empty() {
+            let activity = self.fixed_activity.clone().or_else(|| r.text("activity_id"));
+            r.issues.iter_mut().for_each(|i| i.activity = activity.clone());
+        }
         self.issues.append(&mut r.issues);
         if rejected {
             self.count.rows_rejected += 1;

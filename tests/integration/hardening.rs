@@ -215,3 +215,42 @@ fn a_cumulative_figure_does_not_reveal_a_suppressed_period() {
         (Value::Null, Value::Bool(true))
     );
 }
+
+#[test]
+fn a_split_report_lists_only_its_own_projects_issues() {
+    let work = Workdir::new();
+    work.xlsx(
+        "register.xlsx",
+        &[(
+            "Activities",
+            vec![
+                vec![T("activity_id"), T("type"), T("start_date"), T("project"), T("end_date")],
+                vec![T("A-1"), T("Study visit"), D(2019, 3, 3), T("North"), T("soon")],
+                vec![T("B-1"), T("Study visit"), D(2019, 3, 3), T("South"), T("later")],
+            ],
+        )],
+    );
+    work.xlsx(
+        "responses.xlsx",
+        &[(
+            "Responses",
+            vec![
+                vec![T("activity_id"), T("overall_satisfaction")],
+                vec![T("a_1"), T("eleven")],
+                vec![T("B-1"), T("twelve")],
+            ],
+        )],
+    );
+    let out = work.run(&["run", "--quiet", "--split-by", "project"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let north = std::fs::read_to_string(work.path().join("output/all/North/report.html")).unwrap();
+    let south = std::fs::read_to_string(work.path().join("output/all/South/report.html")).unwrap();
+    // Each project's bad end date and bad answer, and nothing of the other's.
+    assert!(north.contains("“soon”") && north.contains("“eleven”"), "{north}");
+    assert!(!north.contains("“later”") && !north.contains("“twelve”"));
+    assert!(south.contains("“later”") && south.contains("“twelve”"));
+    assert!(!south.contains("“soon”") && !south.contains("“eleven”"));
+    // The main report lists all of them.
+    let all = std::fs::read_to_string(work.path().join("output/all/report.html")).unwrap();
+    assert!(["“soon”", "“later”", "“eleven”", "“twelve”"].iter().all(|v| all.contains(v)));
+}
