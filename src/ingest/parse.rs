@@ -61,6 +61,8 @@ pub struct FileParser<'a> {
     current: Option<Current<'a>>,
     /// Reading again: only this sheet, rejecting what the filter says.
     again: Option<(usize, Filter<'a>)>,
+    /// What the reader noticed, for the sheet being read.
+    notes: Vec<Issue>,
 }
 
 /// The sheet being read.
@@ -77,7 +79,7 @@ enum Current<'a> {
 
 impl<'a> FileParser<'a> {
     pub fn new(index: usize, file: &'a str, context: &'a ParseContext<'a>) -> FileParser<'a> {
-        FileParser { index, file, context, sheets: Vec::new(), begun: 0, current: None, again: None }
+        FileParser { index, file, context, sheets: Vec::new(), begun: 0, current: None, again: None, notes: Vec::new() }
     }
 
     /// A parser that reads only sheet `position` of the file again, with `filter`.
@@ -156,6 +158,19 @@ impl RowSink for FileParser<'_> {
         }
     }
 
+    fn note(&mut self, row: u32, message: &str) {
+        let sheet = match &self.current {
+            Some(Current::Top { name, .. } | Current::Ignored { name }) => name.clone(),
+            Some(Current::Parsing(parser)) => parser.name.clone(),
+            _ => return,
+        };
+        self.notes.push(
+            Issue::file(Severity::Warning, "unclosed_quote", self.file, message.to_string())
+                .in_sheet(&sheet)
+                .at_row(row),
+        );
+    }
+
     fn merges(&mut self, merges: &[Merge]) {
         match &mut self.current {
             Some(Current::Top { merges: known, .. }) => known.extend_from_slice(merges),
@@ -175,6 +190,7 @@ impl RowSink for FileParser<'_> {
 
     fn end(&mut self) {
         self.recognise();
+        let notes = std::mem::take(&mut self.notes);
         match self.current.take() {
             Some(Current::Parsing(parser)) => self.sheets.push(parser.finish(self.context)),
             Some(Current::Ignored { name }) => {
@@ -191,7 +207,10 @@ impl RowSink for FileParser<'_> {
                 .in_sheet(&name);
                 self.sheets.push(SheetResult::unrecognised(&name, self.begun - 1, Some(issue)));
             }
-            _ => {}
+            _ => return,
+        }
+        if let Some(sheet) = self.sheets.last_mut() {
+            sheet.issues.extend(notes);
         }
     }
 }

@@ -74,6 +74,9 @@ pub struct Sheet {
     /// Merged ranges, when the reader knows them before the rows.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merges: Vec<Merge>,
+    /// What the reader noticed on a row, for a warning: (0-based row, message).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<(u32, String)>,
 }
 
 /// A merged range of cells, 0-based and inclusive.
@@ -123,6 +126,8 @@ pub trait RowSink {
     /// The sheet's merged ranges: before its rows where the reader knows them
     /// first, else just before [`RowSink::end`].
     fn merges(&mut self, _merges: &[Merge]) {}
+    /// Something the reader noticed on a row of the current sheet.
+    fn note(&mut self, _row: u32, _message: &str) {}
 }
 
 /// A [`RowSink`] that keeps every sheet whole.
@@ -159,6 +164,9 @@ pub fn send(sheets: Vec<Sheet>, sink: &mut dyn RowSink) {
         sink.begin(&sheet.name);
         if !sheet.merges.is_empty() {
             sink.merges(&sheet.merges);
+        }
+        for (row, message) in &sheet.notes {
+            sink.note(*row, message);
         }
         sheet.rows.iter().for_each(|row| sink.row(row));
         sink.end();
@@ -601,9 +609,9 @@ fn read_with_range(bytes: &[u8], extension: &str, limits: &LimitsConfig) -> Resu
             for row in &mut rows {
                 row.hidden = layout.hidden.iter().any(|(from, to)| (*from..=*to).contains(&row.index));
             }
-            sheets.push(Sheet { name, rows, merges: layout.merges.clone() });
+            sheets.push(Sheet { name, rows, merges: layout.merges.clone(), notes: Vec::new() });
         } else {
-            sheets.push(Sheet { name, rows, merges });
+            sheets.push(Sheet { name, rows, merges, notes: Vec::new() });
         }
     }
     Ok(sheets)
@@ -644,17 +652,31 @@ fn read_csv(path: &Path, bytes: &[u8], limits: &LimitsConfig) -> Result<Vec<Shee
         csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
     let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or("csv").to_string();
     let mut builder = RowBuilder::new("csv", limits);
+    let mut notes = Vec::new();
     // A spreadsheet program shows each CSV record as one row, even one with line breaks inside quotes.
     for (row, record) in reader.records().enumerate() {
         let record = record.map_err(|err| format!("the CSV file cannot be parsed: {err}"))?;
         let row = row as u32;
+        // A quote that is never closed swallows the lines after it into one cell:
+        // several of its lines then hold the delimiter, as rows would.
+        let delimiter = delimiter as char;
+        if let Some(swallowed) =
+            record.iter().map(|f| f.lines().skip(1).filter(|l| l.contains(delimiter)).count()).max().filter(|n| *n >= 2)
+        {
+            notes.push((
+                row,
+                format!(
+                    "a quote (\") opened on this row is not closed where the row ends, so the next {swallowed} lines were read into one cell; remove the stray quote or close it, and check this row"
+                ),
+            ));
+        }
         for (col, field) in record.iter().enumerate() {
             if !field.trim().is_empty() {
                 builder.push(row, col as u32, Cell::Text(field.to_string()))?;
             }
         }
     }
-    Ok(vec![Sheet { name, rows: builder.finish(), ..Sheet::default() }])
+    Ok(vec![Sheet { name, rows: builder.finish(), notes, ..Sheet::default() }])
 }
 
 /// Counts a sheet's filled cells against `limits.max_cells_per_sheet`.

@@ -254,3 +254,22 @@ fn a_split_report_lists_only_its_own_projects_issues() {
     let all = std::fs::read_to_string(work.path().join("output/all/report.html")).unwrap();
     assert!(["“soon”", "“later”", "“eleven”", "“twelve”"].iter().all(|v| all.contains(v)));
 }
+
+#[test]
+fn a_stray_quote_in_a_csv_is_reported_at_its_row() {
+    let work = Workdir::new();
+    let mut csv = String::from("activity_id,type,start_date,title\nA-1,Study visit,2019-03-03,fine\n");
+    csv.push_str("A-2,Study visit,2019-03-04,\"Stray quote here\n");
+    for i in 3..3000 {
+        csv.push_str(&format!("A-{i},Study visit,2019-03-05,swallowed\n"));
+    }
+    work.write("register.csv", csv.as_bytes());
+    let out = work.run(&["run", "--quiet"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let run = work.run_json("all");
+    let issue = run["issues"].as_array().unwrap().iter().find(|i| i["code"] == "unclosed_quote").expect("reported");
+    // The quote opens on row 3 (the header is row 1); rows before it are read.
+    assert_eq!(issue["row"], 3);
+    assert!(issue["message"].as_str().unwrap().contains("2997 lines"), "{}", issue["message"]);
+    assert_eq!(value(&work.indicators("all"), "activities_total"), 2.0);
+}
