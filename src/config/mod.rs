@@ -323,6 +323,9 @@ pub struct LimitsConfig {
     pub worker_memory_mb: u64,
     /// Time limit for parsing one legacy .xls or .ods file.
     pub worker_seconds: u64,
+    /// Memory shared by the files read at the same time; an eighth of the
+    /// machine's memory (at least 1 GB) when absent.
+    pub run_memory_mb: Option<u64>,
 }
 
 impl Default for LimitsConfig {
@@ -333,6 +336,7 @@ impl Default for LimitsConfig {
             max_cells_per_sheet: 50_000_000,
             worker_memory_mb: 4096,
             worker_seconds: 120,
+            run_memory_mb: None,
         }
     }
 }

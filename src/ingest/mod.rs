@@ -5,6 +5,7 @@
 //! of files and sheets, so "later rows" of duplicate ids are well defined and the
 //! result is the same on every run.
 
+pub mod budget;
 pub mod countries;
 pub mod dates;
 pub mod headers;
@@ -158,7 +159,8 @@ pub fn ingest(input: &Path, config: &Config, on_file: &(dyn Fn(&str) + Sync)) ->
     let tables = HeaderTables::new(config);
     let vocab = Vocab::new(config);
     let tallies = SharedTallies::default();
-    let context = ParseContext { config, tables: &tables, vocab: &vocab, tallies: &tallies };
+    let budget = budget::Budget::new(&config.limits);
+    let context = ParseContext { config, tables: &tables, vocab: &vocab, tallies: &tallies, budget: &budget };
     let results: Vec<FileResult> =
         paths.par_iter().enumerate().map(|(index, path)| read_and_parse(index, path, &context, on_file)).collect();
     Ok(merge(results, issues, &context))
@@ -168,9 +170,20 @@ fn read_and_parse(index: usize, path: &Path, context: &ParseContext, on_file: &(
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let limits = &context.config.limits;
     let mut parser = FileParser::new(index, &name, context);
-    // The file is read once: hashed for run.json, then parsed from memory.
+    // The file is read once: hashed for run.json, then parsed from memory, within
+    // the run's memory budget.
     let (sha256, outcome) = match read::load(path, limits) {
-        Ok(bytes) => (hex(&Sha256::digest(&bytes)), read::read_rows(path, &bytes, limits, &mut parser)),
+        Ok(bytes) => {
+            let sha256 = hex(&Sha256::digest(&bytes));
+            let need = budget::need_mb(&read::extension_of(path), &bytes);
+            match context.budget.reserve(need) {
+                Ok(reservation) => {
+                    let limits = budget::worker_limits(limits, reservation.mb());
+                    (sha256, read::read_rows(path, &bytes, &limits, &mut parser))
+                }
+                Err(reason) => (sha256, Err(reason)),
+            }
+        }
         Err(reason) => (String::new(), Err(reason)),
     };
     on_file(&name);
@@ -623,7 +636,9 @@ mod tests {
         std::fs::write(&path, "response_id,activity_id,recommend\nR1,UNKNOWN,9\n").unwrap();
         let config = Config::default();
         let (tables, vocab, tallies) = (HeaderTables::new(&config), Vocab::new(&config), SharedTallies::default());
-        let context = ParseContext { config: &config, tables: &tables, vocab: &vocab, tallies: &tallies };
+        let budget = budget::Budget::new(&config.limits);
+        let context =
+            ParseContext { config: &config, tables: &tables, vocab: &vocab, tallies: &tallies, budget: &budget };
         let mut file = read_and_parse(0, &path, &context, &|_| {});
         // As if the file had been saved again after the first read.
         file.file.sha256 = "0".repeat(64);

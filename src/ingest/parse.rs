@@ -29,6 +29,8 @@ pub struct ParseContext<'a> {
     pub vocab: &'a Vocab,
     /// Where responses sheets add their counts.
     pub tallies: &'a SharedTallies,
+    /// Memory shared by the files read at the same time.
+    pub budget: &'a super::budget::Budget,
 }
 
 /// One sheet, parsed on its own: activity ids are checked when the sheets are merged.

@@ -92,7 +92,7 @@ pub fn read(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
     let bytes = reader.join().unwrap_or_default();
     if !status.success() {
         return Err(format!(
-            "the spreadsheet reader stopped on this file (it needed more than {} MB of memory, limits.worker_memory_mb, or crashed); it is probably damaged",
+            "the spreadsheet reader stopped on this file (it needed more than {} MB of memory: its share of the run's memory budget, limits.run_memory_mb, at most limits.worker_memory_mb; or it crashed); it is probably damaged or built to exhaust memory",
             limits.worker_memory_mb
         ));
     }

@@ -273,3 +273,67 @@ fn a_stray_quote_in_a_csv_is_reported_at_its_row() {
     assert!(issue["message"].as_str().unwrap().contains("2997 lines"), "{}", issue["message"]);
     assert_eq!(value(&work.indicators("all"), "activities_total"), 2.0);
 }
+
+/// An xlsx whose shared strings inflate to `mb` MB (a few hundred KB on disk).
+fn shared_strings_bomb(path: &std::path::Path, mb: usize) {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let parts = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Responses" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>"#,
+        ),
+    ];
+    for (name, text) in parts {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.start_file("xl/sharedStrings.xml", options).unwrap();
+    let item = "<si><t>x</t></si>";
+    let count = mb * 1024 * 1024 / item.len();
+    write!(zip, r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{count}" uniqueCount="{count}">"#).unwrap();
+    let block = item.repeat(10_000);
+    for _ in 0..count / 10_000 {
+        zip.write_all(block.as_bytes()).unwrap();
+    }
+    zip.write_all(b"</sst>").unwrap();
+    zip.finish().unwrap();
+}
+
+#[test]
+fn files_that_would_exceed_the_run_memory_budget_are_not_read() {
+    let work = Workdir::new();
+    // 40 MB of shared strings need about 3 × 40 + 32 MB: more than a budget of 100 MB.
+    work.config("[limits]\nrun_memory_mb = 100\n");
+    for i in 0..3 {
+        shared_strings_bomb(&work.input(&format!("bomb{i}.xlsx")), 40);
+    }
+    work.xlsx("register.xlsx", &[("Activities", vec![header(), register_row("A-1".into(), "x".into(), "Germany")])]);
+    let out = work.run(&["run", "--quiet"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let run = work.run_json("all");
+    let refused: Vec<&Value> =
+        run["issues"].as_array().unwrap().iter().filter(|i| i["code"] == "unreadable_file").collect();
+    assert_eq!(refused.len(), 3);
+    assert!(refused[0]["message"].as_str().unwrap().contains("budget of 100 MB (limits.run_memory_mb)"));
+    // The rest was read and published.
+    assert_eq!(value(&work.indicators("all"), "activities_total"), 1.0);
+}
