@@ -138,7 +138,10 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
             project,
             splits,
         };
-        report::render(&input).map_err(|m| Failure::new(exit::USAGE, m))
+        report::render(&input).map_err(|err| match err {
+            report::RenderError::Template(m) => Failure::new(exit::USAGE, m),
+            report::RenderError::Workbook(m) => Failure::new(exit::OUTPUT, m),
+        })
     };
     let mut files = render(&results, None, &links, &ingested.issues)?;
     for (folder, name, subset) in &projects {

@@ -49,12 +49,24 @@ pub fn suppression_rule(min_group: usize) -> String {
 ///
 /// # Errors
 /// A template or workbook error, as a message.
-pub fn render(input: &ReportInput) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
+pub fn render(input: &ReportInput) -> Result<Vec<(PathBuf, Vec<u8>)>, RenderError> {
     let (workbook, pages) = rayon::join(|| xlsx::workbook(input), || html::render(input));
+    let workbook = workbook.map_err(|err| RenderError::Workbook(format!("cannot write the workbook: {err}")))?;
     let mut files = vec![
         (PathBuf::from("indicators.json"), json::indicators_json(input.results)),
-        (PathBuf::from("evaluation.xlsx"), workbook.map_err(|err| format!("cannot write the workbook: {err}"))?),
+        (PathBuf::from("evaluation.xlsx"), workbook),
     ];
-    files.extend(pages?.into_iter().map(|(path, bytes)| (PathBuf::from(path), bytes)));
+    files.extend(pages.map_err(RenderError::Template)?.into_iter().map(|(path, bytes)| (PathBuf::from(path), bytes)));
     Ok(files)
+}
+
+/// Why the reports could not be rendered.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RenderError {
+    /// A template of `report.templates` is wrong: a configuration error.
+    #[error("{0}")]
+    Template(String),
+    /// The workbook writer refused: the outputs cannot be written.
+    #[error("{0}")]
+    Workbook(String),
 }

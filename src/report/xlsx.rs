@@ -979,7 +979,7 @@ fn quality(ws: &mut Worksheet, input: &ReportInput, s: &Styles) -> Result<(), Xl
     for (code, count) in per_code.iter().filter(|(_, n)| **n > ISSUES_PER_CODE) {
         row += 1;
         text(ws, row, 1, code, s)?;
-        text(ws, row, 7, &format!("and {} more `{code}` issues — all are in run.json", count - ISSUES_PER_CODE), s)?;
+        text(ws, row, 7, &format!("and {} more {code} issues — all are in run.json", count - ISSUES_PER_CODE), s)?;
     }
     // Rows accounted per file and sheet.
     let c = 9u16;

@@ -337,3 +337,31 @@ fn files_that_would_exceed_the_run_memory_budget_are_not_read() {
     // The rest was read and published.
     assert_eq!(value(&work.indicators("all"), "activities_total"), 1.0);
 }
+
+#[test]
+fn many_issues_of_one_code_are_listed_up_to_a_bound() {
+    let work = Workdir::new();
+    let mut csv = String::from("activity_id,type,start_date,end_date\n");
+    // 10 050 end dates that are not dates: one warning each.
+    for i in 0..10_050 {
+        csv.push_str(&format!("A-{i},Study visit,2019-03-03,someday\n"));
+    }
+    work.write("register.csv", csv.as_bytes());
+    let out = work.run(&["run", "--quiet"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let run = work.run_json("all");
+    assert_eq!(run["issues"].as_array().unwrap().iter().filter(|i| i["code"] == "bad_date").count(), 10_050);
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(work.path().join("output/all/evaluation.xlsx")).unwrap();
+    let quality = wb.worksheet_range("Data quality").unwrap();
+    let listed = quality
+        .rows()
+        .filter(|r| r[1] == calamine::Data::String("bad_date".into()) && r[0] != calamine::Data::Empty)
+        .count();
+    assert_eq!(listed, 10_000);
+    assert!(quality
+        .rows()
+        .any(|r| r[7] == calamine::Data::String("and 50 more bad_date issues — all are in run.json".into())));
+    let html = std::fs::read_to_string(work.path().join("output/all/report.html")).unwrap();
+    assert!(html.contains("and 9850 more — all are in run.json"));
+}
