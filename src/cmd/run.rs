@@ -89,6 +89,7 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
     ingested.issues.extend(narrative_issues);
     timings.insert("read", stage.elapsed().as_secs_f64());
 
+    ingested.issues.extend(output_limits(&ingested.data));
     let counts = IssueCounts::of(&ingested.issues);
     if ingested.data.activities.is_empty() {
         return Err(Failure::new(
@@ -206,6 +207,40 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
         );
     }
     Ok(exit::OK)
+}
+
+/// Texts longer than an Excel cell holds: the workbook shows them cut (and says so
+/// in the cell); one warning each, so that the cut is never silent.
+fn output_limits(data: &Dataset) -> Vec<Issue> {
+    const CELL_MAX_CHARS: usize = 32_767;
+    let mut issues = Vec::new();
+    for activity in &data.activities {
+        let texts = [
+            ("title", &activity.title),
+            ("location", &activity.location),
+            ("host_org", &activity.host_org),
+            ("project", &activity.project),
+            ("component", &activity.component),
+            ("expected_outcome", &activity.expected_outcome),
+        ];
+        for (column, text) in texts {
+            let Some(text) = text.as_deref().filter(|t| t.chars().count() > CELL_MAX_CHARS) else { continue };
+            issues.push(
+                Issue::file(
+                    crate::quality::Severity::Warning,
+                    "output_limit",
+                    "evaluation.xlsx",
+                    format!(
+                        "the {column} of activity `{}` has {} characters, more than an Excel cell holds ({CELL_MAX_CHARS}); the workbook shows it cut. Shorten it in the register.",
+                        activity.id,
+                        text.chars().count()
+                    ),
+                )
+                .with_value(text),
+            );
+        }
+    }
+    issues
 }
 
 /// A spinner naming the current stage on a terminal; hidden otherwise.

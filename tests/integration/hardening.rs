@@ -36,8 +36,11 @@ fn a_title_longer_than_an_excel_cell_and_a_huge_bad_value() {
     });
     let cut = cut.expect("the title is in the workbook");
     assert!(cut.chars().count() <= 32_767 && cut.contains("cell limit"), "{}", cut.len());
-    // The 40 000-character start date is quoted short in its message.
+    // The cut is told in run.json too.
     let run = work.run_json("all");
+    let limit = run["issues"].as_array().unwrap().iter().find(|i| i["code"] == "output_limit").expect("told");
+    assert!(limit["message"].as_str().unwrap().contains("32768 characters"));
+    // The 40 000-character start date is quoted short in its message.
     let issue = run["issues"].as_array().unwrap().iter().find(|i| i["code"] == "bad_date").unwrap();
     assert!(issue["message"].as_str().unwrap().chars().count() < 400, "{}", issue["message"].as_str().unwrap().len());
     assert!(issue["value"].as_str().unwrap().chars().count() <= 80);
@@ -50,7 +53,12 @@ fn e_mail_addresses_typed_anywhere_reach_no_output() {
         "register.xlsx",
         &[(
             "Activities",
-            vec![header(), register_row("A-1".into(), "Write to anna.k@example.gov".into(), "bert@example.gov")],
+            vec![
+                header(),
+                register_row("A-1".into(), "Write to anna.k@example.gov".into(), "bert@example.gov"),
+                // An id that is an address: masked, and answers to it still link.
+                register_row("erik@example.gov".into(), "x".into(), "Sweden"),
+            ],
         )],
     );
     work.xlsx(
@@ -60,6 +68,7 @@ fn e_mail_addresses_typed_anywhere_reach_no_output() {
             vec![
                 vec![T("activity_id"), T("overall_satisfaction"), T("country"), T("role_level")],
                 vec![T("A-1"), T("carla@example.gov"), T("dora@example.gov"), T("+32 2 555 01 23")],
+                vec![T("erik@example.gov"), N(4.0), T("Sweden"), T("operational")],
             ],
         )],
     );
@@ -72,6 +81,8 @@ fn e_mail_addresses_typed_anywhere_reach_no_output() {
     }
     let (_, v) = work.validate();
     assert!(!v.to_string().contains("@example.gov"));
+    let answers = v["inputs"].as_array().unwrap().iter().find(|f| f["path"] == "responses.xlsx").unwrap();
+    assert_eq!(answers["sheets"][0]["rows_accepted"], 2, "the answer to the masked id links");
 }
 
 #[test]
