@@ -91,6 +91,9 @@ pub struct RunArgs {
     /// Wait for another run on the same output folder instead of exiting with code 4.
     #[arg(long)]
     pub wait: bool,
+    /// Also write report.pdf, printed by a headless Chromium (as `report.pdf = true`).
+    #[arg(long)]
+    pub pdf: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -159,6 +159,25 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
         let rendered = render(&results, Some(name), &[], &own)?;
         files.extend(rendered.into_iter().map(|(path, bytes)| (PathBuf::from(folder).join(path), bytes)));
     }
+    if args.pdf || config.report.pdf {
+        let printed = match report::pdf::browser() {
+            None => Err("no Chromium was found; install Debian's `chromium` package (or Google Chrome), or name one in PEER_EVAL_CHROMIUM".to_string()),
+            Some(browser) => files
+                .iter()
+                .find(|(path, _)| path == std::path::Path::new("report.html"))
+                .map_or(Err("there is no report to print".to_string()), |(_, html)| report::pdf::print(&browser, html)),
+        };
+        match printed {
+            Ok(pdf) => files.push((PathBuf::from("report.pdf"), pdf)),
+            Err(reason) => ingested.issues.push(Issue::file(
+                crate::quality::Severity::Warning,
+                "pdf_not_written",
+                "report.pdf",
+                format!("report.pdf was not written: {reason}. Everything else was published."),
+            )),
+        }
+    }
+    let counts = IssueCounts::of(&ingested.issues);
     timings.insert("render", stage.elapsed().as_secs_f64());
     timings.insert("total_before_publish", started.elapsed().as_secs_f64());
     let report = RunReport {

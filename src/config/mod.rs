@@ -57,6 +57,8 @@ pub struct ReportConfig {
     pub grant: Option<String>,
     /// The date the figures speak for; the data's last activity end date when absent.
     pub as_of: Option<chrono::NaiveDate>,
+    /// Also write `report.pdf` with a headless Chromium.
+    pub pdf: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -75,6 +77,7 @@ impl Default for ReportConfig {
             funder: None,
             grant: None,
             as_of: None,
+            pdf: false,
         }
     }
 }

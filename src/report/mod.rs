@@ -6,6 +6,7 @@ pub mod evaluation;
 pub mod html;
 pub mod json;
 pub mod narrative;
+pub mod pdf;
 pub mod svg;
 pub mod view;
 pub mod xlsx;

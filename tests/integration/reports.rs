@@ -448,3 +448,31 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// `--pdf` prints report.pdf beside report.html; without a Chromium the run still
+/// publishes everything else, with one warning naming the package.
+#[test]
+fn pdf_is_printed_by_chromium_or_its_absence_is_told() {
+    let work = sample();
+    if chromium().is_none() {
+        tool_missing("Chromium (Debian's chromium)");
+        return;
+    }
+    assert_eq!(code(&work.run(&["run", "--pdf", "--quiet"])), 0);
+    let pdf = std::fs::read(work.path().join("output/all/report.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF") && pdf.len() > 20_000);
+    // No browser on the PATH: exit 0, the rest published, one warning.
+    let out = Command::new(env!("CARGO_BIN_EXE_peer-eval"))
+        .args(["run", "--pdf", "--quiet", "--output", "nobrowser"])
+        .env("PATH", "/nonexistent")
+        .env_remove("PEER_EVAL_CHROMIUM")
+        .current_dir(work.path())
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let dir = work.path().join("nobrowser/all");
+    assert!(dir.join("report.html").is_file() && !dir.join("report.pdf").exists());
+    let run = read_json(&dir.join("run.json"));
+    let warning = run["issues"].as_array().unwrap().iter().find(|i| i["code"] == "pdf_not_written").unwrap();
+    assert!(warning["message"].as_str().unwrap().contains("`chromium` package"));
+}
