@@ -299,6 +299,16 @@ struct SurveyRow {
     label: &'static str,
     value: String,
     n: usize,
+    /// The same figure over the programme and over activities of the same type.
+    programme: String,
+    same_type: String,
+}
+
+#[derive(Serialize)]
+struct ActivityIssue {
+    severity: &'static str,
+    location: String,
+    message: String,
 }
 
 #[derive(Serialize)]
@@ -315,6 +325,8 @@ struct ActivityPage<'a> {
     alignment: String,
     goals: Vec<GoalView>,
     survey: Vec<SurveyRow>,
+    followups: Vec<SurveyRow>,
+    issues: Vec<ActivityIssue>,
     comments: Vec<String>,
     comments_note: String,
 }
@@ -527,6 +539,28 @@ fn activity_page<'a>(input: &ReportInput, a: &ActivityFacts, shared: &PageContex
             label: "Participants",
             value: a.participants.map(|p| p.to_string()).unwrap_or_else(|| "not recorded".into()),
         },
+        Fact {
+            label: "Survey responses",
+            value: match a.participants.filter(|p| *p > 0) {
+                Some(p) => format!(
+                    "{} ({} of participants)",
+                    a.responses,
+                    format_figure(a.responses as f64 / p as f64, Unit::Share)
+                ),
+                None => a.responses.to_string(),
+            },
+        },
+        Fact {
+            label: "Cost",
+            value: a.cost_eur.map(|c| format_figure(c, Unit::Euro)).unwrap_or_else(|| "not recorded".into()),
+        },
+        Fact {
+            label: "Cost per participant",
+            value: match (a.cost_eur, a.participants.filter(|p| *p > 0)) {
+                (Some(c), Some(p)) => format_figure(c / p as f64, Unit::Euro),
+                _ => "–".into(),
+            },
+        },
         Fact { label: "Follow-up recorded", value: if a.follow_up { "yes" } else { "no" }.into() },
         Fact { label: "Project", value: opt(&a.project) },
     ];
@@ -538,16 +572,30 @@ fn activity_page<'a>(input: &ReportInput, a: &ActivityFacts, shared: &PageContex
         "new_contacts_rate",
         "aim_match_rate",
     ];
-    let survey = survey_ids
+    let row = |id: &&str| -> Option<SurveyRow> {
+        let indicator = results.indicators.get(*id)?;
+        let group = indicator.breakdowns.get("activity")?.get(&a.id)?;
+        let entry = catalog::entry(id);
+        let same_type = indicator.breakdowns.get("activity_type").and_then(|g| g.get(&a.kind));
+        Some(SurveyRow {
+            label: entry.label,
+            value: value_text(group.value, group.suppressed, entry.unit, k),
+            n: group.n,
+            programme: value_text(indicator.value, indicator.suppressed, entry.unit, k),
+            same_type: same_type.map(|g| value_text(g.value, g.suppressed, entry.unit, k)).unwrap_or_default(),
+        })
+    };
+    let survey = survey_ids.iter().filter_map(row).collect();
+    let followups = evaluation::HORIZON_INDICATORS.iter().filter_map(row).collect();
+    let issues = input
+        .issues
         .iter()
-        .filter_map(|id| {
-            let group = results.indicators.get(*id)?.breakdowns.get("activity")?.get(&a.id)?;
-            let entry = catalog::entry(id);
-            Some(SurveyRow {
-                label: entry.label,
-                value: value_text(group.value, group.suppressed, entry.unit, k),
-                n: group.n,
-            })
+        .filter(|i| i.activity.as_deref() == Some(a.id.as_str()))
+        .take(50)
+        .map(|i| ActivityIssue {
+            severity: i.severity.as_str(),
+            location: i.location(),
+            message: view::plain_message(&i.message),
         })
         .collect();
     let alignment = match shared.alignment.get(a.id.as_str()).copied().flatten() {
@@ -575,6 +623,8 @@ fn activity_page<'a>(input: &ReportInput, a: &ActivityFacts, shared: &PageContex
             .map(|g| GoalView { goal: labels.goal(g), supported: shared.taxonomy.supports(&a.kind, g) })
             .collect(),
         survey,
+        followups,
+        issues,
         comments: if a.responses >= k { a.comments.clone() } else { Vec::new() },
         comments_note: if input.config.privacy.publish_comments {
             format!("Comments are shown only for activities with at least {k} responses.")

@@ -476,3 +476,20 @@ fn pdf_is_printed_by_chromium_or_its_absence_is_told() {
     let warning = run["issues"].as_array().unwrap().iter().find(|i| i["code"] == "pdf_not_written").unwrap();
     assert!(warning["message"].as_str().unwrap().contains("`chromium` package"));
 }
+
+/// Activity pages compare each figure with the activity type and the programme,
+/// give the response rate and cost, and list the activity's own data issues.
+#[test]
+fn activity_pages_compare_and_list_their_own_issues() {
+    let work = sample();
+    let page =
+        |id: &str| std::fs::read_to_string(work.path().join(format!("output/all/activities/{id}.html"))).unwrap();
+    let sv06 = page("SV-06");
+    assert!(sv06.contains("the end date 2018-04-14 is before the start date 2018-04-24"));
+    assert!(sv06.contains("(1 day)") && !sv06.contains("(1 days)"));
+    let sv01 = page("SV-01");
+    assert!(sv01.contains("Same type") && sv01.contains("Programme"));
+    assert!(sv01.contains("Cost per participant</th><td>€3,671"));
+    assert!(sv01.contains("No problem was found in this activity's rows."));
+    assert!(!sv01.contains("2018-04-14"), "another activity's issue");
+}
