@@ -471,7 +471,19 @@ pub fn group_by<'a, T: ?Sized>(items: &[&'a T], keys: impl Fn(&T) -> Vec<String>
 
 /// Compute every indicator for the period.
 pub fn compute(data: &Dataset, config: &Config, period: &Period) -> Results {
-    let pop = Population::new(data, config, period);
+    compute_with(Population::new(data, config, period), period)
+}
+
+/// The indicators' values only, without breakdowns or the Likert section (for the
+/// tracking table's years).
+pub fn compute_values(data: &Dataset, config: &Config, period: &Period) -> Results {
+    let mut pop = Population::new(data, config, period);
+    pop.headline_only = true;
+    compute_with(pop, period)
+}
+
+fn compute_with(pop: Population, period: &Period) -> Results {
+    let config = pop.config;
     let ((mut indicators, survey), ((alignment, phase_gaps), (need_indicators, needs, matches))) = rayon::join(
         || rayon::join(|| activities::indicators(&pop), || surveys::indicators(&pop)),
         || rayon::join(|| alignment::section(&pop), || needs::section(&pop)),
@@ -532,7 +544,7 @@ pub fn tracking(data: &Dataset, config: &Config, period: &Period, results: &Resu
         .iter()
         .map(|year| {
             let within = Period::year(*year).within(period);
-            (year.to_string(), compute(data, config, &within))
+            (year.to_string(), compute_values(data, config, &within))
         })
         .collect();
     config
