@@ -47,7 +47,7 @@ pub fn pipeline(pop: &Population) -> Vec<PipelineEntry> {
         .map(|a| {
             let entry = PipelineEntry {
                 id: a.id.clone(),
-                title: a.title.as_deref().map(mask),
+                title: a.title.as_deref().map(crate::text::mask_contacts),
                 kind: a.kind.clone(),
                 start: a.start,
                 status: a.status.as_str(),
@@ -69,14 +69,14 @@ pub fn activities(pop: &Population) -> Vec<ActivityFacts> {
         .map(|a| ActivityFacts {
             id: a.id.clone(),
             // Free text from the register is published with contacts masked.
-            title: a.title.as_deref().map(mask),
+            title: a.title.as_deref().map(crate::text::mask_contacts),
             kind: a.kind.clone(),
             start: a.start,
             end: a.end,
             days: a.days(),
             format: a.format.clone(),
             host: a.host_country.as_ref().map(|p| crate::text::mask_contacts(p.key())),
-            location: a.location.as_deref().map(mask),
+            location: a.location.as_deref().map(crate::text::mask_contacts),
             participating: a.participating.iter().map(|p| crate::text::mask_contacts(p.key())).collect(),
             phases: a.phases.clone(),
             goals: a.goals.clone(),

@@ -57,7 +57,7 @@ fn e_mail_addresses_typed_anywhere_reach_no_output() {
                 header(),
                 register_row("A-1".into(), "Write to anna.k@example.gov".into(), "bert@example.gov"),
                 // An id that is an address: masked, and answers to it still link.
-                register_row("erik@example.gov".into(), "x".into(), "Sweden"),
+                register_row("erik@example.gov".into(), "Workshop 2019-2020 (12-14 June)".into(), "Sweden"),
             ],
         )],
     );
@@ -79,6 +79,9 @@ fn e_mail_addresses_typed_anywhere_reach_no_output() {
         assert!(!text.contains("@example.gov"), "{name} holds an address");
         assert!(!text.contains("555 01 23"), "{name} holds a phone number");
     }
+    // Dates in a title are not taken for phone numbers.
+    let report = std::fs::read_to_string(work.path().join("output/all/report.html")).unwrap();
+    assert!(report.contains("Workshop 2019-2020 (12-14 June)"));
     let (_, v) = work.validate();
     assert!(!v.to_string().contains("@example.gov"));
     let answers = v["inputs"].as_array().unwrap().iter().find(|f| f["path"] == "responses.xlsx").unwrap();
