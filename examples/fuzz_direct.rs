@@ -1,4 +1,4 @@
-//! A differential fuzzer for the direct xlsx reader (`src/ingest/xlsx.rs`): it
+//! A differential fuzzer for the direct xlsx reader (`src/ingest/xlsx/`): it
 //! mutates the XML parts of xlsx/xlsm seeds (XML-shaped insertions such as
 //! comments, entities, prefixes, quotes, carriage returns and `_xHHHH_` escapes;
 //! deleted, duplicated and swapped chunks) and checks that the direct reader and

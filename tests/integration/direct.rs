@@ -1,4 +1,4 @@
-//! The direct xlsx reader (`src/ingest/xlsx.rs`) gives every cell the value
+//! The direct xlsx reader (`src/ingest/xlsx/`) gives every cell the value
 //! calamine's cell reader gives it: over a workbook written here with the features
 //! Excel files carry, the sample and acceptance inputs, synthetic files and the
 //! robustness corpus. Where it hands a file to calamine, the answer is calamine's.
