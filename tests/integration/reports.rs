@@ -493,3 +493,54 @@ fn activity_pages_compare_and_list_their_own_issues() {
     assert!(sv01.contains("No problem was found in this activity's rows."));
     assert!(!sv01.contains("2018-04-14"), "another activity's issue");
 }
+
+/// The report and an activity page have no horizontal overflow at 390 px (a phone)
+/// and 1280 px: headless Chromium measures `document.documentElement.scrollWidth`
+/// from a harness page that frames them (tables may scroll inside their own box).
+#[test]
+fn no_horizontal_overflow_on_a_phone_or_a_laptop() {
+    if chromium().is_none() {
+        tool_missing("Chromium (Debian's chromium)");
+        return;
+    }
+    let work = sample();
+    let dir = work.path().join("output/all");
+    for page in ["report.html", "activities/SV-01.html"] {
+        let harness = dir.join("harness.html");
+        let frames: String = [390, 1280]
+            .iter()
+            .map(|w| format!(r#"<iframe id="w{w}" src="{page}" style="width:{w}px;height:700px;border:0"></iframe>"#))
+            .collect();
+        std::fs::write(
+            &harness,
+            format!(
+                r#"<!DOCTYPE html><html><body>{frames}<pre id="out">pending</pre><script>
+const out = {{}};
+function measure(id) {{
+  const e = document.getElementById(id).contentDocument.documentElement;
+  out[id] = [e.scrollWidth, e.clientWidth];
+  if (Object.keys(out).length == 2) document.getElementById("out").textContent = JSON.stringify(out);
+}}
+for (const id of ["w390", "w1280"]) document.getElementById(id).onload = () => measure(id);
+</script></body></html>"#
+            ),
+        )
+        .unwrap();
+        let browser = chromium().unwrap();
+        let out = Command::new(browser)
+            .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+            .args(["--allow-file-access-from-files", "--virtual-time-budget=5000"])
+            .arg(format!("--user-data-dir={}", work.path().join("layout-profile").display()))
+            .arg("--dump-dom")
+            .arg(format!("file://{}", harness.display()))
+            .output()
+            .unwrap();
+        let dom = String::from_utf8_lossy(&out.stdout);
+        let json = dom.split("<pre id=\"out\">").nth(1).and_then(|s| s.split("</pre>").next()).unwrap();
+        let widths: Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{page}: {json} ({e})"));
+        for frame in ["w390", "w1280"] {
+            let (scroll, client) = (widths[frame][0].as_u64().unwrap(), widths[frame][1].as_u64().unwrap());
+            assert!(scroll <= client, "{page} at {frame}: {scroll} px wide in a {client} px window");
+        }
+    }
+}
