@@ -36,50 +36,30 @@ pub fn mask_contacts(text: &str) -> String {
 /// Lower-case, strip accents, turn every run of punctuation and whitespace into one
 /// space, trim. `"  Type of Activity: "` → `"type of activity"`.
 pub fn normalise(text: &str) -> String {
+    // ASCII has nothing to decompose: skip the Unicode decomposition (same result).
     if text.is_ascii() {
-        return normalise_ascii(text);
+        fold(text.chars(), text.len())
+    } else {
+        fold(text.nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)), text.len())
     }
-    normalise_unicode(text)
 }
 
-fn normalise_unicode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// Lower-case letters and digits; every run of anything else one space; `&` → `and`.
+fn fold(chars: impl Iterator<Item = char>, capacity: usize) -> String {
+    let mut out = String::with_capacity(capacity);
     let mut pending_space = false;
-    for ch in text.nfd() {
-        if unicode_normalization::char::is_combining_mark(ch) {
-            continue;
-        }
+    for ch in chars {
         if ch.is_alphanumeric() {
             if pending_space && !out.is_empty() {
                 out.push(' ');
             }
             pending_space = false;
-            out.extend(ch.to_lowercase());
+            if ch.is_ascii() {
+                out.push(ch.to_ascii_lowercase());
+            } else {
+                out.extend(ch.to_lowercase());
+            }
         } else if ch == '&' {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str("and");
-            pending_space = true;
-        } else {
-            pending_space = true;
-        }
-    }
-    out
-}
-
-/// [`normalise`] of an ASCII text, without Unicode decomposition (the same result).
-fn normalise_ascii(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut pending_space = false;
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
-            }
-            pending_space = false;
-            out.push(b.to_ascii_lowercase() as char);
-        } else if b == b'&' {
             if !out.is_empty() {
                 out.push(' ');
             }
@@ -151,7 +131,8 @@ mod tests {
     #[test]
     fn the_ascii_path_agrees_with_the_unicode_one() {
         for text in ["  Type of Activity: ", "R000-0000001", "Q3. Overall & more", "a&b", "&x", "__x__y__", "", " - "] {
-            assert_eq!(normalise_ascii(text), normalise_unicode(text), "{text:?}");
+            let unicode = fold(text.nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)), 0);
+            assert_eq!(normalise(text), unicode, "{text:?}");
         }
     }
 
