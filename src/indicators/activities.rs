@@ -118,37 +118,35 @@ fn cost_total(activities: &[&Activity], _: &Population) -> Computed {
     Computed::real(Some(costs.iter().sum()), costs.len())
 }
 
-fn cost_per_participant(activities: &[&Activity], _: &Population) -> Computed {
-    let both: Vec<(f64, u64)> = activities
+/// (cost, participants, days) of the activities with a cost and participants > 0.
+fn costed(activities: &[&Activity]) -> Vec<(f64, u64, u64)> {
+    activities
         .iter()
         .filter_map(|a| match (a.cost_eur, a.participants) {
-            (Some(cost), Some(p)) if p > 0 => Some((cost, p)),
+            (Some(cost), Some(p)) if p > 0 => Some((cost, p, a.days() as u64)),
             _ => None,
         })
-        .collect();
+        .collect()
+}
+
+/// Σ cost / Σ (participants × weight) over [`costed`] activities.
+fn cost_per(activities: &[&Activity], weight: fn(u64, u64) -> u64) -> Computed {
+    let both = costed(activities);
     if both.is_empty() {
         return Computed::none(0);
     }
-    let cost: f64 = both.iter().map(|(c, _)| c).sum();
-    let people: u64 = both.iter().map(|(_, p)| p).sum();
-    Computed::real(Some(cost / people as f64), both.len())
+    let cost: f64 = both.iter().map(|(c, _, _)| c).sum();
+    let units: u64 = both.iter().map(|(_, p, days)| weight(*p, *days)).sum();
+    Computed::real(Some(cost / units as f64), both.len())
+}
+
+fn cost_per_participant(activities: &[&Activity], _: &Population) -> Computed {
+    cost_per(activities, |people, _| people)
 }
 
 /// Σ cost / Σ participant-days over activities with a cost and participants > 0.
 fn cost_per_participant_day(activities: &[&Activity], _: &Population) -> Computed {
-    let both: Vec<(f64, u64)> = activities
-        .iter()
-        .filter_map(|a| match (a.cost_eur, a.participants) {
-            (Some(cost), Some(p)) if p > 0 => Some((cost, p * a.days() as u64)),
-            _ => None,
-        })
-        .collect();
-    if both.is_empty() {
-        return Computed::none(0);
-    }
-    let cost: f64 = both.iter().map(|(c, _)| c).sum();
-    let days: u64 = both.iter().map(|(_, d)| d).sum();
-    Computed::real(Some(cost / days as f64), both.len())
+    cost_per(activities, |people, days| people * days)
 }
 
 fn rate(activities: &[&Activity], test: impl Fn(&Activity) -> bool) -> Computed {

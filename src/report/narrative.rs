@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::svg::escape;
 use crate::config::defaults::CRITERIA;
 use crate::quality::{Issue, Severity};
 use crate::text::normalise;
@@ -153,21 +154,6 @@ fn drop_link_addresses(text: &str) -> String {
         rest = &rest[end + 1..];
     }
     out.push_str(rest);
-    out
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
     out
 }
 
