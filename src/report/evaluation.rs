@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::narrative::{capitalised, Narrative};
-use super::view::{format_figure, status_text, value_text};
+use super::view::{empty_reason, format_figure, status_text, value_text};
 use crate::config::{Config, Direction};
 use crate::indicators::catalog::{self, Unit};
 use crate::indicators::{Results, Status};
@@ -127,6 +127,15 @@ pub struct Criterion {
 pub struct CriterionLine {
     pub label: String,
     pub value: String,
+    /// The figure as a number for the workbook, with its unit and, when empty, why.
+    #[serde(skip)]
+    pub number: Option<f64>,
+    #[serde(skip)]
+    pub unit: Unit,
+    #[serde(skip)]
+    pub empty_reason: String,
+    #[serde(skip)]
+    pub target_number: Option<f64>,
     pub n: usize,
     pub target: String,
     pub status: &'static str,
@@ -151,18 +160,36 @@ fn criterion_line(results: &Results, config: &Config, id: &str, k: usize) -> Opt
     if let Some(item) = id.strip_prefix("likert.") {
         let label = config.likert.items.iter().find(|i| i.id == item).map(|i| i.label.clone())?;
         let stats = &results.likert.get(item)?.overall;
+        let reason = if stats.mean.is_some() { String::new() } else { empty_reason(stats.suppressed, k) };
         let value = match stats.mean {
             Some(mean) => format!("{mean:.2} (mean)"),
-            None if stats.suppressed => format!("fewer than {k} responses"),
-            None => "no data".to_string(),
+            None => reason.clone(),
         };
-        return Some(CriterionLine { label, value, n: stats.n, target: String::new(), status: "", status_key: "none" });
+        return Some(CriterionLine {
+            label,
+            value,
+            number: stats.mean,
+            unit: Unit::Score,
+            empty_reason: reason,
+            target_number: None,
+            n: stats.n,
+            target: String::new(),
+            status: "",
+            status_key: "none",
+        });
     }
     let indicator = results.indicators.get(id)?;
     let entry = catalog::entry(id);
     Some(CriterionLine {
         label: entry.label.to_string(),
         value: value_text(indicator.value, indicator.suppressed, entry.unit, k),
+        number: indicator.value.map(|v| v.as_f64()),
+        unit: entry.unit,
+        empty_reason: match indicator.value {
+            Some(_) => String::new(),
+            None => empty_reason(indicator.suppressed, k),
+        },
+        target_number: indicator.target,
         n: indicator.n,
         target: indicator.target.map(|t| format_figure(t, entry.unit)).unwrap_or_default(),
         status: status_text(indicator.status),
@@ -208,7 +235,7 @@ pub fn horizons(results: &Results, k: usize) -> Vec<Horizon> {
                             value: g.value.map(|v| v.as_f64()),
                             n: g.n,
                         },
-                        None => HorizonCell { text: "–".to_string(), value: None, n: 0 },
+                        None => HorizonCell { text: "no data".to_string(), value: None, n: 0 },
                     }
                 })
                 .collect(),
@@ -219,9 +246,4 @@ pub fn horizons(results: &Results, k: usize) -> Vec<Horizon> {
     } else {
         rows
     }
-}
-
-/// `0-3` → `0–3 months`.
-pub fn horizon_label(horizon: &str) -> String {
-    format!("{} months", horizon.replace('-', "–"))
 }

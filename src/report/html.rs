@@ -267,7 +267,7 @@ fn horizons_chart(horizons: &[evaluation::Horizon]) -> String {
     let rows: Vec<Bar> = horizons
         .iter()
         .map(|h| Bar {
-            label: evaluation::horizon_label(h.horizon),
+            label: view::horizon_label(h.horizon),
             value: h.cells[0].value,
             interval: None,
             note: format!("{} (n = {})", h.cells[0].text, h.cells[0].n),
@@ -399,7 +399,7 @@ pub fn render(input: &ReportInput) -> Result<Vec<(String, Vec<u8>)>, String> {
         horizons_svg: if horizons.is_empty() { String::new() } else { horizons_chart(&horizons) },
         horizons: horizons
             .iter()
-            .map(|h| HorizonView { label: evaluation::horizon_label(h.horizon), cells: h.cells.clone() })
+            .map(|h| HorizonView { label: view::horizon_label(h.horizon), cells: h.cells.clone() })
             .collect(),
         pipeline: results
             .pipeline

@@ -45,6 +45,47 @@ impl Labels {
     pub fn kind(&self, id: &str) -> String {
         self.types.get(id).cloned().unwrap_or_else(|| id.to_string())
     }
+    /// `in_person` → `In person`.
+    pub fn format(&self, id: &str) -> String {
+        let words = id.replace('_', " ");
+        let mut chars = words.chars();
+        chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    }
+    /// A breakdown group's name for people: labels for taxonomy ids, country names.
+    pub fn group(&self, breakdown: &str, key: &str) -> String {
+        match breakdown {
+            "activity_type" => self.kind(key),
+            "phase" => self.phase(key),
+            "goal" => self.goal(key),
+            "format" | "respondent_experience" | "respondent_org_type" | "respondent_role_level" => self.format(key),
+            "respondent_country" => format!("{} ({key})", country_name(key)),
+            "months_after" => horizon_label(key),
+            _ => key.to_string(),
+        }
+    }
+}
+
+/// `0-3` → `0–3 months`.
+pub fn horizon_label(horizon: &str) -> String {
+    format!("{} months", horizon.replace('-', "–"))
+}
+
+/// A breakdown's name for people: `respondent_country` → `Respondent's country`.
+pub fn breakdown_label(breakdown: &str) -> &str {
+    match breakdown {
+        "activity" => "Activity",
+        "activity_type" => "Activity type",
+        "phase" => "Phase",
+        "goal" => "Goal",
+        "format" => "Format",
+        "quarter" => "Quarter",
+        "months_after" => "Months after the activity",
+        "respondent_country" => "Respondent's country",
+        "respondent_org_type" => "Respondent's organisation",
+        "respondent_role_level" => "Respondent's role",
+        "respondent_experience" => "Respondent country's experience",
+        other => other,
+    }
 }
 
 /// A country's English name for an ISO code; other keys as they are.
@@ -93,8 +134,25 @@ fn thousands(n: i64) -> String {
 pub fn value_text(value: Option<Figure>, suppressed: bool, unit: Unit, min_group: usize) -> String {
     match value {
         Some(v) => format_figure(v.as_f64(), unit),
-        None if suppressed => format!("fewer than {min_group} responses"),
-        None => "no data".to_string(),
+        None => empty_reason(suppressed, min_group),
+    }
+}
+
+/// Why a breakdown group's figure is not published.
+pub fn group_reason(group: &crate::indicators::Group, min_group: usize) -> String {
+    if group.secondary {
+        "hidden so that a smaller group cannot be worked out from the total".to_string()
+    } else {
+        empty_reason(group.suppressed, min_group)
+    }
+}
+
+/// Why a figure is not published: too few responses, or no data.
+pub fn empty_reason(suppressed: bool, min_group: usize) -> String {
+    if suppressed {
+        format!("fewer than {min_group} responses")
+    } else {
+        "no data".to_string()
     }
 }
 
