@@ -581,3 +581,52 @@ for (const id of ["w390", "w1280"]) document.getElementById(id).onload = () => m
         }
     }
 }
+
+/// The Satisfaction sheet has one column per level of the configured scale: a
+/// 7-point item gets Level 1 … Level 7 (the sheet assumed five before).
+#[test]
+fn satisfaction_sheet_follows_the_configured_scale() {
+    let work = Workdir::new();
+    work.config(
+        "[privacy]\nmin_group_size = 2\n[[likert.items]]\nid = \"overall_satisfaction\"\nlabel = \"Overall satisfaction\"\npoints = 7\n",
+    );
+    work.xlsx(
+        "register.xlsx",
+        &[(
+            "Activities",
+            vec![
+                vec![T("activity_id"), T("type"), T("start_date"), T("end_date"), T("participants")],
+                vec![T("A1"), T("training"), D(2019, 1, 10), D(2019, 1, 11), N(10.0)],
+            ],
+        )],
+    );
+    work.xlsx(
+        "survey.xlsx",
+        &[(
+            "Responses",
+            vec![
+                vec![T("activity_id"), T("overall_satisfaction")],
+                vec![T("A1"), N(7.0)],
+                vec![T("A1"), N(6.0)],
+                vec![T("A1"), N(2.0)],
+            ],
+        )],
+    );
+    let out = work.run(&["run"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let mut wb: Xlsx<_> = open_workbook(work.path().join("output/all/evaluation.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("Satisfaction").unwrap();
+    let header: Vec<String> = sheet.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    let level = |l: usize| header.iter().position(|h| *h == format!("Level {l}")).expect("level column");
+    assert!(!header.contains(&"Level 8".to_string()));
+    let row = sheet.rows().nth(1).unwrap();
+    assert_eq!(row[header.iter().position(|h| h == "Levels").unwrap()], Data::Float(7.0));
+    // Answers 7, 6 and 2: one each at levels 2, 6 and 7, none elsewhere.
+    let counts: Vec<Data> = (1..=7).map(|l| row[level(l)].clone()).collect();
+    let f = Data::Float;
+    assert_eq!(counts, [f(0.0), f(1.0), f(0.0), f(0.0), f(0.0), f(1.0), f(1.0)]);
+    // Top two of a 7-point scale are levels 6 and 7: 2 of 3; the mean is 15 / 3 = 5.
+    let top2 = header.iter().position(|h| h == "Top two").unwrap();
+    assert!(matches!(row[top2], Data::Float(v) if (v - 2.0 / 3.0).abs() < 1e-12), "{:?}", row[top2]);
+    assert!(matches!(row[4], Data::Float(v) if (v - 5.0).abs() < 1e-12), "{:?}", row[4]);
+}
