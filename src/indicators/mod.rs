@@ -342,6 +342,9 @@ pub struct LikertItemResult {
     pub points: u8,
     pub overall: LikertStats,
     pub by_activity_type: BTreeMap<String, LikertStats>,
+    /// Per activity, for the activity pages (not part of `indicators.json`).
+    #[serde(skip)]
+    pub by_activity: BTreeMap<String, LikertStats>,
 }
 
 /// Alignment of one activity (SPEC §6).

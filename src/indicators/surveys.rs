@@ -276,6 +276,26 @@ impl LikertStats {
     }
 }
 
+/// Secondary suppression of a partition of the answers: when exactly one group is
+/// hidden, also hide the smallest published one (ties by key), so the hidden one
+/// cannot be derived from the total.
+fn hide_one_more(mut groups: BTreeMap<String, LikertStats>, points: u8, k: usize) -> BTreeMap<String, LikertStats> {
+    if groups.values().filter(|s| s.suppressed).count() != 1 {
+        return groups;
+    }
+    let smallest = groups
+        .iter()
+        .filter(|(_, s)| !s.suppressed)
+        .min_by_key(|(key, s)| (s.n, (*key).clone()))
+        .map(|(key, _)| key.clone());
+    if let Some(key) = smallest {
+        let n = groups[&key].n;
+        let none = [0; LIKERT_LEVELS];
+        groups.insert(key, likert_stats(&none, points, k).with_n_suppressed(n));
+    }
+    groups
+}
+
 fn likert_section(pop: &Population) -> BTreeMap<String, LikertItemResult> {
     let k = pop.min_group();
     let mut by_type: BTreeMap<&str, Answers> = BTreeMap::new();
@@ -288,31 +308,33 @@ fn likert_section(pop: &Population) -> BTreeMap<String, LikertItemResult> {
         .iter()
         .enumerate()
         .map(|(index, item)| {
-            let mut by_activity_type: BTreeMap<String, LikertStats> = by_type
+            let by_activity_type: BTreeMap<String, LikertStats> = by_type
                 .iter()
                 .map(|(kind, answers)| (kind.to_string(), answers.item(index)))
                 .filter(|(_, counts)| answered(counts) > 0)
                 .map(|(kind, counts)| (kind, likert_stats(&counts, item.points, k)))
                 .collect();
-            if pop.config.privacy.secondary_suppression
-                && by_activity_type.values().filter(|s| s.suppressed).count() == 1
-            {
-                let smallest = by_activity_type
-                    .iter()
-                    .filter(|(_, s)| !s.suppressed)
-                    .min_by_key(|(kind, s)| (s.n, (*kind).clone()))
-                    .map(|(kind, _)| kind.clone());
-                if let Some(kind) = smallest {
-                    let n = by_activity_type[&kind].n;
-                    let none = [0; LIKERT_LEVELS];
-                    by_activity_type.insert(kind, likert_stats(&none, item.points, k).with_n_suppressed(n));
+            let by_activity: BTreeMap<String, LikertStats> = pop
+                .activities
+                .iter()
+                .map(|activity| (activity.id.clone(), activity.survey.all.item(index)))
+                .filter(|(_, counts)| answered(counts) > 0)
+                .map(|(id, counts)| (id, likert_stats(&counts, item.points, k)))
+                .collect();
+            let secondary = pop.config.privacy.secondary_suppression;
+            let [by_activity_type, by_activity] = [by_activity_type, by_activity].map(|groups| {
+                if secondary {
+                    hide_one_more(groups, item.points, k)
+                } else {
+                    groups
                 }
-            }
+            });
             let result = LikertItemResult {
                 label: item.label.clone(),
                 points: item.points,
                 overall: likert_stats(&pop.answers.item(index), item.points, k),
                 by_activity_type,
+                by_activity,
             };
             (item.id.clone(), result)
         })

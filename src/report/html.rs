@@ -325,6 +325,8 @@ struct ActivityPage<'a> {
     alignment: String,
     goals: Vec<GoalView>,
     survey: Vec<SurveyRow>,
+    /// The activity's answers per Likert item (empty without responses).
+    likert_svg: String,
     followups: Vec<SurveyRow>,
     issues: Vec<ActivityIssue>,
     comments: Vec<String>,
@@ -530,7 +532,7 @@ fn activity_page<'a>(input: &ReportInput, a: &ActivityFacts, shared: &PageContex
             label: "Dates",
             value: format!("{} ({} {})", dates(a), a.days, if a.days == 1 { "day" } else { "days" }),
         },
-        Fact { label: "Format", value: a.format.replace('_', " ") },
+        Fact { label: "Format", value: labels.format(&a.format) },
         Fact { label: "Host", value: a.host.as_deref().map(country_name).unwrap_or_default() },
         Fact { label: "Location", value: opt(&a.location) },
         Fact { label: "Participating", value: list(&a.participating, country_name) },
@@ -623,6 +625,14 @@ fn activity_page<'a>(input: &ReportInput, a: &ActivityFacts, shared: &PageContex
             .map(|g| GoalView { goal: labels.goal(g), supported: shared.taxonomy.supports(&a.kind, g) })
             .collect(),
         survey,
+        likert_svg: {
+            let rows = likert_rows(input, labels, |result| result.by_activity.get(&a.id));
+            if rows.is_empty() {
+                String::new()
+            } else {
+                svg::likert("likert", &format!("Answers to each survey question, {}", a.id), &rows)
+            }
+        },
         followups,
         issues,
         comments: if a.responses >= k { a.comments.clone() } else { Vec::new() },
@@ -663,10 +673,21 @@ fn heatmap(input: &ReportInput, labels: &Labels) -> String {
 }
 
 fn likert_chart(input: &ReportInput, labels: &Labels) -> String {
+    let rows = likert_rows(input, labels, |result| Some(&result.overall));
+    svg::likert("likert", "Answers to each survey question", &rows)
+}
+
+/// One diverging-bar row per Likert item, over the answers `pick` chooses (all,
+/// or one activity's); items `pick` has nothing for are left out.
+fn likert_rows(
+    input: &ReportInput,
+    labels: &Labels,
+    pick: impl Fn(&crate::indicators::LikertItemResult) -> Option<&crate::indicators::LikertStats>,
+) -> Vec<LikertRow> {
     let k = input.config.privacy.min_group_size;
-    let rows: Vec<LikertRow> = likert_items(input)
+    likert_items(input)
         .filter_map(|(item, result)| {
-            let o = &result.overall;
+            let o = pick(result)?;
             let label = labels.items.get(&item.id).cloned().unwrap_or_else(|| item.id.clone());
             if o.suppressed || o.n == 0 {
                 return Some(LikertRow { label, shares: vec![], note: hidden_note(o, k) });
@@ -678,8 +699,7 @@ fn likert_chart(input: &ReportInput, labels: &Labels) -> String {
                 format!("{} satisfied, n = {}", o.top2.map(|t| format_figure(t, Unit::Share)).unwrap_or_default(), o.n);
             Some(LikertRow { label, shares, note })
         })
-        .collect();
-    svg::likert("likert", "Answers to each survey question", &rows)
+        .collect()
 }
 
 fn satisfaction_chart(input: &ReportInput, labels: &Labels) -> String {
@@ -799,15 +819,46 @@ fn needs_summary(input: &ReportInput) -> String {
     }
     let met = needs.iter().filter(|n| n.met).count();
     format!(
-        "Countries expressed {} needs (a country and a phase of the process); {met} were met by an activity of the period and {} remain open. For each open need, the three experienced countries that best match are suggested.",
+        "Countries expressed {} needs (a country and a phase of the process); {met} were met by an activity of the period and {} remain open. {}",
         needs.len(),
-        needs.len() - met
+        needs.len() - met,
+        suggestions_sentence(input.config.matching.top)
     )
+}
+
+/// What the matching suggests per open need, for `matching.top` suggestions.
+fn suggestions_sentence(top: usize) -> String {
+    const WORDS: [&str; 10] = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
+    match top {
+        0 => "Peer suggestions are switched off (matching.top = 0).".to_string(),
+        1 => "For each open need, the experienced country that best matches is suggested.".to_string(),
+        n => {
+            let count = WORDS.get(n).map_or_else(|| n.to_string(), |w| w.to_string());
+            format!("For each open need, the {count} experienced countries that best match are suggested.")
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_needs_summary_says_how_many_suggestions_the_config_asks_for() {
+        assert_eq!(
+            suggestions_sentence(3),
+            "For each open need, the three experienced countries that best match are suggested."
+        );
+        assert_eq!(
+            suggestions_sentence(1),
+            "For each open need, the experienced country that best matches is suggested."
+        );
+        assert_eq!(
+            suggestions_sentence(12),
+            "For each open need, the 12 experienced countries that best match are suggested."
+        );
+        assert!(suggestions_sentence(0).contains("switched off"));
+    }
 
     #[test]
     fn page_names_are_safe_and_unique() {

@@ -11,12 +11,13 @@
 use std::collections::BTreeMap;
 
 use rust_xlsxwriter::{
-    Chart, ChartAxisLabelPosition, ChartErrorBars, ChartErrorBarsType, ChartRange, ChartType, Color, ConditionalFormatCell,
-    ConditionalFormatCellRule, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Table, TableColumn,
-    Workbook, Worksheet, XlsxError,
+    Chart, ChartAxisLabelPosition, ChartErrorBars, ChartErrorBarsType, ChartRange, ChartType, Color,
+    ConditionalFormatCell, ConditionalFormatCellRule, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder,
+    Table, TableColumn, Workbook, Worksheet, XlsxError,
 };
 
 use super::evaluation;
+use super::svg::level_colour;
 use super::view::{self, breakdown_label, country_name, group_reason, Labels};
 use super::ReportInput;
 use crate::indicators::catalog::{self, Aggregate, Entry, Source, Unit};
@@ -166,7 +167,14 @@ fn number(ws: &mut Worksheet, row: u32, col: u16, value: Option<f64>, format: &F
 }
 
 /// A figure as a number in its unit; `None` leaves the cell empty.
-fn figure(ws: &mut Worksheet, row: u32, col: u16, value: Option<Figure>, unit: Unit, s: &Styles) -> Result<(), XlsxError> {
+fn figure(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    value: Option<Figure>,
+    unit: Unit,
+    s: &Styles,
+) -> Result<(), XlsxError> {
     number(ws, row, col, value.map(Figure::as_f64), s.unit(unit))
 }
 
@@ -795,14 +803,20 @@ fn satisfaction(ws: &mut Worksheet, input: &ReportInput, labels: &Labels, s: &St
         .collect();
     // One column per level of the longest scale (config allows 2 to 11 levels).
     let levels = items.iter().map(|(_, r)| r.points).max().unwrap_or(5).max(2) as u16;
-    let mut columns: Vec<(String, f64)> =
-        [("Item id", 20.0), ("Question", 30.0), ("Levels", 7.0), ("n", 7.0), ("Mean", 7.0), ("SD", 7.0), ("Median", 7.0)]
-            .map(|(h, w)| (h.to_string(), w))
-            .to_vec();
+    let mut columns: Vec<(String, f64)> = [
+        ("Item id", 20.0),
+        ("Question", 30.0),
+        ("Levels", 7.0),
+        ("n", 7.0),
+        ("Mean", 7.0),
+        ("SD", 7.0),
+        ("Median", 7.0),
+    ]
+    .map(|(h, w)| (h.to_string(), w))
+    .to_vec();
     columns.extend((1..=levels).map(|l| (format!("Level {l}"), 7.0)));
-    columns.extend(
-        [("Top two", 8.0), ("CI low", 8.0), ("CI high", 8.0), ("Note", 22.0)].map(|(h, w)| (h.to_string(), w)),
-    );
+    columns
+        .extend([("Top two", 8.0), ("CI low", 8.0), ("CI high", 8.0), ("Note", 22.0)].map(|(h, w)| (h.to_string(), w)));
     let list = List::new(ws, "LikertItems", 0, 0, &columns)?;
     let top2_col = 7 + levels;
     let mut row = 0;
@@ -909,15 +923,6 @@ fn diverging(
     chart.set_width(720).set_height(300);
     ws.insert_chart(r + 1, 0, &chart)?;
     Ok(r + 18)
-}
-
-/// Red for the lowest level to blue for the highest, grey in the middle.
-fn level_colour(level: u8, points: u8) -> u32 {
-    let t = if points > 1 { (level - 1) as f64 / (points - 1) as f64 } else { 1.0 };
-    let (low, mid, high) = ([0xB2, 0x18, 0x2B], [0xCC, 0xCC, 0xCC], [0x21, 0x66, 0xAC]);
-    let (from, to, u) = if t < 0.5 { (low, mid, t * 2.0) } else { (mid, high, (t - 0.5) * 2.0) };
-    let channel = |i: usize| (from[i] as f64 + (to[i] as f64 - from[i] as f64) * u).round() as u32;
-    (channel(0) << 16) | (channel(1) << 8) | channel(2)
 }
 
 /// `satisfaction_top2` by activity type, with Wilson intervals and a chart.
@@ -1181,9 +1186,11 @@ fn activities(ws: &mut Worksheet, input: &ReportInput, labels: &Labels, s: &Styl
     if count > 0 {
         let mut chart = Chart::new(ChartType::Column);
         chart.title().set_name("Activities per phase of the resettlement process");
-        chart.add_series().set_name("Activities").set_categories(("Activities", top + 1, 1, top + count, 1)).set_values(
-            ("Activities", top + 1, 2, top + count, 2),
-        );
+        chart
+            .add_series()
+            .set_name("Activities")
+            .set_categories(("Activities", top + 1, 1, top + count, 1))
+            .set_values(("Activities", top + 1, 2, top + count, 2));
         chart.legend().set_hidden();
         chart.set_width(620).set_height(300);
         ws.insert_chart(top, 4, &chart)?;
@@ -1242,12 +1249,8 @@ fn quality(ws: &mut Worksheet, input: &ReportInput, s: &Styles) -> Result<(), Xl
     // Under the issues: rows accounted per file and sheet.
     let top = row + 2;
     // In the issue table's columns: the file under File, the counts under Row….
-    let files = List::keeping_widths(
-        "Files",
-        top,
-        2,
-        &["File", "Sheet", "Read", "Dataset", "Accepted", "Rejected", "Skipped"],
-    );
+    let files =
+        List::keeping_widths("Files", top, 2, &["File", "Sheet", "Read", "Dataset", "Accepted", "Rejected", "Skipped"]);
     let mut r = top;
     for file in input.files {
         if !file.readable {
@@ -1322,7 +1325,7 @@ fn about(ws: &mut Worksheet, input: &ReportInput, s: &Styles) -> Result<(), Xlsx
 
 #[cfg(test)]
 mod tests {
-    use super::{level_colour, lines, needs_quote_prefix, Notes};
+    use super::{lines, needs_quote_prefix, Notes};
 
     #[test]
     fn risky_text_gets_a_quote_prefix() {
@@ -1332,17 +1335,6 @@ mod tests {
         for safe in ["Study visit", "1+1", "e-mail"] {
             assert!(!needs_quote_prefix(safe), "{safe:?}");
         }
-    }
-
-    #[test]
-    fn level_colours_run_from_red_through_grey_to_blue() {
-        assert_eq!(level_colour(1, 5), 0xB2182B);
-        assert_eq!(level_colour(3, 5), 0xCCCCCC);
-        assert_eq!(level_colour(5, 5), 0x2166AC);
-        // Level 2 of 5 is halfway from red to grey: (0xB2+0xCC)/2 = 0xBF, (0x18+0xCC)/2 = 0x72, (0x2B+0xCC)/2 = 0x7C (0x7B.8 rounds up).
-        assert_eq!(level_colour(2, 5), 0xBF727C);
-        assert_eq!(level_colour(1, 2), 0xB2182B);
-        assert_eq!(level_colour(2, 2), 0x2166AC);
     }
 
     #[test]

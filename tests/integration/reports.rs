@@ -138,7 +138,11 @@ fn workbook_round_trips_through_calamine() {
                 continue;
             }
             for row in range.rows().skip(1) {
-                assert!(matches!(row[col], Data::Float(_) | Data::Int(_) | Data::Empty), "{name} {title}: {:?}", row[col]);
+                assert!(
+                    matches!(row[col], Data::Float(_) | Data::Int(_) | Data::Empty),
+                    "{name} {title}: {:?}",
+                    row[col]
+                );
             }
         }
     }
