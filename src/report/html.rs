@@ -31,6 +31,9 @@ const REPORT: &str = include_str!("templates/report.hbs");
 const ACTIVITY: &str = include_str!("templates/activity.hbs");
 const CSS: &str = include_str!("templates/style.css");
 
+/// Issues an activity page prints (the style sheet hides the rest on paper).
+const ISSUES_PRINTED: usize = 3;
+
 /// Most issues listed in the HTML report; the workbook lists all.
 const ISSUES_SHOWN: usize = 200;
 
@@ -329,6 +332,8 @@ struct ActivityPage<'a> {
     likert_svg: String,
     followups: Vec<SurveyRow>,
     issues: Vec<ActivityIssue>,
+    /// Issues beyond the three an A4 print shows.
+    issues_not_printed: usize,
     comments: Vec<String>,
     comments_note: String,
 }
@@ -589,7 +594,7 @@ fn activity_page<'a>(input: &ReportInput, a: &ActivityFacts, shared: &PageContex
     };
     let survey = survey_ids.iter().filter_map(row).collect();
     let followups = evaluation::HORIZON_INDICATORS.iter().filter_map(row).collect();
-    let issues = input
+    let issues: Vec<ActivityIssue> = input
         .issues
         .iter()
         .filter(|i| i.activity.as_deref() == Some(a.id.as_str()))
@@ -627,13 +632,15 @@ fn activity_page<'a>(input: &ReportInput, a: &ActivityFacts, shared: &PageContex
         survey,
         likert_svg: {
             let rows = likert_rows(input, labels, |result| result.by_activity.get(&a.id));
-            if rows.is_empty() {
+            // No chart when every item is hidden: the table above already says why.
+            if rows.iter().all(|r| r.shares.is_empty()) {
                 String::new()
             } else {
                 svg::likert("likert", &format!("Answers to each survey question, {}", a.id), &rows)
             }
         },
         followups,
+        issues_not_printed: issues.len().saturating_sub(ISSUES_PRINTED),
         issues,
         comments: if a.responses >= k { a.comments.clone() } else { Vec::new() },
         comments_note: if input.config.privacy.publish_comments {

@@ -91,7 +91,8 @@ pub fn level_colour(level: u8, points: u8) -> u32 {
     (channel(0) << 16) | (channel(1) << 8) | channel(2)
 }
 
-/// The body text colour of the style sheet (`--ink`).
+/// The body text colour of the style sheet (`--ink`), for the contrast test.
+#[cfg(test)]
 const INK: u32 = 0x1D2430;
 
 /// WCAG relative luminance of an sRGB colour.

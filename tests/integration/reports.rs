@@ -210,16 +210,82 @@ fn workbook_prints_to_a_bounded_number_of_pages() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let pdf = std::fs::read(work.path().join("evaluation.pdf")).unwrap();
-    let pages = pdf
-        .windows(b"/Type/Page".len() + 1)
-        .filter(|w| w.starts_with(b"/Type/Page") && w[b"/Type/Page".len()] != b's')
-        .count()
-        + pdf
-            .windows(b"/Type /Page".len() + 1)
-            .filter(|w| w.starts_with(b"/Type /Page") && w[b"/Type /Page".len()] != b's')
-            .count();
+    let pages = pdf_pages(&std::fs::read(work.path().join("evaluation.pdf")).unwrap());
     assert!((10..=20).contains(&pages), "the sample workbook prints on {pages} pages");
+}
+
+/// Pages of a PDF: its `/Type /Page` objects (not `/Pages`).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    [&b"/Type/Page"[..], &b"/Type /Page"[..]]
+        .iter()
+        .map(|tag| pdf.windows(tag.len() + 1).filter(|w| w.starts_with(tag) && w[tag.len()] != b's').count())
+        .sum()
+}
+
+/// Every activity page prints on one A4 page (headless Chromium's print to PDF;
+/// two of the sample's 23 pages took two before the print styles).
+#[test]
+fn activity_pages_print_on_one_a4_page() {
+    let Some(browser) = chromium() else {
+        tool_missing("Chromium (Debian's chromium)");
+        return;
+    };
+    let work = sample();
+    let dir = work.path().join("output/all/activities");
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    pages.sort();
+    assert_eq!(pages.len(), 23);
+    for page in pages {
+        let pdf = work.path().join("page.pdf");
+        chromium_run(
+            &browser,
+            &work.path().join("print-profile"),
+            &[
+                "--no-pdf-header-footer".to_string(),
+                format!("--print-to-pdf={}", pdf.display()),
+                format!("file://{}", page.display()),
+            ],
+        );
+        let count = pdf_pages(&std::fs::read(&pdf).unwrap());
+        assert_eq!(count, 1, "{} prints on {count} pages", page.display());
+    }
+}
+
+/// The Nu HTML checker (`vnu-jar`, run with Java) finds no error in the report
+/// or any activity page.
+#[test]
+fn pages_pass_the_nu_html_checker() {
+    let Some(jar) = vnu_jar() else {
+        tool_missing("the Nu HTML checker (npm's vnu-jar, with Java)");
+        return;
+    };
+    let work = sample();
+    let dir = work.path().join("output/all");
+    let mut pages = vec![dir.join("report.html")];
+    pages.extend(std::fs::read_dir(dir.join("activities")).unwrap().map(|e| e.unwrap().path()));
+    let out = Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--errors-only", "--format", "json"])
+        .args(&pages)
+        .output()
+        .unwrap();
+    let report: Value =
+        serde_json::from_slice(&out.stderr).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let errors = report["messages"].as_array().unwrap();
+    assert!(errors.is_empty(), "{} errors in {} pages: {errors:#?}", errors.len(), pages.len());
+    assert!(out.status.success());
+}
+
+/// The checker's jar: `$VNU_JAR`, or where `npm install -g vnu-jar` puts it.
+fn vnu_jar() -> Option<PathBuf> {
+    Command::new("java").arg("-version").output().ok()?;
+    if let Some(jar) = std::env::var_os("VNU_JAR").map(PathBuf::from).filter(|p| p.is_file()) {
+        return Some(jar);
+    }
+    let root = Command::new("npm").args(["root", "-g"]).output().ok()?;
+    let root = PathBuf::from(String::from_utf8_lossy(&root.stdout).trim());
+    Some(root.join("vnu-jar/build/dist/vnu.jar")).filter(|p| p.is_file())
 }
 
 #[test]
@@ -546,7 +612,8 @@ fn no_horizontal_overflow_on_a_phone_or_a_laptop() {
     }
     let work = sample();
     let dir = work.path().join("output/all");
-    for page in ["report.html", "activities/SV-01.html"] {
+    // TW-05 has 9 responses: its page draws the Likert chart.
+    for page in ["report.html", "activities/TW-05.html"] {
         let harness = dir.join("harness.html");
         let frames: String = [390, 1280]
             .iter()
@@ -558,8 +625,18 @@ fn no_horizontal_overflow_on_a_phone_or_a_laptop() {
                 r#"<!DOCTYPE html><html><body>{frames}<pre id="out">pending</pre><script>
 const out = {{}};
 function measure(id) {{
-  const e = document.getElementById(id).contentDocument.documentElement;
-  out[id] = [e.scrollWidth, e.clientWidth];
+  const doc = document.getElementById(id).contentDocument;
+  const e = doc.documentElement;
+  // The smallest chart text as drawn: its font size times the chart's scale.
+  let smallest = 1000;
+  for (const svg of doc.querySelectorAll("svg")) {{
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    for (const t of svg.querySelectorAll("text")) {{
+      if (!t.textContent.trim()) continue;
+      smallest = Math.min(smallest, parseFloat(getComputedStyle(t).fontSize) * scale);
+    }}
+  }}
+  out[id] = [e.scrollWidth, e.clientWidth, smallest];
   if (Object.keys(out).length == 2) document.getElementById("out").textContent = JSON.stringify(out);
 }}
 for (const id of ["w390", "w1280"]) document.getElementById(id).onload = () => measure(id);
@@ -582,6 +659,10 @@ for (const id of ["w390", "w1280"]) document.getElementById(id).onload = () => m
         for frame in ["w390", "w1280"] {
             let (scroll, client) = (widths[frame][0].as_u64().unwrap(), widths[frame][1].as_u64().unwrap());
             assert!(scroll <= client, "{page} at {frame}: {scroll} px wide in a {client} px window");
+            // Chart text stays readable: 10 px or more as drawn (it was about 6 px at 390).
+            let smallest = widths[frame][2].as_f64().unwrap();
+            assert!(smallest >= 10.0, "{page} at {frame}: chart text drawn at {smallest:.1} px");
+            assert!(smallest < 100.0, "{page} at {frame}: no chart text measured");
         }
     }
 }
