@@ -277,15 +277,70 @@ fn pages_pass_the_nu_html_checker() {
     assert!(out.status.success());
 }
 
+/// axe-core (the engine of Lighthouse's accessibility audit) finds no violation
+/// in the report or an activity page, at 390 and 1280 px. The pages forbid
+/// scripts, so the test checks copies without the Content-Security-Policy line.
+#[test]
+fn pages_pass_axe_at_both_widths() {
+    let (Some(browser), Some(axe)) = (chromium(), npm_file("axe-core/axe.min.js")) else {
+        tool_missing("Chromium and axe-core (npm's axe-core)");
+        return;
+    };
+    let work = sample();
+    let dir = work.path().join("output/all");
+    for page in ["report.html", "activities/TW-05.html"] {
+        let html = std::fs::read_to_string(dir.join(page)).unwrap();
+        let csp = html.find("<meta http-equiv=\"Content-Security-Policy\"").unwrap();
+        let end = csp + html[csp..].find('>').unwrap() + 1;
+        let script = format!(
+            r#"<script src="file://{}"></script><script>
+axe.run(document).then(r => {{ const p = document.createElement("pre"); p.id = "axe";
+p.textContent = JSON.stringify(r.violations.map(v => [v.id, v.nodes.map(n => n.target.join(" "))])); document.body.appendChild(p); }});
+</script></body>"#,
+            axe.display()
+        );
+        let copy = format!("{}{}", &html[..csp], &html[end..]).replace("</body>", &script);
+        let checked = dir.join(page).with_extension("axe.html");
+        std::fs::write(&checked, copy).unwrap();
+        for width in [390, 1280] {
+            let out = Command::new(&browser)
+                .args([
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                ])
+                .args(["--allow-file-access-from-files", "--virtual-time-budget=20000"])
+                .arg(format!("--window-size={width},900"))
+                .arg(format!("--user-data-dir={}", work.path().join("axe-profile").display()))
+                .arg("--dump-dom")
+                .arg(format!("file://{}", checked.display()))
+                .output()
+                .unwrap();
+            let dom = String::from_utf8_lossy(&out.stdout);
+            let found = dom.split("<pre id=\"axe\">").nth(1).and_then(|s| s.split("</pre>").next());
+            let found = found.unwrap_or_else(|| panic!("{page} at {width}: axe gave no result"));
+            let violations: Value = serde_json::from_str(&found.replace("&quot;", "\"").replace("&amp;", "&")).unwrap();
+            assert_eq!(violations, serde_json::json!([]), "{page} at {width} px");
+        }
+    }
+}
+
+/// A file of a globally installed npm package.
+fn npm_file(path: &str) -> Option<PathBuf> {
+    let root = Command::new("npm").args(["root", "-g"]).output().ok()?;
+    let root = PathBuf::from(String::from_utf8_lossy(&root.stdout).trim());
+    Some(root.join(path)).filter(|p| p.is_file())
+}
+
 /// The checker's jar: `$VNU_JAR`, or where `npm install -g vnu-jar` puts it.
 fn vnu_jar() -> Option<PathBuf> {
     Command::new("java").arg("-version").output().ok()?;
     if let Some(jar) = std::env::var_os("VNU_JAR").map(PathBuf::from).filter(|p| p.is_file()) {
         return Some(jar);
     }
-    let root = Command::new("npm").args(["root", "-g"]).output().ok()?;
-    let root = PathBuf::from(String::from_utf8_lossy(&root.stdout).trim());
-    Some(root.join("vnu-jar/build/dist/vnu.jar")).filter(|p| p.is_file())
+    npm_file("vnu-jar/build/dist/vnu.jar")
 }
 
 #[test]
