@@ -101,7 +101,7 @@ fn annotated(path: &Path, issues: &[&Issue], config: &Config) -> Result<Vec<u8>,
         let fill = Format::new().set_background_color(severity_colour(issue.severity));
         list.write_string_with_format(r, 0, issue.severity.as_str(), &fill)?;
         let sheet_text = issue.sheet.as_deref().unwrap_or("");
-        let format = if crate::report::xlsx::needs_quote_prefix(sheet_text) { &quoted } else { &plain };
+        let format = if crate::text::needs_quote_prefix(sheet_text) { &quoted } else { &plain };
         list.write_string_with_format(r, 1, sheet_text, format)?;
         let sheet = issue.sheet.as_ref().and_then(|s| sheets.iter().position(|x| &x.name == s)).map(|p| &names[p]);
         if let (Some(sheet), Some(row)) = (sheet, issue.row) {
@@ -116,7 +116,7 @@ fn annotated(path: &Path, issues: &[&Issue], config: &Config) -> Result<Vec<u8>,
             r,
             4,
             value,
-            if crate::report::xlsx::needs_quote_prefix(value) { &quoted } else { &plain },
+            if crate::text::needs_quote_prefix(value) { &quoted } else { &plain },
         )?;
         list.write_string(r, 5, &issue.message)?;
     }
@@ -141,7 +141,7 @@ fn annotated(path: &Path, issues: &[&Issue], config: &Config) -> Result<Vec<u8>,
                         ws.write_datetime_with_format(row.index, col, &dt, &date)?;
                     }
                     Cell::Text(t) | Cell::Error(t) => {
-                        let format = if crate::report::xlsx::needs_quote_prefix(t) { &quoted } else { &plain };
+                        let format = if crate::text::needs_quote_prefix(t) { &quoted } else { &plain };
                         ws.write_string_with_format(row.index, col, t, format)?;
                     }
                 }
@@ -166,7 +166,7 @@ fn annotated(path: &Path, issues: &[&Issue], config: &Config) -> Result<Vec<u8>,
                 }
                 Some(other) => {
                     let shown = other.display();
-                    let format = if crate::report::xlsx::needs_quote_prefix(&shown) {
+                    let format = if crate::text::needs_quote_prefix(&shown) {
                         fill.clone().set_quote_prefix()
                     } else {
                         fill

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
-use crate::model::{Experience, YesPartlyNo};
+use crate::schema::{Experience, YesPartlyNo};
 
 /// Answer levels a Likert count has room for (`points` is at most 11).
 pub const LIKERT_LEVELS: usize = 12;

@@ -16,8 +16,6 @@ use crate::model::DatasetKind;
 /// The commented configuration written by `init` (the repository's own).
 const CONFIG: &str = include_str!("../config/peer-eval.toml");
 
-/// Sheets of a template that the reader skips without a note.
-pub const HELPER_SHEETS: [&str; 2] = ["Instructions", "Lists"];
 
 /// What a column accepts.
 #[derive(Clone, Copy)]
@@ -35,7 +33,7 @@ fn lists(config: &Config) -> Vec<(&'static str, Vec<String>)> {
     let tax = &config.taxonomy;
     let words = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let mut countries: Vec<String> =
-        isocountry::CountryCode::iter().map(|c| crate::report::view::country_name(c.alpha2())).collect();
+        isocountry::CountryCode::iter().map(|c| crate::text::country_name(c.alpha2())).collect();
     countries.sort();
     vec![
         ("Activity types (list)", tax.activity_types.iter().map(|t| t.id.clone()).collect()),

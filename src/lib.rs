@@ -18,5 +18,6 @@ pub mod period;
 pub mod publish;
 pub mod quality;
 pub mod report;
+pub mod schema;
 pub mod synth;
 pub mod text;

@@ -3,44 +3,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::answers::Survey;
+pub use crate::schema::{DatasetKind, Experience, YesPartlyNo};
 use crate::config::Config;
-
-/// The six input datasets (SPEC §4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DatasetKind {
-    Activities,
-    Responses,
-    Participants,
-    Needs,
-    Followups,
-    Countries,
-}
-
-impl DatasetKind {
-    pub const ALL: [DatasetKind; 6] = [
-        DatasetKind::Activities,
-        DatasetKind::Responses,
-        DatasetKind::Participants,
-        DatasetKind::Needs,
-        DatasetKind::Followups,
-        DatasetKind::Countries,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DatasetKind::Activities => "activities",
-            DatasetKind::Responses => "responses",
-            DatasetKind::Participants => "participants",
-            DatasetKind::Needs => "needs",
-            DatasetKind::Followups => "followups",
-            DatasetKind::Countries => "countries",
-        }
-    }
-}
 
 /// A country (ISO 3166-1 alpha-2), an organisation, or a name we could not place.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -66,34 +33,6 @@ impl Place {
             Place::Country(name) | Place::Organisation(name) | Place::Unknown(name) => name,
         }
     }
-}
-
-/// A country's experience of resettlement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Experience {
-    New,
-    Emerging,
-    Experienced,
-}
-
-impl Experience {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Experience::New => "new",
-            Experience::Emerging => "emerging",
-            Experience::Experienced => "experienced",
-        }
-    }
-}
-
-/// Answers of the form yes / partly / no.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum YesPartlyNo {
-    Yes,
-    Partly,
-    No,
 }
 
 /// Where a record came from, for accounting and issues.

@@ -124,8 +124,38 @@ pub fn closest<'a>(value: &str, choices: impl IntoIterator<Item = &'a str>) -> O
     best.filter(|(score, _)| *score >= 0.6).map(|(_, choice)| choice)
 }
 
+/// A country's English name for an ISO code; other keys as they are.
+pub fn country_name(key: &str) -> String {
+    match isocountry::CountryCode::for_alpha2(key) {
+        Ok(code) => {
+            let name = code.name();
+            match key {
+                "GB" => "United Kingdom".to_string(),
+                "US" => "United States".to_string(),
+                _ => name.split(" (").next().unwrap_or(name).to_string(),
+            }
+        }
+        Err(_) => key.to_string(),
+    }
+}
+
+/// Whether Excel could read `text` as a formula or a command.
+pub fn needs_quote_prefix(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn risky_text_gets_a_quote_prefix() {
+        for risky in ["=HYPERLINK(\"x\")", "+1-1", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(needs_quote_prefix(risky), "{risky:?}");
+        }
+        for safe in ["Study visit", "1+1", "e-mail"] {
+            assert!(!needs_quote_prefix(safe), "{safe:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -12,7 +12,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::model::DatasetKind;
+use crate::schema::DatasetKind;
 
 /// The whole configuration.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -397,6 +397,17 @@ impl Config {
         Ok(config)
     }
 
+    /// The Likert label sets by name: the built-in ones, then `custom_1`, `custom_2` …
+    /// of `likert.label_sets` (64 at most); each a list of labels per level, from 1.
+    pub fn label_sets(&self) -> Vec<(String, Vec<Vec<String>>)> {
+        let mut sets = defaults::likert_label_sets();
+        for (i, set) in self.likert.label_sets.iter().enumerate() {
+            sets.push((format!("custom_{}", i + 1), set.clone()));
+        }
+        sets.truncate(64);
+        sets
+    }
+
     /// Consistency checks serde cannot express. Returns the offending key and why.
     fn check(&self) -> Result<(), (String, String)> {
         if let Some(pattern) = &self.input.activity_from {
@@ -409,28 +420,25 @@ impl Config {
                 ));
             }
         }
-        let sets = crate::ingest::scales::LabelSets::new(self);
+        let sets: Vec<String> = self.label_sets().into_iter().map(|(name, _)| name).collect();
         for (item, set) in &self.likert.scales {
             if !self.likert.items.iter().any(|i| &i.id == item) {
                 return Err(("scales".into(), format!("`{item}` is not a Likert item of [likert] items")));
             }
-            if sets.index_of(set).is_none() {
-                return Err((
-                    "scales".into(),
-                    format!("`{set}` is not a label set; use one of: {}", sets.names().join(", ")),
-                ));
+            if !sets.contains(set) {
+                return Err(("scales".into(), format!("`{set}` is not a label set; use one of: {}", sets.join(", "))));
             }
         }
         let tax = &self.taxonomy;
         let categories: Vec<&str> = tax.categories.iter().map(|c| c.id.as_str()).collect();
         let goals: Vec<&str> = tax.goals.iter().map(|g| g.id.as_str()).collect();
-        if goals.len() > crate::ingest::responses::MAX_GOALS {
+        if goals.len() > crate::schema::MAX_GOALS {
             return Err((
                 "goals".into(),
                 format!(
                     "{} goals are defined; peer-eval handles at most {}",
                     goals.len(),
-                    crate::ingest::responses::MAX_GOALS
+                    crate::schema::MAX_GOALS
                 ),
             ));
         }

@@ -101,7 +101,7 @@ impl<'a> FileParser<'a> {
         }
         let forced = forced_dataset(self.context.config, self.file, name);
         // The Instructions and Lists sheets of `peer-eval init` templates.
-        let helper = crate::init::HELPER_SHEETS.iter().any(|h| h.eq_ignore_ascii_case(name.trim()));
+        let helper = crate::schema::HELPER_SHEETS.iter().any(|h| h.eq_ignore_ascii_case(name.trim()));
         if helper && forced.is_none() {
             Current::Done
         } else {

@@ -19,8 +19,6 @@ use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 use crate::answers::{self, Survey};
 use crate::model::{Experience, YesPartlyNo};
 
-/// Goals a participation aim is recorded against (one bit each).
-pub const MAX_GOALS: usize = 32;
 
 /// One response as parsed from a row.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -23,11 +23,7 @@ pub struct LabelSets {
 
 impl LabelSets {
     pub fn new(config: &Config) -> LabelSets {
-        let mut sets = crate::config::defaults::likert_label_sets();
-        for (i, set) in config.likert.label_sets.iter().enumerate() {
-            sets.push((format!("custom_{}", i + 1), set.clone()));
-        }
-        sets.truncate(64);
+        let sets = config.label_sets();
         let mut labels: FxHashMap<String, Vec<(usize, u8)>> = FxHashMap::default();
         for (index, (_, levels)) in sets.iter().enumerate() {
             for (level, names) in levels.iter().enumerate() {

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::config::Config;
+pub use crate::text::country_name;
 use crate::indicators::catalog::{self, Unit};
 use crate::indicators::{Figure, Indicator, Results, Status};
 use crate::ingest::InputFile;
@@ -85,21 +86,6 @@ pub fn breakdown_label(breakdown: &str) -> &str {
         "respondent_role_level" => "Respondent's role",
         "respondent_experience" => "Respondent country's experience",
         other => other,
-    }
-}
-
-/// A country's English name for an ISO code; other keys as they are.
-pub fn country_name(key: &str) -> String {
-    match isocountry::CountryCode::for_alpha2(key) {
-        Ok(code) => {
-            let name = code.name();
-            match key {
-                "GB" => "United Kingdom".to_string(),
-                "US" => "United States".to_string(),
-                _ => name.split(" (").next().unwrap_or(name).to_string(),
-            }
-        }
-        Err(_) => key.to_string(),
     }
 }
 

@@ -20,6 +20,7 @@ use super::evaluation;
 use super::svg::level_colour;
 use super::view::{self, breakdown_label, country_name, group_reason, Labels};
 use super::ReportInput;
+use crate::text::needs_quote_prefix;
 use crate::indicators::catalog::{self, Aggregate, Entry, Source, Unit};
 use crate::indicators::stats::wilson;
 use crate::indicators::{Figure, Group, Indicator};
@@ -77,11 +78,6 @@ impl Styles {
             Unit::Score => &self.score,
         }
     }
-}
-
-/// Whether Excel could read `text` as a formula or a command.
-pub fn needs_quote_prefix(text: &str) -> bool {
-    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
 /// The width of the Note columns, in characters.
@@ -1325,17 +1321,7 @@ fn about(ws: &mut Worksheet, input: &ReportInput, s: &Styles) -> Result<(), Xlsx
 
 #[cfg(test)]
 mod tests {
-    use super::{lines, needs_quote_prefix, Notes};
-
-    #[test]
-    fn risky_text_gets_a_quote_prefix() {
-        for risky in ["=HYPERLINK(\"x\")", "+1-1", "-2", "@SUM(A1)", "\tx", "\rx"] {
-            assert!(needs_quote_prefix(risky), "{risky:?}");
-        }
-        for safe in ["Study visit", "1+1", "e-mail"] {
-            assert!(!needs_quote_prefix(safe), "{safe:?}");
-        }
-    }
+    use super::{lines, Notes};
 
     #[test]
     fn lines_count_word_wrapped_lines() {
