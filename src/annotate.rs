@@ -166,11 +166,8 @@ fn annotated(path: &Path, issues: &[&Issue], config: &Config) -> Result<Vec<u8>,
                 }
                 Some(other) => {
                     let shown = other.display();
-                    let format = if crate::text::needs_quote_prefix(&shown) {
-                        fill.clone().set_quote_prefix()
-                    } else {
-                        fill
-                    };
+                    let format =
+                        if crate::text::needs_quote_prefix(&shown) { fill.clone().set_quote_prefix() } else { fill };
                     ws.write_string_with_format(row, col, &shown, &format)?;
                 }
                 None => {

@@ -16,7 +16,6 @@ use crate::model::DatasetKind;
 /// The commented configuration written by `init` (the repository's own).
 const CONFIG: &str = include_str!("../config/peer-eval.toml");
 
-
 /// What a column accepts.
 #[derive(Clone, Copy)]
 enum Kind {

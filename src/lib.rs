@@ -17,6 +17,7 @@ pub mod model;
 pub mod period;
 pub mod publish;
 pub mod quality;
+pub mod registry;
 pub mod report;
 pub mod schema;
 pub mod synth;

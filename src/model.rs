@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::answers::Survey;
-pub use crate::schema::{DatasetKind, Experience, YesPartlyNo};
 use crate::config::Config;
+pub use crate::schema::{DatasetKind, Experience, YesPartlyNo};
 
 /// A country (ISO 3166-1 alpha-2), an organisation, or a name we could not place.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

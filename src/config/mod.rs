@@ -435,11 +435,7 @@ impl Config {
         if goals.len() > crate::schema::MAX_GOALS {
             return Err((
                 "goals".into(),
-                format!(
-                    "{} goals are defined; peer-eval handles at most {}",
-                    goals.len(),
-                    crate::schema::MAX_GOALS
-                ),
+                format!("{} goals are defined; peer-eval handles at most {}", goals.len(), crate::schema::MAX_GOALS),
             ));
         }
         for def in &tax.activity_types {
@@ -474,8 +470,8 @@ impl Config {
             }
         }
         for (id, target) in &self.targets {
-            if !crate::indicators::indicator_ids().any(|known| known == id) {
-                let hint = crate::text::closest(id, crate::indicators::indicator_ids())
+            if !crate::registry::ids().any(|known| known == id) {
+                let hint = crate::text::closest(id, crate::registry::ids())
                     .map(|c| format!("; did you mean `{c}`?"))
                     .unwrap_or_default();
                 return Err((format!("targets.{id}"), format!("`{id}` is not an indicator{hint}")));
@@ -500,7 +496,7 @@ impl Config {
             for id in ids {
                 let known = match id.strip_prefix("likert.") {
                     Some(item) => self.likert.items.iter().any(|i| i.id == item),
-                    None => crate::indicators::indicator_ids().any(|known| known == id),
+                    None => crate::registry::ids().any(|known| known == id),
                 };
                 if !known {
                     return Err((

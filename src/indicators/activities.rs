@@ -4,80 +4,66 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::stats::share;
-use super::{group, group_by, Computed, Indicator, Population};
+use super::{group, group_by, Breakdowns, Computed, Indicator, Population};
 use crate::model::{Activity, ActivityStatus};
+use crate::registry::{self, Breakdown};
 
 type Calc = fn(&[&Activity], &Population) -> Computed;
 
 /// Every activity-based indicator of the period.
 pub fn indicators(pop: &Population) -> BTreeMap<&'static str, Indicator> {
-    let with_breakdowns: [(&'static str, &'static str, Calc, &str); 10] = [
-        ("activities_total", "output", activities_total, "no activities"),
-        ("participants_total", "output", participants_total, "no activity records its number of participants"),
-        ("participant_days", "output", participant_days, "no activity records its number of participants"),
-        ("cost_total_eur", "output", cost_total, "no activity records its cost"),
-        ("cost_per_participant_eur", "output", cost_per_participant, "no activity records both cost and participants"),
-        (
-            "cost_per_participant_day_eur",
-            "output",
-            cost_per_participant_day,
-            "no activity records both cost and participants",
-        ),
-        ("followup_rate", "output", followup_rate, "no activities"),
-        ("stated_goal_rate", "alignment", stated_goal_rate, "no activities"),
-        ("goal_alignment_rate", "alignment", goal_alignment_rate, "no activities"),
-        ("response_rate", "outcome", response_rate, "no activity records participants > 0"),
+    let calcs: [(&'static str, Calc); 13] = [
+        ("activities_total", activities_total),
+        ("participants_total", participants_total),
+        ("participant_days", participant_days),
+        ("cost_total_eur", cost_total),
+        ("cost_per_participant_eur", cost_per_participant),
+        ("cost_per_participant_day_eur", cost_per_participant_day),
+        ("followup_rate", followup_rate),
+        ("stated_goal_rate", stated_goal_rate),
+        ("goal_alignment_rate", goal_alignment_rate),
+        ("response_rate", response_rate),
+        ("countries_reached", |activities, _| countries_reached(activities)),
+        ("phases_covered", |_, pop| phases_covered(pop)),
+        ("delivery_rate", delivery_rate),
     ];
     let mut out = BTreeMap::new();
-    for (id, level, calc, absent) in with_breakdowns {
-        let mut indicator = Indicator::open(level, calc(&pop.activities, pop), absent);
-        if id != "response_rate" && !pop.headline_only {
-            indicator.breakdowns = breakdowns(pop, calc);
+    for (id, calc) in calcs {
+        // Delivery counts the postponed and cancelled activities too.
+        let activities: Vec<&Activity> = if id == "delivery_rate" {
+            pop.activities.iter().chain(&pop.pipeline).copied().collect()
+        } else {
+            pop.activities.clone()
+        };
+        let mut indicator = Indicator::of(id, calc(&activities, pop), pop.min_group());
+        if !pop.headline_only {
+            indicator.breakdowns = breakdowns(pop, &activities, calc, registry::entry(id).breakdowns);
         }
         out.insert(id, indicator);
     }
-    if let Some(indicator) = out.get_mut("goal_alignment_rate").filter(|_| !pop.headline_only) {
-        indicator.breakdowns.insert("goal", by_goal(pop));
-    }
-    out.insert("delivery_rate", delivery(pop));
-    out.insert("countries_reached", Indicator::open("output", countries_reached(&pop.activities), "no activities"));
-    out.insert("phases_covered", Indicator::open("output", phases_covered(pop), "no activities"));
     out
 }
 
-/// `activity_type`, `phase` (an activity counts in each of its phases) and
-/// `format` groups of `activities`.
-fn breakdowns_of(
-    pop: &Population,
-    activities: &[&Activity],
-    calc: Calc,
-) -> BTreeMap<&'static str, BTreeMap<String, super::Group>> {
-    let mut out = BTreeMap::new();
-    let by_type = group_by(activities, |a| vec![a.kind.clone()]);
-    let by_phase = group_by(activities, |a| a.phases.clone());
-    let by_format = group_by(activities, |a| vec![a.format.clone()]);
-    for (name, groups) in [("activity_type", by_type), ("phase", by_phase), ("format", by_format)] {
+/// The `wanted` groups of `activities`: activity type, phase (an activity counts
+/// in each of its phases), format, and goal (`goal_alignment_rate`'s own).
+fn breakdowns(pop: &Population, activities: &[&Activity], calc: Calc, wanted: &[Breakdown]) -> Breakdowns {
+    let mut out = Breakdowns::new();
+    for breakdown in wanted {
+        let groups = match breakdown {
+            Breakdown::ActivityType => group_by(activities, |a| vec![a.kind.clone()]),
+            Breakdown::Phase => group_by(activities, |a| a.phases.clone()),
+            Breakdown::Format => group_by(activities, |a| vec![a.format.clone()]),
+            Breakdown::Goal => {
+                out.insert(Breakdown::Goal, by_goal(pop));
+                continue;
+            }
+            other => unreachable!("{} is not an activity breakdown", other.as_str()),
+        };
         let groups: BTreeMap<String, super::Group> =
             groups.into_iter().map(|(key, members)| (key, group(calc(&members, pop), None))).collect();
-        out.insert(name, groups);
+        out.insert(*breakdown, groups);
     }
     out
-}
-
-fn breakdowns(pop: &Population, calc: Calc) -> BTreeMap<&'static str, BTreeMap<String, super::Group>> {
-    breakdowns_of(pop, &pop.activities, calc)
-}
-
-/// `delivery_rate` (SPEC §13.1): delivered / (delivered + postponed + cancelled)
-/// over the period's activities; planned ones are in neither.
-fn delivery(pop: &Population) -> Indicator {
-    let all: Vec<&Activity> = pop.activities.iter().chain(&pop.pipeline).copied().collect();
-    let mut indicator =
-        Indicator::open("output", delivery_rate(&all, pop), "no delivered, postponed or cancelled activities");
-    if !pop.headline_only {
-        indicator.breakdowns = breakdowns_of(pop, &all, delivery_rate);
-    }
-    indicator
 }
 
 fn delivery_rate(activities: &[&Activity], _: &Population) -> Computed {

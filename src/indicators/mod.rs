@@ -6,7 +6,6 @@
 
 pub mod activities;
 pub mod alignment;
-pub mod catalog;
 pub mod facts;
 pub mod needs;
 pub mod stats;
@@ -20,11 +19,9 @@ use crate::answers::Answers;
 use crate::config::{Config, Direction};
 use crate::model::{Activity, Dataset, Followup, Participant, Taxonomy};
 use crate::period::Period;
+use crate::registry::{self, Breakdown, Level};
 
-/// Every indicator id, in the order of the SPEC §6 table.
-pub fn indicator_ids() -> impl Iterator<Item = &'static str> {
-    catalog::CATALOG.iter().map(|entry| entry.id)
-}
+pub use crate::registry::TREND_IDS;
 
 /// A figure: a count (written as an integer) or a real number.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -85,10 +82,13 @@ pub enum Status {
     NoData,
 }
 
+/// An indicator's groups per breakdown.
+pub type Breakdowns = BTreeMap<Breakdown, BTreeMap<String, Group>>;
+
 /// One indicator as published.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Indicator {
-    pub level: &'static str,
+    pub level: Level,
     pub value: Option<Figure>,
     pub n: usize,
     pub suppressed: bool,
@@ -111,7 +111,7 @@ pub struct Indicator {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ci_high: Option<Option<f64>>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub breakdowns: BTreeMap<&'static str, BTreeMap<String, Group>>,
+    pub breakdowns: Breakdowns,
     /// Computed from survey answers (subject to the privacy threshold).
     #[serde(skip)]
     pub survey: bool,
@@ -176,16 +176,6 @@ pub fn attach_cumulative(current: &mut Results, cumulative: &Results, secondary:
         }
     }
 }
-
-/// Headline indicators followed quarter by quarter.
-pub const TREND_IDS: [&str; 6] = [
-    "activities_total",
-    "participants_total",
-    "goal_alignment_rate",
-    "satisfaction_top2",
-    "nps",
-    "applied_learning_rate",
-];
 
 /// Headline indicators per quarter over the whole data; suppressed or missing values are gaps.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -266,13 +256,16 @@ pub fn trends(data: &Dataset, config: &Config) -> Trends {
 
 impl Indicator {
     /// An indicator with no privacy rule (activity register, attendance, needs).
-    pub fn open(level: &'static str, computed: Computed, absent: &str) -> Indicator {
-        Indicator {
-            level,
+    /// The published indicator `id` from its computed value: level, reason and the
+    /// privacy rule (for survey figures) come from the registry.
+    pub fn of(id: &str, computed: Computed, min_group: usize) -> Indicator {
+        let entry = registry::entry(id);
+        let mut indicator = Indicator {
+            level: entry.level,
             value: computed.value,
             n: computed.n,
             suppressed: false,
-            reason: computed.value.is_none().then(|| format!("no data: {absent}")),
+            reason: computed.value.is_none().then(|| format!("no data: {}", entry.absent)),
             target: None,
             status: None,
             direction: None,
@@ -282,18 +275,12 @@ impl Indicator {
             ci_low: None,
             ci_high: None,
             breakdowns: BTreeMap::new(),
-            survey: false,
+            survey: entry.survey(),
             previous: None,
             change: None,
             cumulative: None,
-        }
-    }
-
-    /// An indicator from survey answers: suppressed below the privacy threshold.
-    pub fn survey(level: &'static str, computed: Computed, absent: &str, min_group: usize) -> Indicator {
-        let mut indicator = Indicator::open(level, computed, absent);
-        indicator.survey = true;
-        if is_small(computed.n, min_group) && computed.n > 0 {
+        };
+        if indicator.survey && is_small(computed.n, min_group) && computed.n > 0 {
             indicator.value = None;
             indicator.suppressed = true;
             indicator.reason = Some(suppression_reason(min_group));
@@ -496,8 +483,8 @@ fn compute_with(pop: Population, period: &Period) -> Results {
     indicators.extend(need_indicators);
     if config.privacy.secondary_suppression {
         for indicator in indicators.values_mut().filter(|i| i.survey && !i.suppressed) {
-            for (name, groups) in indicator.breakdowns.iter_mut() {
-                if PARTITIONS.contains(name) {
+            for (breakdown, groups) in indicator.breakdowns.iter_mut() {
+                if breakdown.partitions() {
                     secondary_suppression(groups);
                 }
             }
@@ -572,20 +559,6 @@ pub fn tracking(data: &Dataset, config: &Config, period: &Period, results: &Resu
         })
         .collect()
 }
-
-/// Breakdowns whose groups split the respondents, so that a published total minus
-/// the published groups would reveal a single hidden group.
-const PARTITIONS: [&str; 9] = [
-    "activity_type",
-    "activity",
-    "quarter",
-    "respondent_experience",
-    "respondent_country",
-    "months_after",
-    "format",
-    "respondent_org_type",
-    "respondent_role_level",
-];
 
 /// When exactly one group is suppressed, also hide the smallest published group
 /// (ties by key), so the hidden one cannot be derived from the total.

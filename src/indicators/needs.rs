@@ -41,16 +41,13 @@ pub fn section(pop: &Population) -> NeedSection {
             Computed::real(share(met, statuses.len()), statuses.len()),
         )
     };
-    indicators.insert("needs_expressed", Indicator::open("needs", expressed, "no needs questionnaire"));
-    indicators.insert(
-        "high_priority_needs_met_rate",
-        Indicator::open("needs", high_priority_met(pop, &statuses), "no need has a priority"),
-    );
-    indicators.insert("needs_met_rate", Indicator::open("needs", met_rate, "no needs questionnaire"));
-    indicators.insert(
-        "emerging_participation_share",
-        Indicator::open("needs", emerging_share(pop), "no participating country has a profile with its experience"),
-    );
+    let k = pop.min_group();
+    indicators.insert("needs_expressed", Indicator::of("needs_expressed", expressed, k));
+    let high_priority = high_priority_met(pop, &statuses);
+    indicators.insert("high_priority_needs_met_rate", Indicator::of("high_priority_needs_met_rate", high_priority, k));
+    indicators.insert("needs_met_rate", Indicator::of("needs_met_rate", met_rate, k));
+    indicators
+        .insert("emerging_participation_share", Indicator::of("emerging_participation_share", emerging_share(pop), k));
 
     let profiles: HashMap<&str, &CountryProfile> = pop.data.countries.iter().map(|p| (p.country.key(), p)).collect();
     let partners = relationships(pop);

@@ -7,31 +7,33 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::stats::{answered, mean, median, nps, sample_sd, share, wilson};
-use super::{group, Computed, Group, Indicator, LikertItemResult, LikertStats, Population};
+use super::{group, Breakdowns, Computed, Group, Indicator, LikertItemResult, LikertStats, Population};
 use crate::answers::{Answers, LIKERT_LEVELS};
 use crate::model::{Followup, YesPartlyNo};
 use crate::period::quarter_of;
+use crate::registry::{self, Breakdown};
 
 type Calc = fn(&Answers, &Population) -> Computed;
 
 /// Survey, follow-up and attendance indicators, and the Likert section.
 pub fn indicators(pop: &Population) -> (BTreeMap<&'static str, Indicator>, BTreeMap<String, LikertItemResult>) {
     let k = pop.min_group();
-    let specs: [(&'static str, Calc, &str); 6] = [
-        ("satisfaction_top2", satisfaction_top2, "no answers to the headline Likert item"),
-        ("satisfaction_mean", satisfaction_mean, "no answers to the headline Likert item"),
-        ("nps", net_promoter, "no `recommend` answers"),
-        ("intent_to_apply_rate", intent_to_apply, "no `intent_to_apply` answers"),
-        ("new_contacts_rate", new_contacts, "no `new_contacts` answers"),
-        ("aim_match_rate", aim_match, "no responses with a participation aim for an activity with goals"),
+    let specs: [(&'static str, Calc); 6] = [
+        ("satisfaction_top2", satisfaction_top2),
+        ("satisfaction_mean", satisfaction_mean),
+        ("nps", net_promoter),
+        ("intent_to_apply_rate", intent_to_apply),
+        ("new_contacts_rate", new_contacts),
+        ("aim_match_rate", aim_match),
     ];
     let mut out = BTreeMap::new();
-    let groups = if pop.headline_only { Vec::new() } else { groupings(pop) };
-    for (id, calc, absent) in specs {
-        let level = if id == "aim_match_rate" { "alignment" } else { "outcome" };
+    let groups = if pop.headline_only { Groupings::new() } else { groupings(pop) };
+    for (id, calc) in specs {
         let computed = calc(&pop.answers, pop);
-        let mut indicator = Indicator::survey(level, computed, absent, k);
-        indicator.breakdowns = breakdowns(pop, &groups, calc);
+        let mut indicator = Indicator::of(id, computed, k);
+        if !pop.headline_only {
+            indicator.breakdowns = breakdowns(pop, &groups, id, calc);
+        }
         if id == "satisfaction_top2" {
             let ci =
                 (!indicator.suppressed).then(|| computed.value.and_then(|p| wilson(p.as_f64(), computed.n))).flatten();
@@ -40,34 +42,37 @@ pub fn indicators(pop: &Population) -> (BTreeMap<&'static str, Indicator>, BTree
         }
         out.insert(id, indicator);
     }
-    let followup_specs: [(&'static str, FollowupAnswer, &str); 3] = [
-        ("applied_learning_rate", |f| f.applied.map(|a| a != YesPartlyNo::No), "no `applied` answers in follow-ups"),
-        ("further_contact_rate", |f| f.further_contact, "no `further_contact` answers in follow-ups"),
-        ("shared_internally_rate", |f| f.shared_internally, "no `shared_internally` answers in follow-ups"),
+    let followup_specs: [(&'static str, FollowupAnswer); 3] = [
+        ("applied_learning_rate", |f| f.applied.map(|a| a != YesPartlyNo::No)),
+        ("further_contact_rate", |f| f.further_contact),
+        ("shared_internally_rate", |f| f.shared_internally),
     ];
-    for (id, answer, absent) in followup_specs {
-        let mut indicator = Indicator::survey("outcome", followup_share(&pop.followups, answer), absent, k);
+    for (id, answer) in followup_specs {
+        let mut indicator = Indicator::of(id, followup_share(&pop.followups, answer), k);
         if !pop.headline_only {
-            indicator.breakdowns = followup_breakdowns(pop, answer);
+            indicator.breakdowns = followup_breakdowns(pop, id, answer);
         }
         out.insert(id, indicator);
     }
     let (unique, repeat) = attendance(pop);
-    out.insert("unique_participants", Indicator::open("output", unique, "no attendance records"));
-    out.insert("repeat_participation_rate", Indicator::open("outcome", repeat, "no attendance records"));
+    out.insert("unique_participants", Indicator::of("unique_participants", unique, k));
+    out.insert("repeat_participation_rate", Indicator::of("repeat_participation_rate", repeat, k));
     let likert = if pop.headline_only { BTreeMap::new() } else { likert_section(pop) };
     (out, likert)
 }
 
-/// The population's responses counted for each of the six breakdowns, once per population.
-type Groupings = Vec<(&'static str, BTreeMap<String, Answers>)>;
+/// The population's responses counted for each breakdown, once per population.
+type Groupings = BTreeMap<Breakdown, BTreeMap<String, Answers>>;
 
 fn groupings(pop: &Population) -> Groupings {
-    let mut maps: [BTreeMap<String, Answers>; 9] = Default::default();
-    let mut add = |map: usize, key: &str, answers: &Answers| match maps[map].get_mut(key) {
-        Some(total) => total.add(answers),
-        None => {
-            maps[map].insert(key.to_string(), answers.clone());
+    let mut maps = Groupings::new();
+    let mut add = |breakdown: Breakdown, key: &str, answers: &Answers| {
+        let groups = maps.entry(breakdown).or_default();
+        match groups.get_mut(key) {
+            Some(total) => total.add(answers),
+            None => {
+                groups.insert(key.to_string(), answers.clone());
+            }
         }
     };
     for activity in &pop.activities {
@@ -75,53 +80,45 @@ fn groupings(pop: &Population) -> Groupings {
         if survey.all.responses == 0 {
             continue;
         }
-        add(0, &activity.kind, &survey.all);
+        add(Breakdown::ActivityType, &activity.kind, &survey.all);
         for phase in &activity.phases {
-            add(1, phase, &survey.all);
+            add(Breakdown::Phase, phase, &survey.all);
         }
-        add(2, &activity.id, &survey.all);
+        add(Breakdown::Activity, &activity.id, &survey.all);
         for (experience, answers) in &survey.by_experience {
-            add(3, experience.as_str(), answers);
+            add(Breakdown::RespondentExperience, experience.as_str(), answers);
         }
         for (code, answers) in &survey.by_country {
-            add(4, code, answers);
+            add(Breakdown::RespondentCountry, code, answers);
         }
-        add(5, &quarter_of(activity.start), &survey.all);
-        add(6, &activity.format, &survey.all);
+        add(Breakdown::Quarter, &quarter_of(activity.start), &survey.all);
+        add(Breakdown::Format, &activity.format, &survey.all);
         for (org_type, answers) in &survey.by_org_type {
-            add(7, org_type, answers);
+            add(Breakdown::RespondentOrgType, org_type, answers);
         }
         for (role_level, answers) in &survey.by_role_level {
-            add(8, role_level, answers);
+            add(Breakdown::RespondentRoleLevel, role_level, answers);
         }
     }
-    let names = [
-        "activity_type",
-        "phase",
-        "activity",
-        "respondent_experience",
-        "respondent_country",
-        "quarter",
-        "format",
-        "respondent_org_type",
-        "respondent_role_level",
-    ];
-    names.into_iter().zip(maps).collect()
+    maps
 }
 
-/// One indicator's six breakdowns; groups with no answers are left out.
-fn breakdowns(pop: &Population, groupings: &Groupings, calc: Calc) -> BTreeMap<&'static str, BTreeMap<String, Group>> {
+/// The breakdowns the registry gives indicator `id`; groups with no answers are left out.
+fn breakdowns(pop: &Population, groupings: &Groupings, id: &str, calc: Calc) -> Breakdowns {
     let k = pop.min_group();
-    groupings
+    registry::entry(id)
+        .breakdowns
         .iter()
-        .map(|(name, groups)| {
-            let groups: BTreeMap<String, Group> = groups
-                .iter()
+        .map(|breakdown| {
+            let groups: BTreeMap<String, Group> = groupings
+                .get(breakdown)
+                .into_iter()
+                .flatten()
                 .map(|(key, answers)| (key.clone(), calc(answers, pop)))
                 .filter(|(_, computed)| computed.n > 0)
                 .map(|(key, computed)| (key, group(computed, Some(k))))
                 .collect();
-            (*name, groups)
+            (*breakdown, groups)
         })
         .collect()
 }
@@ -194,29 +191,33 @@ pub fn horizon(months_after: u32) -> &'static str {
 /// The groups one follow-up falls in, for one breakdown.
 type GroupKeys<'a> = Box<dyn Fn(&Followup) -> Vec<String> + 'a>;
 
-/// Breakdowns of a follow-up indicator: by activity, activity type, phase,
-/// respondent country and `months_after` horizon; groups without answers are left out.
-fn followup_breakdowns(pop: &Population, answer: FollowupAnswer) -> BTreeMap<&'static str, BTreeMap<String, Group>> {
+/// Breakdowns of a follow-up indicator (the registry's: activity, activity type,
+/// phase, respondent country, `months_after` horizon); groups without answers are left out.
+fn followup_breakdowns(pop: &Population, id: &str, answer: FollowupAnswer) -> Breakdowns {
     let k = pop.min_group();
-    let keys: [(&'static str, GroupKeys); 5] = [
-        ("activity", Box::new(|f| vec![f.activity_id.clone()])),
-        ("activity_type", Box::new(|f| vec![pop.activity(f.activity).kind.clone()])),
-        ("phase", Box::new(|f| pop.activity(f.activity).phases.clone())),
-        (
-            "respondent_country",
-            Box::new(|f| f.country.as_ref().and_then(|c| c.code()).map(str::to_string).into_iter().collect()),
-        ),
-        ("months_after", Box::new(|f| f.months_after.map(|m| horizon(m).to_string()).into_iter().collect())),
-    ];
-    keys.into_iter()
-        .map(|(name, key)| {
+    registry::entry(id)
+        .breakdowns
+        .iter()
+        .map(|breakdown| {
+            let key: GroupKeys = match breakdown {
+                Breakdown::Activity => Box::new(|f| vec![f.activity_id.clone()]),
+                Breakdown::ActivityType => Box::new(|f| vec![pop.activity(f.activity).kind.clone()]),
+                Breakdown::Phase => Box::new(|f| pop.activity(f.activity).phases.clone()),
+                Breakdown::RespondentCountry => {
+                    Box::new(|f| f.country.as_ref().and_then(|c| c.code()).map(str::to_string).into_iter().collect())
+                }
+                Breakdown::MonthsAfter => {
+                    Box::new(|f| f.months_after.map(|m| horizon(m).to_string()).into_iter().collect())
+                }
+                other => unreachable!("{} is not a follow-up breakdown", other.as_str()),
+            };
             let groups = super::group_by(&pop.followups, |f| key(f))
                 .into_iter()
                 .map(|(group_key, members)| (group_key, followup_share(&members, answer)))
                 .filter(|(_, computed)| computed.n > 0)
                 .map(|(group_key, computed)| (group_key, group(computed, Some(k))))
                 .collect();
-            (name, groups)
+            (*breakdown, groups)
         })
         .collect()
 }

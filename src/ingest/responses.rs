@@ -19,7 +19,6 @@ use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 use crate::answers::{self, Survey};
 use crate::model::{Experience, YesPartlyNo};
 
-
 /// One response as parsed from a row.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Parsed {

@@ -8,8 +8,8 @@ use serde::Serialize;
 use super::narrative::{capitalised, Narrative};
 use super::view::{empty_reason, format_figure, status_text, value_text};
 use crate::config::{Config, Direction};
-use crate::indicators::catalog::{self, Unit};
 use crate::indicators::{Results, Status};
+use crate::registry::{self, Breakdown, Unit};
 
 /// Who the report is for and the date its figures speak for (SPEC §13.5).
 #[derive(Debug, Clone, Serialize)]
@@ -79,7 +79,7 @@ pub fn tracking(results: &Results) -> Option<Tracking> {
     let lines = rows
         .iter()
         .map(|row| {
-            let entry = catalog::entry(row.indicator);
+            let entry = registry::entry(row.indicator);
             let indicator = &results.indicators[row.indicator];
             TrackingLine {
                 id: row.indicator.to_string(),
@@ -179,7 +179,7 @@ fn criterion_line(results: &Results, config: &Config, id: &str, k: usize) -> Opt
         });
     }
     let indicator = results.indicators.get(id)?;
-    let entry = catalog::entry(id);
+    let entry = registry::entry(id);
     Some(CriterionLine {
         label: entry.label.to_string(),
         value: value_text(indicator.value, indicator.suppressed, entry.unit, k),
@@ -227,7 +227,7 @@ pub fn horizons(results: &Results, k: usize) -> Vec<Horizon> {
                     let group = results
                         .indicators
                         .get(*id)
-                        .and_then(|i| i.breakdowns.get("months_after"))
+                        .and_then(|i| i.breakdowns.get(&Breakdown::MonthsAfter))
                         .and_then(|g| g.get(horizon));
                     match group {
                         Some(g) => HorizonCell {

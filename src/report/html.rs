@@ -18,10 +18,10 @@ use super::evaluation;
 use super::svg::{self, Bar, LikertRow};
 use super::view::{self, country_name, format_figure, value_text, IndicatorRow, Labels, Quality};
 use super::ReportInput;
-use crate::indicators::catalog::{self, Unit};
 use crate::indicators::facts::ActivityFacts;
 use crate::indicators::stats::wilson;
 use crate::indicators::Figure;
+use crate::registry::{self, Breakdown, Unit};
 
 /// No network, no script: styles inline, images only as data URIs.
 pub const CSP: &str =
@@ -360,13 +360,14 @@ pub fn render(input: &ReportInput) -> Result<Vec<(String, Vec<u8>)>, String> {
     let k = input.config.privacy.min_group_size;
     let results = input.results;
     let names = page_names(&results.activities);
-    let top2_by_activity = results.indicators.get("satisfaction_top2").and_then(|i| i.breakdowns.get("activity"));
+    let top2_by_activity =
+        results.indicators.get("satisfaction_top2").and_then(|i| i.breakdowns.get(&Breakdown::Activity));
 
-    let rows: Vec<IndicatorRow> = catalog::CATALOG
+    let rows: Vec<IndicatorRow> = registry::CATALOG
         .iter()
         .filter_map(|e| results.indicators.get(e.id).map(|i| view::indicator_row(e.id, i, k)))
         .collect();
-    let headline = catalog::HEADLINE.iter().filter_map(|id| rows.iter().find(|r| r.id == *id).cloned()).collect();
+    let headline = registry::HEADLINE.iter().filter_map(|id| rows.iter().find(|r| r.id == *id).cloned()).collect();
 
     let facts: BTreeMap<&str, &ActivityFacts> = results.activities.iter().map(|a| (a.id.as_str(), a)).collect();
     let alignment = results
@@ -581,9 +582,9 @@ fn activity_page<'a>(input: &ReportInput, a: &ActivityFacts, shared: &PageContex
     ];
     let row = |id: &&str| -> Option<SurveyRow> {
         let indicator = results.indicators.get(*id)?;
-        let group = indicator.breakdowns.get("activity")?.get(&a.id)?;
-        let entry = catalog::entry(id);
-        let same_type = indicator.breakdowns.get("activity_type").and_then(|g| g.get(&a.kind));
+        let group = indicator.breakdowns.get(&Breakdown::Activity)?.get(&a.id)?;
+        let entry = registry::entry(id);
+        let same_type = indicator.breakdowns.get(&Breakdown::ActivityType).and_then(|g| g.get(&a.kind));
         Some(SurveyRow {
             label: entry.label,
             value: value_text(group.value, group.suppressed, entry.unit, k),
@@ -711,7 +712,8 @@ fn likert_rows(
 
 fn satisfaction_chart(input: &ReportInput, labels: &Labels) -> String {
     let k = input.config.privacy.min_group_size;
-    let groups = input.results.indicators.get("satisfaction_top2").and_then(|i| i.breakdowns.get("activity_type"));
+    let groups =
+        input.results.indicators.get("satisfaction_top2").and_then(|i| i.breakdowns.get(&Breakdown::ActivityType));
     let rows: Vec<Bar> = groups
         .into_iter()
         .flatten()
@@ -733,7 +735,7 @@ fn satisfaction_chart(input: &ReportInput, labels: &Labels) -> String {
 
 fn outcomes_chart(input: &ReportInput) -> String {
     let k = input.config.privacy.min_group_size;
-    let rows: Vec<Bar> = catalog::CATALOG
+    let rows: Vec<Bar> = registry::CATALOG
         .iter()
         .filter(|e| e.unit == Unit::Share)
         .filter_map(|e| {
@@ -802,11 +804,11 @@ fn trend_charts(input: &ReportInput) -> Vec<TrendChart> {
     if trends.quarters.len() < 2 {
         return Vec::new();
     }
-    crate::indicators::TREND_IDS
+    registry::TREND_IDS
         .iter()
         .filter_map(|id| {
             let values = trends.series.get(id)?;
-            let entry = catalog::entry(id);
+            let entry = registry::entry(id);
             let svg = svg::line(
                 &format!("trend-{id}"),
                 &format!("{} per quarter", entry.label),

@@ -9,11 +9,11 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::config::Config;
-pub use crate::text::country_name;
-use crate::indicators::catalog::{self, Unit};
 use crate::indicators::{Figure, Indicator, Results, Status};
 use crate::ingest::InputFile;
 use crate::quality::{Issue, IssueCounts};
+use crate::registry::{self, Breakdown, Unit};
+pub use crate::text::country_name;
 
 /// Id → label lookups from the configuration.
 #[derive(Debug, Clone, Default)]
@@ -53,15 +53,18 @@ impl Labels {
         chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
     }
     /// A breakdown group's name for people: labels for taxonomy ids, country names.
-    pub fn group(&self, breakdown: &str, key: &str) -> String {
+    pub fn group(&self, breakdown: Breakdown, key: &str) -> String {
         match breakdown {
-            "activity_type" => self.kind(key),
-            "phase" => self.phase(key),
-            "goal" => self.goal(key),
-            "format" | "respondent_experience" | "respondent_org_type" | "respondent_role_level" => self.format(key),
-            "respondent_country" => format!("{} ({key})", country_name(key)),
-            "months_after" => horizon_label(key),
-            _ => key.to_string(),
+            Breakdown::ActivityType => self.kind(key),
+            Breakdown::Phase => self.phase(key),
+            Breakdown::Goal => self.goal(key),
+            Breakdown::Format
+            | Breakdown::RespondentExperience
+            | Breakdown::RespondentOrgType
+            | Breakdown::RespondentRoleLevel => self.format(key),
+            Breakdown::RespondentCountry => format!("{} ({key})", country_name(key)),
+            Breakdown::MonthsAfter => horizon_label(key),
+            Breakdown::Activity | Breakdown::Quarter => key.to_string(),
         }
     }
 }
@@ -69,24 +72,6 @@ impl Labels {
 /// `0-3` → `0–3 months`.
 pub fn horizon_label(horizon: &str) -> String {
     format!("{} months", horizon.replace('-', "–"))
-}
-
-/// A breakdown's name for people: `respondent_country` → `Respondent's country`.
-pub fn breakdown_label(breakdown: &str) -> &str {
-    match breakdown {
-        "activity" => "Activity",
-        "activity_type" => "Activity type",
-        "phase" => "Phase",
-        "goal" => "Goal",
-        "format" => "Format",
-        "quarter" => "Quarter",
-        "months_after" => "Months after the activity",
-        "respondent_country" => "Respondent's country",
-        "respondent_org_type" => "Respondent's organisation",
-        "respondent_role_level" => "Respondent's role",
-        "respondent_experience" => "Respondent country's experience",
-        other => other,
-    }
 }
 
 /// A figure as text in its unit: `76.9 %`, `1,234`, `€2,514`, `4.05`, `+4`.
@@ -172,11 +157,11 @@ pub struct IndicatorRow {
 }
 
 pub fn indicator_row(id: &str, indicator: &Indicator, min_group: usize) -> IndicatorRow {
-    let entry = catalog::entry(id);
+    let entry = registry::entry(id);
     IndicatorRow {
         id: id.to_string(),
         label: entry.label.to_string(),
-        level: indicator.level.to_string(),
+        level: indicator.level.as_str().to_string(),
         value: value_text(indicator.value, indicator.suppressed, entry.unit, min_group),
         n: indicator.n,
         target: indicator.target.map(|t| format_figure(t, entry.unit)).unwrap_or_default(),
@@ -278,7 +263,7 @@ pub fn findings(results: &Results, labels: &Labels, min_group: usize) -> Vec<Str
                 format_figure(v.as_f64(), Unit::Share)
             ));
         }
-        if let Some(goals) = rate.breakdowns.get("goal") {
+        if let Some(goals) = rate.breakdowns.get(&Breakdown::Goal) {
             let weak: Vec<String> = goals
                 .iter()
                 .filter(|(_, g)| g.value.map(Figure::as_f64) == Some(0.0))

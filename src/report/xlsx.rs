@@ -18,12 +18,12 @@ use rust_xlsxwriter::{
 
 use super::evaluation;
 use super::svg::level_colour;
-use super::view::{self, breakdown_label, country_name, group_reason, Labels};
+use super::view::{self, country_name, group_reason, Labels};
 use super::ReportInput;
-use crate::text::needs_quote_prefix;
-use crate::indicators::catalog::{self, Aggregate, Entry, Source, Unit};
 use crate::indicators::stats::wilson;
 use crate::indicators::{Figure, Group, Indicator};
+use crate::registry::{self, Aggregate, Breakdown, Entry, Source, Unit};
+use crate::text::needs_quote_prefix;
 
 /// Cell formats used across the sheets.
 struct Styles {
@@ -380,9 +380,9 @@ fn summary(ws: &mut Worksheet, input: &ReportInput, labels: &Labels, s: &Styles)
         &[("Indicator", 44.0), ("Value", 14.0), ("n", 8.0), ("Note", 24.0), ("Target", 12.0), ("Status", 10.0)],
     )?;
     let mut row = top;
-    for id in catalog::HEADLINE {
+    for id in registry::HEADLINE {
         let Some(ind) = input.results.indicators.get(id) else { continue };
-        let entry = catalog::entry(id);
+        let entry = registry::entry(id);
         row += 1;
         text(ws, row, 0, entry.label, s)?;
         figure(ws, row, 1, ind.value, entry.unit, s)?;
@@ -519,7 +519,7 @@ fn plain(html: &str) -> String {
 fn follow_up_horizons(ws: &mut Worksheet, horizons: &[evaluation::Horizon], s: &Styles) -> Result<(), XlsxError> {
     let mut columns = vec![("Months after".to_string(), 14.0)];
     for id in evaluation::HORIZON_INDICATORS {
-        let short = catalog::entry(id).short;
+        let short = registry::entry(id).short;
         columns.push((short.to_string(), 14.0));
         columns.push((format!("{short}: n"), 10.0));
     }
@@ -534,7 +534,7 @@ fn follow_up_horizons(ws: &mut Worksheet, horizons: &[evaluation::Horizon], s: &
             let col = 1 + 2 * j as u16;
             number(ws, row, col, cell.value, &s.share)?;
             if cell.value.is_none() {
-                notes.add(cell.text.clone(), catalog::entry(id).short);
+                notes.add(cell.text.clone(), registry::entry(id).short);
             }
             ws.write_number(row, col + 1, cell.n as f64)?;
         }
@@ -609,12 +609,12 @@ fn indicators(ws: &mut Worksheet, input: &ReportInput, s: &Styles) -> Result<(),
     }
     let list = List::new(ws, "Indicators", 0, 0, &columns)?;
     let mut row = 0;
-    for entry in catalog::CATALOG {
+    for entry in registry::CATALOG {
         let Some(ind) = input.results.indicators.get(entry.id) else { continue };
         row += 1;
         text(ws, row, 0, entry.id, s)?;
         text(ws, row, 1, entry.label, s)?;
-        text(ws, row, 2, ind.level, s)?;
+        text(ws, row, 2, ind.level.as_str(), s)?;
         figure(ws, row, 3, ind.value, entry.unit, s)?;
         ws.write_number(row, 4, ind.n as f64)?;
         let mut note = indicator_note(ind, k);
@@ -664,15 +664,15 @@ fn join_notes(a: &str, b: &str) -> String {
 fn trends(ws: &mut Worksheet, input: &ReportInput, s: &Styles) -> Result<(), XlsxError> {
     let Some(trends) = &input.results.trends else { return Ok(()) };
     let mut columns = vec![("Quarter", 10.0)];
-    columns.extend(crate::indicators::TREND_IDS.iter().map(|id| (catalog::entry(id).short, 13.0)));
+    columns.extend(registry::TREND_IDS.iter().map(|id| (registry::entry(id).short, 13.0)));
     let list = List::new(ws, "Trends", 0, 0, &columns)?;
     for (r, quarter) in trends.quarters.iter().enumerate() {
         let row = 1 + r as u32;
         text(ws, row, 0, quarter, s)?;
-        for (i, id) in crate::indicators::TREND_IDS.iter().enumerate() {
+        for (i, id) in registry::TREND_IDS.iter().enumerate() {
             // A suppressed or missing quarter stays blank: the chart shows a gap.
             let value = trends.series.get(id).and_then(|values| values.get(r)).copied().flatten();
-            number(ws, row, 1 + i as u16, value, s.unit(catalog::entry(id).unit))?;
+            number(ws, row, 1 + i as u16, value, s.unit(registry::entry(id).unit))?;
         }
     }
     let last = trends.quarters.len() as u32;
@@ -692,10 +692,10 @@ fn trends(ws: &mut Worksheet, input: &ReportInput, s: &Styles) -> Result<(), Xls
         let mut chart = Chart::new(ChartType::Line);
         chart.title().set_name(if n == 0 { "Shares per quarter" } else { "Counts and NPS per quarter" });
         for id in ids {
-            let col = 1 + crate::indicators::TREND_IDS.iter().position(|t| t == id).expect("trend id") as u16;
+            let col = 1 + registry::TREND_IDS.iter().position(|t| t == id).expect("trend id") as u16;
             chart
                 .add_series()
-                .set_name(catalog::entry(id).label)
+                .set_name(registry::entry(id).label)
                 .set_categories(("Trends", 1, 0, last, 0))
                 .set_values(("Trends", 1, col, last, col));
         }
@@ -752,7 +752,7 @@ fn alignment(ws: &mut Worksheet, input: &ReportInput, labels: &Labels, s: &Style
     // In the Title, Type and Goals columns, wide enough for goal names.
     let goals_list =
         List::keeping_widths("GoalAlignment", top, 1, &["Goal", "Activities declaring it that support it", "n"]);
-    let goals = input.results.indicators.get("goal_alignment_rate").and_then(|i| i.breakdowns.get("goal"));
+    let goals = input.results.indicators.get("goal_alignment_rate").and_then(|i| i.breakdowns.get(&Breakdown::Goal));
     let mut r = top;
     for goal in input.config.taxonomy.goals.iter().map(|g| &g.id) {
         let Some(group) = goals.and_then(|g| g.get(goal)) else { continue };
@@ -926,7 +926,8 @@ fn by_type(ws: &mut Worksheet, top: u32, input: &ReportInput, labels: &Labels, s
     let k = input.config.privacy.min_group_size;
     let headers = ["Activity type", "Satisfied (top two)", "n", "CI low", "CI high", "Minus", "Plus", "Note"];
     let list = List::keeping_widths("SatisfactionByType", top, 0, &headers);
-    let groups = input.results.indicators.get("satisfaction_top2").and_then(|i| i.breakdowns.get("activity_type"));
+    let groups =
+        input.results.indicators.get("satisfaction_top2").and_then(|i| i.breakdowns.get(&Breakdown::ActivityType));
     let mut t = top;
     for (kind, group) in groups.into_iter().flatten() {
         t += 1;
@@ -971,25 +972,25 @@ fn by_type(ws: &mut Worksheet, top: u32, input: &ReportInput, labels: &Labels, s
 
 /// Whether any indicator of `source` has a breakdown.
 fn has_breakdowns(input: &ReportInput, source: Source) -> bool {
-    catalog::CATALOG
+    registry::CATALOG
         .iter()
         .filter(|e| e.source == source)
         .any(|e| input.results.indicators.get(e.id).is_some_and(|i| !i.breakdowns.is_empty()))
 }
 
 /// The order the by-group sheets list breakdowns in; others follow by name.
-const BREAKDOWN_ORDER: [&str; 11] = [
-    "activity_type",
-    "format",
-    "phase",
-    "goal",
-    "activity",
-    "quarter",
-    "months_after",
-    "respondent_country",
-    "respondent_org_type",
-    "respondent_role_level",
-    "respondent_experience",
+const BREAKDOWN_ORDER: [Breakdown; 11] = [
+    Breakdown::ActivityType,
+    Breakdown::Format,
+    Breakdown::Phase,
+    Breakdown::Goal,
+    Breakdown::Activity,
+    Breakdown::Quarter,
+    Breakdown::MonthsAfter,
+    Breakdown::RespondentCountry,
+    Breakdown::RespondentOrgType,
+    Breakdown::RespondentRoleLevel,
+    Breakdown::RespondentExperience,
 ];
 
 /// One row per breakdown group, one column per indicator of `source` (and its
@@ -1003,19 +1004,19 @@ fn by_group(
     s: &Styles,
 ) -> Result<(), XlsxError> {
     let k = input.config.privacy.min_group_size;
-    let entries: Vec<(&Entry, &Indicator)> = catalog::CATALOG
+    let entries: Vec<(&Entry, &Indicator)> = registry::CATALOG
         .iter()
         .filter(|e| e.source == source)
         .filter_map(|e| input.results.indicators.get(e.id).filter(|i| !i.breakdowns.is_empty()).map(|i| (e, i)))
         .collect();
     let phase_rank = |key: &str| input.config.taxonomy.phases.iter().position(|p| p.id == key);
-    let mut groups: Vec<(&str, &str)> = entries
+    let mut groups: Vec<(Breakdown, &str)> = entries
         .iter()
         .flat_map(|(_, ind)| ind.breakdowns.iter().flat_map(|(b, g)| g.keys().map(move |key| (*b, key.as_str()))))
         .collect();
     groups.sort_by_key(|(b, key)| {
         let rank = BREAKDOWN_ORDER.iter().position(|o| o == b).unwrap_or(BREAKDOWN_ORDER.len());
-        let within = if *b == "phase" { phase_rank(key) } else { None };
+        let within = if *b == Breakdown::Phase { phase_rank(key) } else { None };
         (rank, *b, within, *key)
     });
     groups.dedup();
@@ -1032,8 +1033,8 @@ fn by_group(
     let mut row = 0;
     for (breakdown, key) in &groups {
         row += 1;
-        text(ws, row, 0, breakdown_label(breakdown), s)?;
-        text(ws, row, 1, &labels.group(breakdown, key), s)?;
+        text(ws, row, 0, breakdown.label(), s)?;
+        text(ws, row, 1, &labels.group(*breakdown, key), s)?;
         let mut notes = Notes::default();
         let mut col = 2;
         for (entry, ind) in &entries {
@@ -1170,7 +1171,7 @@ fn activities(ws: &mut Worksheet, input: &ReportInput, labels: &Labels, s: &Styl
     let top = row + 2;
     // In the Title and Type columns, wide enough for phase names.
     let phases = List::keeping_widths("ActivitiesPerPhase", top, 1, &["Phase", "Activities"]);
-    let by_phase = input.results.indicators.get("activities_total").and_then(|i| i.breakdowns.get("phase"));
+    let by_phase = input.results.indicators.get("activities_total").and_then(|i| i.breakdowns.get(&Breakdown::Phase));
     for (i, phase) in input.config.taxonomy.phases.iter().enumerate() {
         let r = top + 1 + i as u32;
         text(ws, r, 1, &labels.phase(&phase.id), s)?;
@@ -1302,7 +1303,7 @@ fn about(ws: &mut Worksheet, input: &ReportInput, s: &Styles) -> Result<(), Xlsx
     r += 2;
     let definitions = List::new(ws, "Definitions", r, 0, &[("Indicator", 30.0), ("Definition", 90.0)])?;
     let top = r;
-    for entry in catalog::CATALOG {
+    for entry in registry::CATALOG {
         r += 1;
         text(ws, r, 0, entry.label, s)?;
         let lines = sentence(ws, r, 1, entry.definition, 90.0, s)?;

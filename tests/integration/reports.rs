@@ -109,7 +109,7 @@ fn workbook_round_trips_through_calamine() {
         assert_eq!(row[4], Data::Float(expected["n"].as_f64().unwrap()), "{id}");
         seen += 1;
     }
-    assert_eq!(seen, peer_eval::indicators::catalog::CATALOG.len());
+    assert_eq!(seen, peer_eval::registry::CATALOG.len());
     // The Summary shows the headline figure and its target status.
     let summary = wb.worksheet_range("Summary").unwrap();
     let top2 = summary.rows().find(|r| r[0] == Data::String("Satisfied participants (top two)".into())).unwrap();
