@@ -354,7 +354,17 @@ pub struct AlignmentSection {
 pub struct Suggestion {
     pub country: String,
     pub score: f64,
-    pub components: BTreeMap<&'static str, f64>,
+    pub components: Components,
+}
+
+/// The four matching components of a suggestion, each in [0, 1] (SPEC §6). The
+/// fields are in the order `indicators.json` has always written them.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Components {
+    pub governance: f64,
+    pub relationship: f64,
+    pub scale: f64,
+    pub welfare: f64,
 }
 
 /// An unmet need and its suggested peers.

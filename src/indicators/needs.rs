@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::stats::share;
-use super::{Computed, Indicator, NeedMatches, NeedStatus, Population, Suggestion};
+use super::{Components, Computed, Indicator, NeedMatches, NeedStatus, Population, Suggestion};
 use crate::config::MatchingWeights;
 use crate::model::{CountryProfile, Experience, Place};
 
@@ -139,7 +139,7 @@ fn suggest(
 }
 
 /// The four components in [0, 1]; 0.5 where an input is unknown.
-pub fn components(own: Option<&CountryProfile>, peer: &CountryProfile, related: bool) -> BTreeMap<&'static str, f64> {
+pub fn components(own: Option<&CountryProfile>, peer: &CountryProfile, related: bool) -> Components {
     let both = |f: fn(&CountryProfile) -> Option<f64>| own.and_then(f).zip(f(peer));
     let welfare = both(|p| p.welfare_support_months).map(|(a, b)| 1.0 - ((a - b).abs() / 36.0).min(1.0)).unwrap_or(0.5);
     let governance = match (own.and_then(|p| p.governance.as_ref()), peer.governance.as_ref()) {
@@ -150,17 +150,13 @@ pub fn components(own: Option<&CountryProfile>, peer: &CountryProfile, related: 
         .map(|(a, b)| 1.0 - (((1.0 + a).log10() - (1.0 + b).log10()).abs() / 2.0).min(1.0))
         .unwrap_or(0.5);
     let relationship = if related { 1.0 } else { 0.0 };
-    BTreeMap::from([("welfare", welfare), ("governance", governance), ("scale", scale), ("relationship", relationship)])
+    Components { governance, relationship, scale, welfare }
 }
 
 /// Weighted mean of the components.
-pub fn weighted(components: &BTreeMap<&'static str, f64>, w: &MatchingWeights) -> f64 {
+pub fn weighted(c: &Components, w: &MatchingWeights) -> f64 {
     let total = w.welfare + w.governance + w.scale + w.relationship;
-    (w.welfare * components["welfare"]
-        + w.governance * components["governance"]
-        + w.scale * components["scale"]
-        + w.relationship * components["relationship"])
-        / total
+    (w.welfare * c.welfare + w.governance * c.governance + w.scale * c.scale + w.relationship * c.relationship) / total
 }
 
 #[cfg(test)]
@@ -186,10 +182,10 @@ mod tests {
         let a = profile("AA", Some(12.0), Some("federal"), Some(99.0));
         let b = profile("BB", Some(24.0), Some("federal"), Some(9999.0));
         let c = components(Some(&a), &b, true);
-        assert!((c["welfare"] - 2.0 / 3.0).abs() < 1e-12);
-        assert_eq!(c["governance"], 1.0);
-        assert!(c["scale"].abs() < 1e-12);
-        assert_eq!(c["relationship"], 1.0);
+        assert!((c.welfare - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(c.governance, 1.0);
+        assert!(c.scale.abs() < 1e-12);
+        assert_eq!(c.relationship, 1.0);
         // (2/3 + 1 + 0 + 0.5·1) / 3.5
         let score = weighted(&c, &MatchingWeights::default());
         assert!((score - (2.0 / 3.0 + 1.5) / 3.5).abs() < 1e-12);
@@ -199,12 +195,12 @@ mod tests {
     fn unknown_inputs_score_one_half() {
         let b = profile("BB", Some(24.0), Some("federal"), Some(100.0));
         let c = components(None, &b, false);
-        assert_eq!((c["welfare"], c["governance"], c["scale"], c["relationship"]), (0.5, 0.5, 0.5, 0.0));
+        assert_eq!((c.welfare, c.governance, c.scale, c.relationship), (0.5, 0.5, 0.5, 0.0));
         let a = profile("AA", None, Some("centralised"), Some(9.0));
         let c = components(Some(&a), &b, false);
-        assert_eq!(c["welfare"], 0.5);
-        assert_eq!(c["governance"], 0.0);
+        assert_eq!(c.welfare, 0.5);
+        assert_eq!(c.governance, 0.0);
         // |log10(10) − log10(101)| / 2 = (log10(101) − 1) / 2
-        assert!((c["scale"] - (1.0 - (101f64.log10() - 1.0) / 2.0)).abs() < 1e-12);
+        assert!((c.scale - (1.0 - (101f64.log10() - 1.0) / 2.0)).abs() < 1e-12);
     }
 }

@@ -449,10 +449,10 @@ pub fn render(input: &ReportInput) -> Result<Vec<(String, Vec<u8>)>, String> {
                     .map(|s| Suggestion {
                         peer: country_name(&s.country),
                         score: format!("{:.2}", s.score),
-                        welfare: format!("{:.2}", s.components["welfare"]),
-                        governance: format!("{:.2}", s.components["governance"]),
-                        scale: format!("{:.2}", s.components["scale"]),
-                        relationship: format!("{:.0}", s.components["relationship"]),
+                        welfare: format!("{:.2}", s.components.welfare),
+                        governance: format!("{:.2}", s.components.governance),
+                        scale: format!("{:.2}", s.components.scale),
+                        relationship: format!("{:.0}", s.components.relationship),
                     })
                     .collect(),
             })

@@ -1094,8 +1094,9 @@ fn needs(ws: &mut Worksheet, input: &ReportInput, labels: &Labels, s: &Styles) -
             ws.write_number(row, 2, rank as f64 + 1.0)?;
             text(ws, row, 3, &country_name(&suggestion.country), s)?;
             ws.write_number_with_format(row, 4, suggestion.score, &s.score)?;
-            for (i, key) in ["welfare", "governance", "scale", "relationship"].iter().enumerate() {
-                ws.write_number_with_format(row, 5 + i as u16, suggestion.components[key], &s.score)?;
+            let c = &suggestion.components;
+            for (i, value) in [c.welfare, c.governance, c.scale, c.relationship].into_iter().enumerate() {
+                ws.write_number_with_format(row, 5 + i as u16, value, &s.score)?;
             }
         }
     }
