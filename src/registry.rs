@@ -236,6 +236,11 @@ pub fn entry(id: &str) -> &'static Entry {
     CATALOG.iter().find(|e| e.id == id).expect("every indicator id is in the registry")
 }
 
+/// The indicators computed from `source`, in registry order.
+pub fn from_source(source: Source) -> impl Iterator<Item = &'static Entry> {
+    CATALOG.iter().filter(move |e| e.source == source)
+}
+
 /// Every indicator id, in the order of the SPEC §6 table.
 pub fn ids() -> impl Iterator<Item = &'static str> {
     CATALOG.iter().map(|entry| entry.id)

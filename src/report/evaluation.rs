@@ -213,7 +213,12 @@ pub struct HorizonCell {
 }
 
 /// The follow-up indicators of the horizon table, in column order.
-pub const HORIZON_INDICATORS: [&str; 3] = ["applied_learning_rate", "shared_internally_rate", "further_contact_rate"];
+pub fn horizon_indicators() -> Vec<&'static str> {
+    registry::from_source(registry::Source::FollowUps)
+        .filter(|e| e.breakdowns.contains(&registry::Breakdown::MonthsAfter))
+        .map(|e| e.id)
+        .collect()
+}
 
 /// The four horizons, each with the three follow-up shares; empty without follow-ups.
 pub fn horizons(results: &Results, k: usize) -> Vec<Horizon> {
@@ -221,7 +226,7 @@ pub fn horizons(results: &Results, k: usize) -> Vec<Horizon> {
         .into_iter()
         .map(|horizon| Horizon {
             horizon,
-            cells: HORIZON_INDICATORS
+            cells: horizon_indicators()
                 .iter()
                 .map(|id| {
                     let group = results

@@ -21,7 +21,7 @@ use super::ReportInput;
 use crate::indicators::facts::ActivityFacts;
 use crate::indicators::stats::wilson;
 use crate::indicators::Figure;
-use crate::registry::{self, Breakdown, Unit};
+use crate::registry::{self, Breakdown, Source, Unit};
 
 /// No network, no script: styles inline, images only as data URIs.
 pub const CSP: &str =
@@ -572,14 +572,6 @@ fn activity_page<'a>(input: &ReportInput, a: &ActivityFacts, shared: &PageContex
         Fact { label: "Follow-up recorded", value: if a.follow_up { "yes" } else { "no" }.into() },
         Fact { label: "Project", value: opt(&a.project) },
     ];
-    let survey_ids = [
-        "satisfaction_top2",
-        "satisfaction_mean",
-        "nps",
-        "intent_to_apply_rate",
-        "new_contacts_rate",
-        "aim_match_rate",
-    ];
     let row = |id: &&str| -> Option<SurveyRow> {
         let indicator = results.indicators.get(*id)?;
         let group = indicator.breakdowns.get(&Breakdown::Activity)?.get(&a.id)?;
@@ -593,8 +585,9 @@ fn activity_page<'a>(input: &ReportInput, a: &ActivityFacts, shared: &PageContex
             same_type: same_type.map(|g| value_text(g.value, g.suppressed, entry.unit, k)).unwrap_or_default(),
         })
     };
-    let survey = survey_ids.iter().filter_map(row).collect();
-    let followups = evaluation::HORIZON_INDICATORS.iter().filter_map(row).collect();
+    let ids = |source| registry::from_source(source).map(|e| e.id).collect::<Vec<_>>();
+    let survey = ids(Source::Responses).iter().filter_map(row).collect();
+    let followups = ids(Source::FollowUps).iter().filter_map(row).collect();
     let issues: Vec<ActivityIssue> = input
         .issues
         .iter()

@@ -518,7 +518,8 @@ fn plain(html: &str) -> String {
 /// Follow-up outcomes by months after the activity (Kirkpatrick level 3).
 fn follow_up_horizons(ws: &mut Worksheet, horizons: &[evaluation::Horizon], s: &Styles) -> Result<(), XlsxError> {
     let mut columns = vec![("Months after".to_string(), 14.0)];
-    for id in evaluation::HORIZON_INDICATORS {
+    let ids = evaluation::horizon_indicators();
+    for id in &ids {
         let short = registry::entry(id).short;
         columns.push((short.to_string(), 14.0));
         columns.push((format!("{short}: n"), 10.0));
@@ -530,7 +531,7 @@ fn follow_up_horizons(ws: &mut Worksheet, horizons: &[evaluation::Horizon], s: &
         let row = i as u32 + 1;
         text(ws, row, 0, &view::horizon_label(horizon.horizon), s)?;
         let mut notes = Notes::default();
-        for (j, (cell, id)) in horizon.cells.iter().zip(evaluation::HORIZON_INDICATORS).enumerate() {
+        for (j, (cell, id)) in horizon.cells.iter().zip(&ids).enumerate() {
             let col = 1 + 2 * j as u16;
             number(ws, row, col, cell.value, &s.share)?;
             if cell.value.is_none() {
