@@ -125,7 +125,8 @@ fn mutate_zip(data: &[u8], rng: &mut Rng) -> Option<Vec<u8>> {
 
 /// Compare the two readers on `path`; true when they agree.
 fn readers_agree(path: &std::path::Path, limits: &LimitsConfig) -> bool {
-    read::read_file(path, limits) == read::read_xlsx_with_calamine(path, limits)
+    read::read_file(path, limits).map_err(|e| e.to_string())
+        == read::read_xlsx_with_calamine(path, limits).map_err(|e| e.to_string())
 }
 
 fn main() {

@@ -8,6 +8,7 @@
 pub mod budget;
 pub mod countries;
 pub mod dates;
+pub mod error;
 pub mod headers;
 pub mod link;
 pub mod ods;
@@ -141,7 +142,7 @@ pub fn discover(input: &Path, follow_links: bool) -> std::io::Result<(Vec<PathBu
 struct FileResult {
     path: PathBuf,
     file: InputFile,
-    error: Option<String>,
+    error: Option<error::ReadError>,
     sheets: Vec<SheetResult>,
 }
 
@@ -181,7 +182,7 @@ fn read_and_parse(index: usize, path: &Path, context: &ParseContext, on_file: &(
                     let limits = budget::worker_limits(limits, reservation.mb());
                     (sha256, read::read_rows(path, &bytes, &limits, &mut parser))
                 }
-                Err(reason) => (sha256, Err(reason)),
+                Err(reason) => (sha256, Err(error::ReadError::Limit(reason))),
             }
         }
         Err(reason) => (String::new(), Err(reason)),
@@ -431,7 +432,7 @@ impl<'a> SurveyMerge<'a> {
         let mut parser = FileParser::again(index, name, self.context, sheet.position, filter);
         let again = read::load(path, limits).and_then(|bytes| {
             if hex(&Sha256::digest(&bytes)) != file.file.sha256 {
-                return Err("changed".to_string());
+                return Err(error::ReadError::from("changed"));
             }
             read::read_rows(path, &bytes, limits, &mut parser)
         });

@@ -14,6 +14,7 @@ use calamine::{Data, DataRef, Reader, Xlsx};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::error::ReadError;
 use crate::config::LimitsConfig;
 
 /// One non-empty cell value.
@@ -179,7 +180,7 @@ pub fn send(sheets: Vec<Sheet>, sink: &mut dyn RowSink) {
 ///
 /// # Errors
 /// Too large, corrupt, encrypted, not a spreadsheet, or over a configured limit.
-pub fn read_file(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
+pub fn read_file(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, ReadError> {
     let mut collect = Collect::default();
     read_rows(path, &load(path, limits)?, limits, &mut collect)?;
     Ok(collect.sheets)
@@ -189,9 +190,9 @@ pub fn read_file(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, Strin
 ///
 /// # Errors
 /// Missing, empty, too large or unreadable.
-pub fn load(path: &Path, limits: &LimitsConfig) -> Result<Vec<u8>, String> {
+pub fn load(path: &Path, limits: &LimitsConfig) -> Result<Vec<u8>, ReadError> {
     check_size(path, limits)?;
-    std::fs::read(path).map_err(|err| format!("cannot read the file: {err}"))
+    std::fs::read(path).map_err(ReadError::Read)
 }
 
 /// Read every sheet of `path`, whose content is `bytes` (see [`load`]), into
@@ -200,7 +201,7 @@ pub fn load(path: &Path, limits: &LimitsConfig) -> Result<Vec<u8>, String> {
 ///
 /// # Errors
 /// As [`read_file`].
-pub fn read_rows(path: &Path, bytes: &[u8], limits: &LimitsConfig, sink: &mut dyn RowSink) -> Result<(), String> {
+pub fn read_rows(path: &Path, bytes: &[u8], limits: &LimitsConfig, sink: &mut dyn RowSink) -> Result<(), ReadError> {
     if matches!(extension_of(path).as_str(), "xls" | "ods") && super::worker::enabled() {
         send(super::worker::read(path, limits)?, sink);
         return Ok(());
@@ -208,18 +209,14 @@ pub fn read_rows(path: &Path, bytes: &[u8], limits: &LimitsConfig, sink: &mut dy
     read_rows_in_process(path, bytes, limits, sink)
 }
 
-fn check_size(path: &Path, limits: &LimitsConfig) -> Result<(), String> {
-    let metadata = std::fs::metadata(path).map_err(|err| format!("cannot open the file: {err}"))?;
+fn check_size(path: &Path, limits: &LimitsConfig) -> Result<(), ReadError> {
+    let metadata = std::fs::metadata(path).map_err(ReadError::Open)?;
     let max_bytes = limits.max_file_mb.saturating_mul(1024 * 1024);
     if metadata.len() > max_bytes {
-        return Err(format!(
-            "the file is {} MB, over the limit of {} MB (limits.max_file_mb)",
-            metadata.len() / (1024 * 1024),
-            limits.max_file_mb
-        ));
+        return Err(ReadError::TooLarge { mb: metadata.len() / (1024 * 1024), limit: limits.max_file_mb });
     }
     if metadata.len() == 0 {
-        return Err("the file is empty (0 bytes)".to_string());
+        return Err(ReadError::Empty);
     }
     Ok(())
 }
@@ -228,7 +225,7 @@ fn check_size(path: &Path, limits: &LimitsConfig) -> Result<(), String> {
 ///
 /// # Errors
 /// As [`read_file`].
-pub fn read_in_process(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
+pub fn read_in_process(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, ReadError> {
     let mut collect = Collect::default();
     read_rows_in_process(path, &load(path, limits)?, limits, &mut collect)?;
     Ok(collect.sheets)
@@ -239,13 +236,13 @@ fn read_rows_in_process(
     bytes: &[u8],
     limits: &LimitsConfig,
     sink: &mut dyn RowSink,
-) -> Result<(), String> {
+) -> Result<(), ReadError> {
     let extension = extension_of(path);
     guarded(|| match extension.as_str() {
         "xlsx" | "xlsm" => read_xlsx(bytes, limits, sink, true),
         "xls" | "ods" => read_with_range(bytes, &extension, limits).map(|sheets| send(sheets, sink)),
         "csv" => read_csv(path, bytes, limits).map(|sheets| send(sheets, sink)),
-        other => Err(format!("`.{other}` files are not read")),
+        other => Err(ReadError::Unsupported(other.to_string())),
     })
 }
 
@@ -254,7 +251,7 @@ fn read_rows_in_process(
 ///
 /// # Errors
 /// As [`read_file`].
-pub fn read_xlsx_with_calamine(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
+pub fn read_xlsx_with_calamine(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, ReadError> {
     let bytes = load(path, limits)?;
     let mut collect = Collect::default();
     guarded(|| read_xlsx(&bytes, limits, &mut collect, false))?;
@@ -262,7 +259,7 @@ pub fn read_xlsx_with_calamine(path: &Path, limits: &LimitsConfig) -> Result<Vec
 }
 
 /// `read`, with a panic inside a reader turned into a plain error.
-fn guarded(read: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
+fn guarded(read: impl FnOnce() -> Result<(), ReadError>) -> Result<(), ReadError> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)) {
         Ok(result) => result,
         Err(panic) => {
@@ -271,7 +268,7 @@ fn guarded(read: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown failure".to_string());
-            Err(format!("the spreadsheet reader failed on this file ({what}); it is probably damaged"))
+            Err(ReadError::Crashed(what))
         }
     }
 }
@@ -351,18 +348,14 @@ fn check_shared_string_count<R: Read + Seek>(archive: &mut zip::ZipArchive<R>) -
     Ok(())
 }
 
-fn encrypted_or_wrong(bytes: &[u8]) -> Option<String> {
-    bytes.starts_with(&CFB_MAGIC).then(|| {
-        "the workbook is encrypted (password-protected) or is a legacy .xls renamed to .xlsx; \
-         save an unprotected .xlsx copy"
-            .to_string()
-    })
+fn encrypted_or_wrong(bytes: &[u8]) -> Option<ReadError> {
+    bytes.starts_with(&CFB_MAGIC).then_some(ReadError::EncryptedOrLegacy)
 }
 
 /// Read an xlsx/xlsm workbook: directly ([`super::xlsx`]) where it is plainly
 /// written, through calamine for the workbook or any sheet the direct reader
 /// hands back.
-fn read_xlsx(bytes: &[u8], limits: &LimitsConfig, sink: &mut dyn RowSink, direct: bool) -> Result<(), String> {
+fn read_xlsx(bytes: &[u8], limits: &LimitsConfig, sink: &mut dyn RowSink, direct: bool) -> Result<(), ReadError> {
     if let Some(reason) = encrypted_or_wrong(bytes) {
         return Err(reason);
     }
@@ -386,12 +379,12 @@ fn read_xlsx(bytes: &[u8], limits: &LimitsConfig, sink: &mut dyn RowSink, direct
     Ok(())
 }
 
-fn open_xlsx(bytes: &[u8]) -> Result<Xlsx<Cursor<&[u8]>>, String> {
-    Xlsx::new(Cursor::new(bytes)).map_err(|err| describe_calamine(&err.to_string()))
+fn open_xlsx(bytes: &[u8]) -> Result<Xlsx<Cursor<&[u8]>>, ReadError> {
+    Xlsx::new(Cursor::new(bytes)).map_err(|err| ReadError::calamine(None, err))
 }
 
 /// Read a workbook through calamine only.
-fn read_xlsx_through_calamine(bytes: &[u8], limits: &LimitsConfig, sink: &mut dyn RowSink) -> Result<(), String> {
+fn read_xlsx_through_calamine(bytes: &[u8], limits: &LimitsConfig, sink: &mut dyn RowSink) -> Result<(), ReadError> {
     let mut workbook = open_xlsx(bytes)?;
     let names = workbook.sheet_names().to_vec();
     for name in names {
@@ -409,7 +402,7 @@ fn read_xlsx_sheet<RS: Read + Seek>(
     name: &str,
     limits: &LimitsConfig,
     sink: &mut dyn RowSink,
-) -> Result<(), String> {
+) -> Result<(), ReadError> {
     if !stream_xlsx_sheet(workbook, name, limits, sink)? {
         sink.restart();
         let rows = collect_xlsx_sheet(workbook, name, limits)?;
@@ -431,11 +424,11 @@ fn merge_of(d: &calamine::Dimensions) -> Merge {
 fn cells_reader<'a, RS: Read + Seek>(
     workbook: &'a mut Xlsx<RS>,
     name: &str,
-) -> Result<Option<calamine::XlsxCellReader<'a, RS>>, String> {
+) -> Result<Option<calamine::XlsxCellReader<'a, RS>>, ReadError> {
     match workbook.worksheet_cells_reader(name) {
         Ok(reader) => Ok(Some(reader)),
         Err(calamine::XlsxError::NotAWorksheet(_)) => Ok(None),
-        Err(err) => Err(format!("sheet `{name}`: {}", describe_calamine(&err.to_string()))),
+        Err(err) => Err(ReadError::calamine(Some(name), err)),
     }
 }
 
@@ -447,12 +440,10 @@ fn stream_xlsx_sheet<RS: Read + Seek>(
     name: &str,
     limits: &LimitsConfig,
     sink: &mut dyn RowSink,
-) -> Result<bool, String> {
+) -> Result<bool, ReadError> {
     let Some(mut reader) = cells_reader(workbook, name)? else { return Ok(true) };
     let mut stream = RowStream::new(name, limits);
-    while let Some(cell) =
-        reader.next_cell().map_err(|err| format!("sheet `{name}`: {}", describe_calamine(&err.to_string())))?
-    {
+    while let Some(cell) = reader.next_cell().map_err(|err| ReadError::calamine(Some(name), err))? {
         let (r, c) = cell.get_position();
         let value = match cell.get_value() {
             DataRef::String(text) | DataRef::DateTimeIso(text) | DataRef::DurationIso(text) => stream.text(text),
@@ -558,12 +549,10 @@ fn collect_xlsx_sheet<RS: Read + Seek>(
     workbook: &mut Xlsx<RS>,
     name: &str,
     limits: &LimitsConfig,
-) -> Result<Vec<Row>, String> {
+) -> Result<Vec<Row>, ReadError> {
     let Some(mut reader) = cells_reader(workbook, name)? else { return Ok(Vec::new()) };
     let mut builder = RowBuilder::new(name, limits);
-    while let Some(cell) =
-        reader.next_cell().map_err(|err| format!("sheet `{name}`: {}", describe_calamine(&err.to_string())))?
-    {
+    while let Some(cell) = reader.next_cell().map_err(|err| ReadError::calamine(Some(name), err))? {
         let (row, col) = cell.get_position();
         if let Some(value) = convert_ref(cell.get_value()) {
             builder.push(row, col, value)?;
@@ -572,7 +561,7 @@ fn collect_xlsx_sheet<RS: Read + Seek>(
     Ok(builder.finish())
 }
 
-fn read_with_range(bytes: &[u8], extension: &str, limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
+fn read_with_range(bytes: &[u8], extension: &str, limits: &LimitsConfig) -> Result<Vec<Sheet>, ReadError> {
     if extension == "ods" {
         check_zip_directory(bytes, limits)?;
     } else if !bytes.starts_with(&CFB_MAGIC) {
@@ -582,15 +571,13 @@ fn read_with_range(bytes: &[u8], extension: &str, limits: &LimitsConfig) -> Resu
         );
     }
     let mut workbook =
-        calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|err| describe_calamine(&err.to_string()))?;
+        calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|err| ReadError::calamine(None, err))?;
     let names = workbook.sheet_names().to_vec();
     // calamine reads neither hidden rows nor merged cells of an ods file.
     let ods_layout = (extension == "ods").then(|| super::ods::layout(bytes)).flatten();
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
-        let range = workbook
-            .worksheet_range(&name)
-            .map_err(|err| format!("sheet `{name}`: {}", describe_calamine(&err.to_string())))?;
+        let range = workbook.worksheet_range(&name).map_err(|err| ReadError::calamine(Some(&name), err))?;
         let (row0, col0) = range.start().unwrap_or((0, 0));
         let mut builder = RowBuilder::new(&name, limits);
         for (r, c, value) in range.used_cells() {
@@ -617,7 +604,7 @@ fn read_with_range(bytes: &[u8], extension: &str, limits: &LimitsConfig) -> Resu
     Ok(sheets)
 }
 
-fn read_csv(path: &Path, bytes: &[u8], limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
+fn read_csv(path: &Path, bytes: &[u8], limits: &LimitsConfig) -> Result<Vec<Sheet>, ReadError> {
     // Excel's "Unicode Text" is UTF-16 with a byte-order mark.
     let utf16 = match bytes {
         [0xFF, 0xFE, rest @ ..] => Some(String::from_utf16_lossy(
@@ -655,7 +642,7 @@ fn read_csv(path: &Path, bytes: &[u8], limits: &LimitsConfig) -> Result<Vec<Shee
     let mut notes = Vec::new();
     // A spreadsheet program shows each CSV record as one row, even one with line breaks inside quotes.
     for (row, record) in reader.records().enumerate() {
-        let record = record.map_err(|err| format!("the CSV file cannot be parsed: {err}"))?;
+        let record = record.map_err(ReadError::Csv)?;
         let row = row as u32;
         // A quote that is never closed swallows the lines after it into one cell:
         // several of its lines then hold the delimiter, as rows would.
@@ -795,18 +782,6 @@ fn convert(value: &Data) -> Option<Cell> {
         Data::DateTime(dt) => date_cell(dt),
         Data::Error(e) => Some(Cell::Error(format!("{e}"))),
         Data::Empty => None,
-    }
-}
-
-/// calamine's messages, made readable for staff.
-fn describe_calamine(message: &str) -> String {
-    let lower = message.to_lowercase();
-    if lower.contains("password") || lower.contains("encrypt") {
-        "the workbook is password-protected; save an unprotected copy".to_string()
-    } else if lower.contains("zip") || lower.contains("eof") || lower.contains("end of file") {
-        format!("the file is damaged or truncated ({message})")
-    } else {
-        format!("the file cannot be read as a spreadsheet ({message})")
     }
 }
 

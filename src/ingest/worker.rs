@@ -15,6 +15,7 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use super::error::ReadError;
 use super::read::Sheet;
 use crate::config::LimitsConfig;
 
@@ -32,7 +33,8 @@ pub fn enabled() -> bool {
 
 /// The child's side: read `path` and print the result as JSON on stdout.
 pub fn serve(path: &Path, limits: &LimitsConfig) -> i32 {
-    let result = super::read::read_in_process(path, limits);
+    // The parent gets the error's message: typed errors do not cross processes.
+    let result = super::read::read_in_process(path, limits).map_err(|err| err.to_string());
     match serde_json::to_writer(std::io::stdout().lock(), &result) {
         Ok(()) => 0,
         Err(_) => 1,
@@ -40,7 +42,7 @@ pub fn serve(path: &Path, limits: &LimitsConfig) -> i32 {
 }
 
 /// The parent's side: read `path` in a capped child process.
-pub fn read(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
+pub fn read(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, ReadError> {
     let exe = WORKER.get().expect("worker enabled");
     let memory = limits.worker_memory_mb.saturating_mul(1024 * 1024);
     let mut command = Command::new(exe);
@@ -65,7 +67,7 @@ pub fn read(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
             Ok(())
         });
     }
-    let mut child = command.spawn().map_err(|err| format!("cannot start the file reader: {err}"))?;
+    let mut child = command.spawn().map_err(|err| ReadError::Limit(format!("cannot start the file reader: {err}")))?;
     let mut stdout = child.stdout.take().expect("piped stdout");
     let reader = std::thread::spawn(move || {
         let mut bytes = Vec::new();
@@ -80,22 +82,23 @@ pub fn read(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, String> {
                 let _ = child.kill();
                 let _ = child.wait();
                 let _ = reader.join();
-                return Err(format!(
+                return Err(ReadError::Limit(format!(
                     "reading it took more than {} s (limits.worker_seconds); it may be damaged or built to stall readers",
                     limits.worker_seconds
-                ));
+                )));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(err) => return Err(format!("the file reader failed: {err}")),
+            Err(err) => return Err(ReadError::Limit(format!("the file reader failed: {err}"))),
         }
     };
     let bytes = reader.join().unwrap_or_default();
     if !status.success() {
-        return Err(format!(
+        return Err(ReadError::Limit(format!(
             "the spreadsheet reader stopped on this file (it needed more than {} MB of memory: its share of the run's memory budget, limits.run_memory_mb, at most limits.worker_memory_mb; or it crashed); it is probably damaged or built to exhaust memory",
             limits.worker_memory_mb
-        ));
+        )));
     }
     serde_json::from_slice::<Result<Vec<Sheet>, String>>(&bytes)
-        .map_err(|_| "the file reader returned no result; the file is probably damaged".to_string())?
+        .map_err(|_| ReadError::from("the file reader returned no result; the file is probably damaged"))?
+        .map_err(ReadError::InChild)
 }
