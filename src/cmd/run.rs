@@ -209,6 +209,11 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
         for (stage, seconds) in &timings {
             eprintln!("  {stage:<22} {seconds:>8.3} s");
         }
+        for file in &ingested.files {
+            for note in &file.reader_notes {
+                eprintln!("  {}: {note}", file.path);
+            }
+        }
     }
     if interactive {
         let t = super::validate::totals(&ingested.files);

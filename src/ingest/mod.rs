@@ -62,6 +62,9 @@ pub struct InputFile {
     pub sha256: String,
     pub readable: bool,
     pub sheets: Vec<SheetCount>,
+    /// Where the direct xlsx reader handed over to calamine, and why (`--verbose`).
+    #[serde(skip)]
+    pub reader_notes: Vec<String>,
 }
 
 /// Everything the input side produces.
@@ -191,7 +194,13 @@ fn read_and_parse(index: usize, path: &Path, context: &ParseContext, on_file: &(
     let readable = outcome.is_ok();
     FileResult {
         path: path.to_path_buf(),
-        file: InputFile { path: name.clone(), sha256, readable, sheets: Vec::new() },
+        file: InputFile {
+            path: name.clone(),
+            sha256,
+            readable,
+            sheets: Vec::new(),
+            reader_notes: std::mem::take(&mut parser.fallbacks),
+        },
         error: outcome.err(),
         // A file that fails part-way is not used at all.
         sheets: if readable { parser.sheets } else { Vec::new() },

@@ -65,6 +65,8 @@ pub struct FileParser<'a> {
     again: Option<(usize, Filter<'a>)>,
     /// What the reader noticed, for the sheet being read.
     notes: Vec<Issue>,
+    /// Where and why the direct reader handed over to calamine.
+    pub fallbacks: Vec<String>,
 }
 
 /// The sheet being read.
@@ -81,7 +83,17 @@ enum Current<'a> {
 
 impl<'a> FileParser<'a> {
     pub fn new(index: usize, file: &'a str, context: &'a ParseContext<'a>) -> FileParser<'a> {
-        FileParser { index, file, context, sheets: Vec::new(), begun: 0, current: None, again: None, notes: Vec::new() }
+        FileParser {
+            index,
+            file,
+            context,
+            sheets: Vec::new(),
+            begun: 0,
+            current: None,
+            again: None,
+            notes: Vec::new(),
+            fallbacks: Vec::new(),
+        }
     }
 
     /// A parser that reads only sheet `position` of the file again, with `filter`.
@@ -158,6 +170,13 @@ impl RowSink for FileParser<'_> {
             Some(Current::Parsing(parser)) => parser.row(row, self.context),
             _ => {}
         }
+    }
+
+    fn fallback(&mut self, sheet: Option<&str>, reason: &str) {
+        self.fallbacks.push(match sheet {
+            Some(name) => format!("sheet `{name}` read by calamine: {reason}"),
+            None => format!("read by calamine: {reason}"),
+        });
     }
 
     fn note(&mut self, row: u32, message: &str) {

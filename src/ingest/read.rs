@@ -129,6 +129,9 @@ pub trait RowSink {
     fn merges(&mut self, _merges: &[Merge]) {}
     /// Something the reader noticed on a row of the current sheet.
     fn note(&mut self, _row: u32, _message: &str) {}
+    /// The direct xlsx reader handed the workbook (`sheet` None) or a sheet to
+    /// calamine, and why (the run shows it under `--verbose`).
+    fn fallback(&mut self, _sheet: Option<&str>, _reason: &str) {}
 }
 
 /// A [`RowSink`] that keeps every sheet whole.
@@ -360,13 +363,20 @@ fn read_xlsx(bytes: &[u8], limits: &LimitsConfig, sink: &mut dyn RowSink, direct
         return Err(reason);
     }
     let mut archive = check_zip_directory(bytes, limits)?;
-    let book = if direct { super::xlsx::Book::open(&mut archive).ok() } else { None };
-    let Some(book) = book else { return read_xlsx_through_calamine(bytes, limits, sink) };
+    let book = match direct.then(|| super::xlsx::Book::open(&mut archive)) {
+        Some(Ok(book)) => book,
+        Some(Err(fallback)) => {
+            sink.fallback(None, fallback.0);
+            return read_xlsx_through_calamine(bytes, limits, sink);
+        }
+        None => return read_xlsx_through_calamine(bytes, limits, sink),
+    };
     let mut calamine = None;
     for sheet in &book.sheets {
         sink.begin(&sheet.name);
         let mut stream = RowStream::new(&sheet.name, limits);
-        if !book.read_sheet(&mut archive, sheet, &mut stream, sink)? {
+        if let Some(fallback) = book.read_sheet(&mut archive, sheet, &mut stream, sink)? {
+            sink.fallback(Some(&sheet.name), fallback.0);
             sink.restart();
             let workbook = match &mut calamine {
                 Some(workbook) => workbook,

@@ -241,3 +241,35 @@ fn damaged_xml_found_by_fuzzing_reads_as_calamine_reads_it() {
         agree(&path);
     }
 }
+
+/// A sheet the direct reader hands to calamine says why under `--verbose`: here a
+/// comment inside the sheet's XML, which its tokenizer does not read.
+#[test]
+fn a_fallback_to_calamine_gives_its_reason_under_verbose() {
+    let work = Workdir::new();
+    let plain = work.path().join("plain.xlsx");
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Activities").unwrap();
+    for (col, header) in ["activity_id", "type", "start_date"].iter().enumerate() {
+        sheet.write_string(0, col as u16, *header).unwrap();
+    }
+    for (col, value) in ["SV-01", "study_visit", "2019-03-04"].iter().enumerate() {
+        sheet.write_string(1, col as u16, *value).unwrap();
+    }
+    workbook.save(&plain).unwrap();
+    rewrite_part(&plain, &work.input("register.xlsx"), "xl/worksheets/sheet1.xml", |xml| {
+        xml.replacen("<sheetData>", "<!-- exported --><sheetData>", 1)
+    });
+    let out = work.run(&["run", "--verbose"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let said = stderr(&out);
+    assert!(
+        said.contains("register.xlsx: sheet `Activities` read by calamine: XML the direct reader does not tokenize"),
+        "{said}"
+    );
+    // The sheet itself is read (by calamine) as usual.
+    assert_eq!(work.indicators("all")["indicators"]["activities_total"]["value"], 1);
+    // Without --verbose the run says nothing of it.
+    assert!(!stderr(&work.run(&["run"])).contains("read by calamine"));
+}

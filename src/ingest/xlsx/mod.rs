@@ -34,9 +34,15 @@ use parts::*;
 use text::*;
 use tokens::*;
 
-/// The workbook or sheet is handed back to calamine.
-#[derive(Debug)]
-pub struct Fallback;
+/// Why the workbook or a sheet is handed back to calamine (shown under `--verbose`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fallback(pub &'static str);
+
+/// Why this part of the reader hands the workbook or sheet back to calamine.
+const MISSING_PART: Fallback = Fallback("a part Excel always writes is missing or not where Excel puts it");
+
+/// Why this part of the reader hands the workbook or sheet back to calamine.
+const CELLS: Fallback = Fallback("a sheet element or cell the direct reader does not read (a cell type, reference, number or element Excel does not usually write)");
 
 type Archive<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
 type PartReader<'a, 'b> = zip::read::ZipFile<'a, Cursor<&'b [u8]>>;
@@ -76,12 +82,12 @@ impl Book {
     /// Read the workbook's shared parts, or hand the file to calamine.
     pub fn open(archive: &mut Archive) -> Result<Book, Fallback> {
         let parts = Parts::of(archive)?;
-        let workbook = office_document(parts.open(archive, "_rels/.rels")?.ok_or(Fallback)?)?;
+        let workbook = office_document(parts.open(archive, "_rels/.rels")?.ok_or(MISSING_PART)?)?;
         if workbook != "xl/workbook.xml" {
-            return Err(Fallback);
+            return Err(MISSING_PART);
         }
-        let relationships = relationships(parts.open(archive, "xl/_rels/workbook.xml.rels")?.ok_or(Fallback)?)?;
-        let (sheets, is_1904) = sheets(parts.open(archive, "xl/workbook.xml")?.ok_or(Fallback)?, &relationships)?;
+        let relationships = relationships(parts.open(archive, "xl/_rels/workbook.xml.rels")?.ok_or(MISSING_PART)?)?;
+        let (sheets, is_1904) = sheets(parts.open(archive, "xl/workbook.xml")?.ok_or(MISSING_PART)?, &relationships)?;
         let strings = match parts.open(archive, "xl/sharedStrings.xml")? {
             Some(tokens) => shared_strings(tokens)?,
             None => Vec::new(),
@@ -104,11 +110,16 @@ impl Book {
         sheet: &SheetPart,
         stream: &mut RowStream,
         sink: &mut dyn RowSink,
-    ) -> Result<bool, String> {
-        let Ok(Some(mut tokens)) = self.parts.open(archive, &sheet.path) else { return Ok(false) };
+    ) -> Result<Option<Fallback>, String> {
+        let tokens = match self.parts.open(archive, &sheet.path) {
+            Ok(Some(tokens)) => tokens,
+            Ok(None) => return Ok(Some(Fallback("the sheet's part is missing from the workbook"))),
+            Err(fallback) => return Ok(Some(fallback)),
+        };
+        let mut tokens = tokens;
         match self.cells(&mut tokens, stream, sink) {
-            Ok(outcome) => outcome.map(|()| true),
-            Err(Fallback) => Ok(false),
+            Ok(outcome) => outcome.map(|()| None),
+            Err(fallback) => Ok(Some(fallback)),
         }
     }
 
@@ -121,16 +132,14 @@ impl Book {
     ) -> Result<Result<(), String>, Fallback> {
         // Everything before <sheetData> is layout, except a dimension calamine checks.
         loop {
-            match tokens.next()?.ok_or(Fallback)? {
+            match tokens.next()?.ok_or(CELLS)? {
                 Token::Start { name, attrs, empty } => {
                     check_attributes(tokens.bytes(attrs))?;
                     match tokens.local_name(name) {
                         (b"", b"sheetData") if empty => return Ok(Ok(())),
                         (b"", b"sheetData") => break,
-                        (b"", b"dimension") => {
-                            check_dimension(attribute(tokens.bytes(attrs), b"ref")?.ok_or(Fallback)?)?
-                        }
-                        (_, b"sheetData" | b"dimension") => return Err(Fallback),
+                        (b"", b"dimension") => check_dimension(attribute(tokens.bytes(attrs), b"ref")?.ok_or(CELLS)?)?,
+                        (_, b"sheetData" | b"dimension") => return Err(CELLS),
                         _ => {}
                     }
                 }
@@ -140,14 +149,14 @@ impl Book {
         }
         let mut scratch = String::new();
         loop {
-            match tokens.next()?.ok_or(Fallback)? {
+            match tokens.next()?.ok_or(CELLS)? {
                 Token::Start { name, attrs, empty } => match tokens.name(name)? {
                     // calamine reads a row's number, and refuses one it cannot read.
                     b"row" => {
                         if let Some(number) = attribute(tokens.bytes(attrs), b"r")? {
                             let number = digits::<u32>(number)?;
                             if number == 0 {
-                                return Err(Fallback);
+                                return Err(CELLS);
                             }
                             // A hidden row (SPEC §12.2); calamine does not read this.
                             if matches!(attribute(tokens.bytes(attrs), b"hidden")?, Some(b"1" | b"true")) {
@@ -161,17 +170,17 @@ impl Book {
                         if let Some(value) = value {
                             match stream.push(cell.row, cell.col, value, sink) {
                                 Ok(true) => {}
-                                Ok(false) => return Err(Fallback),
+                                Ok(false) => return Err(CELLS),
                                 Err(limit) => return Ok(Err(limit)),
                             }
                         }
                     }
-                    _ => return Err(Fallback),
+                    _ => return Err(CELLS),
                 },
                 Token::End(name) => match tokens.name(name)? {
                     b"row" => {}
                     b"sheetData" => break,
-                    _ => return Err(Fallback),
+                    _ => return Err(CELLS),
                 },
                 Token::Text(span) => check_text(tokens.bytes(span))?,
             }
@@ -202,7 +211,7 @@ impl Book {
         } else if let Some(span) = tokens.whole(b"<v>", b"</v></c>") {
             let raw = tokens.bytes(span);
             if !matches!(cell.kind, Kind::FormulaText | Kind::IsoDate) && raw.contains(&b'&') {
-                return Err(Fallback);
+                return Err(CELLS);
             }
             scratch.clear();
             decode(raw, scratch)?;
@@ -210,7 +219,7 @@ impl Book {
         }
         let mut value = None;
         loop {
-            match tokens.next()?.ok_or(Fallback)? {
+            match tokens.next()?.ok_or(CELLS)? {
                 Token::Start { name, empty, .. } => {
                     value = match tokens.name(name)? {
                         b"v" if empty => None,
@@ -235,14 +244,14 @@ impl Book {
                             skip_to_end(tokens, b"f")?;
                             None
                         }
-                        _ => return Err(Fallback),
+                        _ => return Err(CELLS),
                     };
                 }
                 Token::End(name) => {
                     if tokens.name(name)? == b"c" {
                         return Ok(value);
                     }
-                    return Err(Fallback);
+                    return Err(CELLS);
                 }
                 Token::Text(span) => check_text(tokens.bytes(span))?,
             }
@@ -276,7 +285,7 @@ impl Book {
                     return Ok(None);
                 }
                 let index: usize = digits(raw.as_bytes())?;
-                stream.text(self.strings.get(index).ok_or(Fallback)?)
+                stream.text(self.strings.get(index).ok_or(CELLS)?)
             }
             Kind::Bool => match raw.trim() {
                 "" => None,
@@ -284,10 +293,10 @@ impl Book {
                 "1" => Some(Cell::Bool(true)),
                 other if other.eq_ignore_ascii_case("false") => Some(Cell::Bool(false)),
                 other if other.eq_ignore_ascii_case("true") => Some(Cell::Bool(true)),
-                _ => return Err(Fallback),
+                _ => return Err(CELLS),
             },
             Kind::Error => {
-                let error: calamine::CellErrorType = raw.parse().map_err(|_| Fallback)?;
+                let error: calamine::CellErrorType = raw.parse().map_err(|_| CELLS)?;
                 Some(Cell::Error(error.to_string()))
             }
             Kind::FormulaText => {
@@ -364,15 +373,15 @@ impl CellTag {
                         b"str" => Kind::FormulaText,
                         b"d" => Kind::IsoDate,
                         b"inlineStr" => Kind::InlineString,
-                        _ => return Err(Fallback),
+                        _ => return Err(CELLS),
                     }
                 }
-                b"r" | b"s" | b"t" => return Err(Fallback),
+                b"r" | b"s" | b"t" => return Err(CELLS),
                 _ => {}
             }
             Ok(())
         })?;
-        let (row, col) = reference.ok_or(Fallback)?;
+        let (row, col) = reference.ok_or(CELLS)?;
         Ok(CellTag { row, col, style, kind })
     }
 }
@@ -381,12 +390,12 @@ impl CellTag {
 fn cell_reference(value: &[u8]) -> Result<(u32, u32), Fallback> {
     let letters = value.iter().take_while(|b| b.is_ascii_uppercase()).count();
     if !(1..=3).contains(&letters) {
-        return Err(Fallback);
+        return Err(CELLS);
     }
     let col = value[..letters].iter().fold(0u32, |col, b| col * 26 + u32::from(b - b'A') + 1);
     let row: u32 = digits(&value[letters..])?;
     if row == 0 {
-        return Err(Fallback);
+        return Err(CELLS);
     }
     Ok((row - 1, col - 1))
 }
@@ -394,31 +403,31 @@ fn cell_reference(value: &[u8]) -> Result<(u32, u32), Fallback> {
 /// A decimal integer of at most nine digits.
 fn digits<T: TryFrom<u64>>(value: &[u8]) -> Result<T, Fallback> {
     if value.is_empty() || value.len() > 9 || !value.iter().all(u8::is_ascii_digit) {
-        return Err(Fallback);
+        return Err(CELLS);
     }
     let n = value.iter().fold(0u64, |n, b| n * 10 + u64::from(b - b'0'));
-    T::try_from(n).map_err(|_| Fallback)
+    T::try_from(n).map_err(|_| CELLS)
 }
 
 /// A number as a cell stores it: digits, sign, point and exponent only.
 fn parse_number(raw: &str) -> Result<f64, Fallback> {
     if !raw.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E')) {
-        return Err(Fallback);
+        return Err(CELLS);
     }
-    raw.parse().map_err(|_| Fallback)
+    raw.parse().map_err(|_| CELLS)
 }
 
 /// A `<dimension ref>` calamine accepts: `A1` or `A1:D20`, in order, within a sheet's bounds.
 fn check_dimension(value: &[u8]) -> Result<(), Fallback> {
     let mut parts = value.split(|b| *b == b':');
-    let start = cell_reference(parts.next().ok_or(Fallback)?)?;
+    let start = cell_reference(parts.next().ok_or(CELLS)?)?;
     let end = match parts.next() {
         Some(end) => cell_reference(end)?,
         None => start,
     };
     let in_bounds = |(row, col): (u32, u32)| row < 1_048_576 && col < 16_384;
     if parts.next().is_some() || end.0 < start.0 || end.1 < start.1 || !in_bounds(start) || !in_bounds(end) {
-        return Err(Fallback);
+        return Err(CELLS);
     }
     Ok(())
 }
@@ -433,11 +442,11 @@ fn text_until_end<'s, R: Read>(
 ) -> Result<&'s str, Fallback> {
     out.clear();
     loop {
-        match tokens.next()?.ok_or(Fallback)? {
-            Token::Text(span) if !entities && tokens.bytes(span).contains(&b'&') => return Err(Fallback),
+        match tokens.next()?.ok_or(CELLS)? {
+            Token::Text(span) if !entities && tokens.bytes(span).contains(&b'&') => return Err(CELLS),
             Token::Text(span) => decode(tokens.bytes(span), out)?,
             Token::End(end) if tokens.name(end)? == name => return Ok(out),
-            _ => return Err(Fallback),
+            _ => return Err(CELLS),
         }
     }
 }
@@ -445,10 +454,10 @@ fn text_until_end<'s, R: Read>(
 /// Skip to `</name>` (a formula, or a value calamine ignores).
 fn skip_to_end<R: Read>(tokens: &mut Tokens<R>, name: &[u8]) -> Result<(), Fallback> {
     loop {
-        match tokens.next()?.ok_or(Fallback)? {
+        match tokens.next()?.ok_or(CELLS)? {
             Token::Text(span) => check_text(tokens.bytes(span))?,
             Token::End(end) if tokens.name(end)? == name => return Ok(()),
-            _ => return Err(Fallback),
+            _ => return Err(CELLS),
         }
     }
 }
@@ -465,7 +474,7 @@ fn rich_text<R: Read>(
     out.clear();
     let mut phonetic = false;
     loop {
-        match tokens.next()?.ok_or(Fallback)? {
+        match tokens.next()?.ok_or(CELLS)? {
             Token::Start { name, attrs, empty } => {
                 check_attributes(tokens.bytes(attrs))?;
                 match tokens.name(name)? {

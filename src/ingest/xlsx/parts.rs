@@ -3,6 +3,9 @@
 
 use super::*;
 
+/// Why this part of the reader hands the workbook or sheet back to calamine.
+const PARTS: Fallback = Fallback("the workbook's parts are not where Excel puts them");
+
 /// The zip's part names by their lower-case form: calamine finds parts regardless
 /// of case, and so must this reader.
 #[derive(Debug)]
@@ -13,9 +16,9 @@ impl Parts {
     pub(super) fn of(archive: &Archive) -> Result<Parts, Fallback> {
         let mut names = FxHashMap::default();
         for name in archive.file_names() {
-            let name = name.map_err(|_| Fallback)?;
+            let name = name.map_err(|_| PARTS)?;
             if name.contains('\\') || names.insert(name.to_ascii_lowercase(), name.to_string()).is_some() {
-                return Err(Fallback);
+                return Err(PARTS);
             }
         }
         Ok(Parts(names))
@@ -28,7 +31,7 @@ impl Parts {
         path: &str,
     ) -> Result<Option<Tokens<PartReader<'a, 'b>>>, Fallback> {
         let Some(name) = self.0.get(&path.to_ascii_lowercase()) else { return Ok(None) };
-        archive.by_name(name).map(|file| Some(Tokens::new(file))).map_err(|_| Fallback)
+        archive.by_name(name).map(|file| Some(Tokens::new(file))).map_err(|_| PARTS)
     }
 }
 
@@ -41,7 +44,7 @@ pub(super) fn until_end<R: Read>(
     mut each: impl FnMut(&mut Tokens<R>, Token) -> Result<(), Fallback>,
 ) -> Result<(), Fallback> {
     loop {
-        let token = tokens.next()?.ok_or(Fallback)?;
+        let token = tokens.next()?.ok_or(PARTS)?;
         match token {
             // An empty element is its own end tag, as quick-xml expands it for calamine.
             Token::End(name) | Token::Start { name, empty: true, .. } if tokens.local_name(name).1 == root => {
@@ -60,7 +63,7 @@ pub(super) fn until_end<R: Read>(
 pub(super) fn skip_balanced<R: Read>(tokens: &mut Tokens<R>, name: &[u8]) -> Result<(), Fallback> {
     let mut open = vec![name.to_vec()];
     while let Some(top) = open.last() {
-        match tokens.next()?.ok_or(Fallback)? {
+        match tokens.next()?.ok_or(PARTS)? {
             Token::Start { name, attrs, empty } => {
                 check_attributes(tokens.bytes(attrs))?;
                 if !empty {
@@ -70,7 +73,7 @@ pub(super) fn skip_balanced<R: Read>(tokens: &mut Tokens<R>, name: &[u8]) -> Res
             Token::End(end) if tokens.local_name(end).1 == top.as_slice() => {
                 open.pop();
             }
-            Token::End(_) => return Err(Fallback),
+            Token::End(_) => return Err(PARTS),
             Token::Text(span) => check_text(tokens.bytes(span))?,
         }
     }
@@ -80,7 +83,7 @@ pub(super) fn skip_balanced<R: Read>(tokens: &mut Tokens<R>, name: &[u8]) -> Res
 /// Text quick-xml would read without an error: UTF-8, its references closed.
 pub(super) fn check_text(text: &[u8]) -> Result<(), Fallback> {
     if text.iter().fold(0u8, |high, &b| high | b) >= 0x80 && std::str::from_utf8(text).is_err() {
-        return Err(Fallback);
+        return Err(PARTS);
     }
     if text.contains(&b'&') {
         decode(text, &mut String::new())?;
@@ -91,11 +94,11 @@ pub(super) fn check_text(text: &[u8]) -> Result<(), Fallback> {
 /// Skip to the start tag of `root` (any prefix).
 pub(super) fn skip_to_start<R: Read>(tokens: &mut Tokens<R>, root: &[u8]) -> Result<(), Fallback> {
     loop {
-        if let Token::Start { name, attrs, empty } = tokens.next()?.ok_or(Fallback)? {
+        if let Token::Start { name, attrs, empty } = tokens.next()?.ok_or(PARTS)? {
             check_attributes(tokens.bytes(attrs))?;
             if tokens.local_name(name).1 == root {
                 // An empty root holds nothing, and calamine sees its end at once.
-                return if empty { Err(Fallback) } else { Ok(()) };
+                return if empty { Err(PARTS) } else { Ok(()) };
             }
         }
     }
@@ -130,7 +133,7 @@ pub(super) fn office_document<R: Read>(mut tokens: Tokens<R>) -> Result<String, 
         }
         Ok(())
     })?;
-    let target = target.ok_or(Fallback)?;
+    let target = target.ok_or(PARTS)?;
     Ok(target.strip_prefix('/').unwrap_or(&target).to_string())
 }
 
@@ -142,7 +145,7 @@ pub(super) fn relationships<R: Read>(mut tokens: Tokens<R>) -> Result<FxHashMap<
             if tokens.local_name(name).1 == b"Relationship" {
                 let relationship = Relationship::parse(tokens.bytes(attrs))?;
                 if let Some(id) = relationship.id {
-                    let raw = |bytes: &[u8]| String::from_utf8(bytes.to_vec()).map_err(|_| Fallback);
+                    let raw = |bytes: &[u8]| String::from_utf8(bytes.to_vec()).map_err(|_| PARTS);
                     map.insert(raw(id)?, (raw(relationship.target)?, raw(relationship.kind)?));
                 }
             }
@@ -170,15 +173,15 @@ pub(super) fn sheets<R: Read>(
                 for_each_attribute(attrs, |key, value| {
                     match key {
                         b"name" => sheet_name = Some(attribute_text(value)?),
-                        b"state" if !matches!(value, b"visible" | b"hidden" | b"veryHidden") => return Err(Fallback),
+                        b"state" if !matches!(value, b"visible" | b"hidden" | b"veryHidden") => return Err(PARTS),
                         _ if key.ends_with(b":id") || key == b"id" => id = Some(attribute_text(value)?),
                         _ => {}
                     }
                     Ok(())
                 })?;
-                let (target, kind) = relationships.get(&id.unwrap_or_default()).ok_or(Fallback)?;
+                let (target, kind) = relationships.get(&id.unwrap_or_default()).ok_or(PARTS)?;
                 if !kind.ends_with("/worksheet") || target.contains("..") || target.contains('&') {
-                    return Err(Fallback);
+                    return Err(PARTS);
                 }
                 let path = match target.strip_prefix('/') {
                     Some(absolute) => absolute.to_string(),
@@ -186,7 +189,7 @@ pub(super) fn sheets<R: Read>(
                 };
                 sheets.push(SheetPart { name: sheet_name.unwrap_or_default(), path });
             }
-            (_, b"sheet") => return Err(Fallback),
+            (_, b"sheet") => return Err(PARTS),
             (_, b"workbookPr") => {
                 if let Some(value) = attribute(attrs, b"date1904")? {
                     is_1904 = value == b"1" || value == b"true";
@@ -194,7 +197,7 @@ pub(super) fn sheets<R: Read>(
             }
             // calamine reads a defined name's text up to its end tag, sheets and all.
             (_, b"definedName") if !empty && attribute(attrs, b"name")?.is_some() => loop {
-                if let Token::End(end) = tokens.next()?.ok_or(Fallback)? {
+                if let Token::End(end) = tokens.next()?.ok_or(PARTS)? {
                     if tokens.bytes(end) == full_name.as_slice() {
                         break;
                     }
@@ -221,7 +224,7 @@ pub(super) fn shared_strings<R: Read>(mut tokens: Tokens<R>) -> Result<Vec<Strin
                     rich_text(tokens, b"si", &mut text, &mut piece)?;
                     strings.push(text);
                 }
-                (_, b"si") => return Err(Fallback),
+                (_, b"si") => return Err(PARTS),
                 _ => {}
             }
         }
@@ -248,7 +251,7 @@ pub(super) fn formats<R: Read>(mut tokens: Tokens<R>) -> Result<Vec<NumberKind>,
                                 custom.insert(id.to_vec(), attribute_text(code)?);
                             }
                         }
-                        (_, b"numFmt") => return Err(Fallback),
+                        (_, b"numFmt") => return Err(PARTS),
                         _ => {}
                     }
                 }
@@ -271,7 +274,7 @@ pub(super) fn formats<R: Read>(mut tokens: Tokens<R>) -> Result<Vec<NumberKind>,
                                 until_end(tokens, b"xf", |_, _| Ok(()))?;
                             }
                         }
-                        (_, b"xf") => return Err(Fallback),
+                        (_, b"xf") => return Err(PARTS),
                         _ => {}
                     }
                 }
@@ -291,7 +294,7 @@ pub(super) fn formats<R: Read>(mut tokens: Tokens<R>) -> Result<Vec<NumberKind>,
                     _ => Ok(()),
                 })
             }
-            (p, b"numFmts" | b"cellXfs" | b"fonts" | b"fills" | b"borders") if !p.is_empty() => Err(Fallback),
+            (p, b"numFmts" | b"cellXfs" | b"fonts" | b"fills" | b"borders") if !p.is_empty() => Err(PARTS),
             _ => Ok(()),
         }
     })?;

@@ -3,18 +3,23 @@
 
 use super::*;
 
+/// Why this part of the reader hands the workbook or sheet back to calamine.
+const TEXT: Fallback = Fallback(
+    "text or an attribute the direct reader does not decode (an entity, encoding or quoting it does not handle)",
+);
+
 /// Append XML text to `out`: UTF-8, the five named entities and character references.
 /// A carriage return (which XML folds into a line feed) is left to calamine.
 pub(super) fn decode(raw: &[u8], out: &mut String) -> Result<(), Fallback> {
     let special = raw.iter().fold(false, |any, &b| any | (b >= 0x80) | (b == b'&') | (b == b'\r'));
     if !special {
         // Plain ASCII.
-        out.push_str(std::str::from_utf8(raw).map_err(|_| Fallback)?);
+        out.push_str(std::str::from_utf8(raw).map_err(|_| TEXT)?);
         return Ok(());
     }
-    let text = std::str::from_utf8(raw).map_err(|_| Fallback)?;
+    let text = std::str::from_utf8(raw).map_err(|_| TEXT)?;
     if raw.contains(&b'\r') {
-        return Err(Fallback);
+        return Err(TEXT);
     }
     let mut rest = text;
     while let Some(at) = rest.find('&') {
@@ -22,7 +27,7 @@ pub(super) fn decode(raw: &[u8], out: &mut String) -> Result<(), Fallback> {
         // The longest reference is `&#x10FFFF;`: looking no further keeps a text
         // of a million `&` linear.
         let window = &rest.as_bytes()[at..rest.len().min(at + 12)];
-        let end = memchr(b';', window).ok_or(Fallback)? + at;
+        let end = memchr(b';', window).ok_or(TEXT)? + at;
         out.push(entity(&rest[at + 1..end])?);
         rest = &rest[end + 1..];
     }
@@ -39,10 +44,10 @@ pub(super) fn entity(name: &str) -> Result<char, Fallback> {
         "apos" => return Ok('\''),
         _ => match name.strip_prefix("#x") {
             Some(hex) => u32::from_str_radix(hex, 16),
-            None => name.strip_prefix('#').ok_or(Fallback)?.parse(),
+            None => name.strip_prefix('#').ok_or(TEXT)?.parse(),
         },
     };
-    code.ok().filter(|&c| c != 0).and_then(char::from_u32).ok_or(Fallback)
+    code.ok().filter(|&c| c != 0).and_then(char::from_u32).ok_or(TEXT)
 }
 
 /// Excel's `_xHHHH_` escapes of UTF-16 code units, read as calamine's `unescape_xml`
@@ -106,15 +111,15 @@ pub(super) fn for_each_attribute<'a>(
             i += 1;
         }
         if i == n || attrs[i] != b'=' || key.is_empty() {
-            return Err(Fallback);
+            return Err(TEXT);
         }
         i += 1;
         while i < n && blank(i) {
             i += 1;
         }
-        let quote = *attrs.get(i).ok_or(Fallback)?;
+        let quote = *attrs.get(i).ok_or(TEXT)?;
         if quote != b'"' && quote != b'\'' {
-            return Err(Fallback);
+            return Err(TEXT);
         }
         i += 1;
         let value_start = i;
@@ -122,12 +127,12 @@ pub(super) fn for_each_attribute<'a>(
             i += 1;
         }
         if i == n {
-            return Err(Fallback);
+            return Err(TEXT);
         }
         each(key, &attrs[value_start..i])?;
         i += 1;
         if i < n && !blank(i) {
-            return Err(Fallback);
+            return Err(TEXT);
         }
     }
 }

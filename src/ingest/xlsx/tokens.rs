@@ -3,6 +3,9 @@
 
 use super::*;
 
+/// Why this part of the reader hands the workbook or sheet back to calamine.
+const XML: Fallback = Fallback("XML the direct reader does not tokenize (a declaration, comment or CDATA inside a part, or tags that do not balance)");
+
 /// A byte range of the tokenizer's buffer, valid until the next token is read.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Span(usize, usize);
@@ -57,7 +60,7 @@ impl<R: Read> Tokens<R> {
     pub(super) fn name(&self, span: Span) -> Result<&[u8], Fallback> {
         let name = self.bytes(span);
         if name.contains(&b':') {
-            return Err(Fallback);
+            return Err(XML);
         }
         Ok(name)
     }
@@ -89,7 +92,7 @@ impl<R: Read> Tokens<R> {
         // after rescanning it once per small read.
         let before = self.end;
         while self.end < self.buf.len() {
-            let read = self.source.read(&mut self.buf[self.end..]).map_err(|_| Fallback)?;
+            let read = self.source.read(&mut self.buf[self.end..]).map_err(|_| XML)?;
             if read == 0 {
                 self.done = true;
                 break;
@@ -131,7 +134,7 @@ impl<R: Read> Tokens<R> {
                 // A processing instruction (the XML declaration) ends at `?>`.
                 // quick-xml refuses one that starts `<?>`.
                 if available.get(2) == Some(&b'>') {
-                    return Err(Fallback);
+                    return Err(XML);
                 }
                 match memchr::memmem::find(&available[2..], b"?>") {
                     Some(close) => {
@@ -140,12 +143,12 @@ impl<R: Read> Tokens<R> {
                         continue;
                     }
                     None if self.fill()? => continue,
-                    None => return Err(Fallback),
+                    None => return Err(XML),
                 }
             }
             let Some((close, ascii)) = tag_end(available) else {
                 if !self.fill()? {
-                    return Err(Fallback);
+                    return Err(XML);
                 }
                 continue;
             };
@@ -153,12 +156,12 @@ impl<R: Read> Tokens<R> {
             self.pos += close + 1;
             let tag = &self.buf[start..end];
             if !ascii && std::str::from_utf8(tag).is_err() {
-                return Err(Fallback);
+                return Err(XML);
             }
             match tag.first() {
-                Some(b'!' | b'?') | None => return Err(Fallback),
+                Some(b'!' | b'?') | None => return Err(XML),
                 Some(b'/') => {
-                    self.depth = self.depth.checked_sub(1).ok_or(Fallback)?;
+                    self.depth = self.depth.checked_sub(1).ok_or(XML)?;
                     return Ok(Some(Token::End(Span(
                         start + 1,
                         start + 1 + trim_end(&self.buf[start + 1..end]).len(),
