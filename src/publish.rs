@@ -5,7 +5,9 @@
 //! renames. A run killed at any moment therefore leaves either the previous
 //! complete `output/<label>/` or the new complete one (on Linux the two folders
 //! are exchanged in one `renameat2` call, so the folder never goes missing, even
-//! for an instant). The folder replaced stays as `output/.spare-<label>` and is
+//! for an instant; elsewhere the old folder is renamed aside first, and for that
+//! instant there is none). Linux flushes with one `syncfs`; elsewhere each file
+//! is flushed. The folder replaced stays as `output/.spare-<label>` and is
 //! the next run's staging folder; folders left by killed runs are reused or
 //! removed by the next run, under the lock.
 
@@ -168,6 +170,7 @@ fn prune(staging: &Path, files: &[(PathBuf, Vec<u8>)]) -> std::io::Result<()> {
 
 /// Swap two paths atomically (Linux `renameat2` with `RENAME_EXCHANGE`), so that
 /// readers see the old folder or the new one, never no folder.
+#[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     use std::ffi::CString;
     use std::os::unix::ffi::OsStrExt;
@@ -181,6 +184,13 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     } else {
         Err(std::io::Error::last_os_error())
     }
+}
+
+/// Elsewhere there is no atomic exchange: [`publish`] renames the old folder
+/// aside and the new one in (the folder is missing between the two renames).
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
 }
 
 fn write_all(staging: &Path, files: &[(PathBuf, Vec<u8>)], reused: bool) -> std::io::Result<()> {
@@ -204,6 +214,7 @@ fn write_all(staging: &Path, files: &[(PathBuf, Vec<u8>)], reused: bool) -> std:
 /// Anything at the path that is not a plain file (a symbolic link, say), or a file
 /// with another name elsewhere (a hard link), is replaced, so that nothing outside
 /// the folder changes.
+#[cfg(unix)]
 fn write_file(path: &Path, bytes: &[u8], reused: bool) -> std::io::Result<()> {
     use std::io::Read;
     use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt};
@@ -236,14 +247,61 @@ fn write_file(path: &Path, bytes: &[u8], reused: bool) -> std::io::Result<()> {
     File::create(path)?.write_all(bytes)
 }
 
+/// Write one file. Without Unix's `O_NOFOLLOW` and link counts, anything already
+/// at the path in a reused folder is removed first (unless it is a plain file
+/// holding `bytes`), so that a link never carries the write outside the folder.
+#[cfg(not(unix))]
+fn write_file(path: &Path, bytes: &[u8], reused: bool) -> std::io::Result<()> {
+    write_file_replacing(path, bytes, reused)
+}
+
+/// The portable [`write_file`] (compiled everywhere, so that its test runs here).
+#[cfg_attr(unix, allow(dead_code))]
+fn write_file_replacing(path: &Path, bytes: &[u8], reused: bool) -> std::io::Result<()> {
+    if reused {
+        match fs::symlink_metadata(path) {
+            Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 && fs::read(path)? == bytes => return Ok(()),
+            Ok(meta) if meta.is_dir() => fs::remove_dir_all(path)?,
+            Ok(_) => fs::remove_file(path)?,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => return Err(err),
+        }
+    }
+    File::create(path)?.write_all(bytes)
+}
+
 /// Flush everything written to the staging folder's file system in one call
 /// (one `syncfs` instead of an `fsync` per page).
+#[cfg(target_os = "linux")]
 fn sync_filesystem(dir: &Path) -> std::io::Result<()> {
     use std::os::fd::AsRawFd;
     let handle = File::open(dir)?;
     // SAFETY: the descriptor is valid for the duration of the call.
     if unsafe { libc::syncfs(handle.as_raw_fd()) } != 0 {
         return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// Without `syncfs`, flush every file of the staging folder one by one.
+#[cfg(not(target_os = "linux"))]
+fn sync_filesystem(dir: &Path) -> std::io::Result<()> {
+    sync_each_file(dir)
+}
+
+/// The portable [`sync_filesystem`] (compiled everywhere, so that its test runs here).
+#[cfg_attr(target_os = "linux", allow(dead_code))]
+fn sync_each_file(dir: &Path) -> std::io::Result<()> {
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in fs::read_dir(&folder)? {
+            let entry = entry?;
+            if entry.file_type()?.is_dir() {
+                pending.push(entry.path());
+            } else {
+                OpenOptions::new().write(true).open(entry.path())?.sync_all()?;
+            }
+        }
     }
     Ok(())
 }
@@ -257,6 +315,50 @@ fn sync_dir(dir: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fallbacks used where Linux's calls are missing, run here too.
+    #[test]
+    fn the_portable_write_and_flush_keep_links_out_and_flush_every_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let staging = dir.path().join("staging");
+        fs::create_dir_all(staging.join("pages")).unwrap();
+        let page = staging.join("pages/p.html");
+        write_file_replacing(&page, b"one", false).unwrap();
+        let long_ago = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+        File::options().write(true).open(&page).unwrap().set_modified(long_ago).unwrap();
+        write_file_replacing(&page, b"one", true).unwrap();
+        assert_eq!(fs::metadata(&page).unwrap().modified().unwrap(), long_ago, "same bytes: left alone");
+        write_file_replacing(&page, b"two", true).unwrap();
+        assert_eq!(fs::read(&page).unwrap(), b"two");
+        #[cfg(unix)]
+        {
+            let outside = dir.path().join("outside.txt");
+            fs::write(&outside, "untouched").unwrap();
+            let linked = staging.join("linked.txt");
+            std::os::unix::fs::symlink(&outside, &linked).unwrap();
+            write_file_replacing(&linked, b"new", true).unwrap();
+            assert_eq!(fs::read_to_string(&outside).unwrap(), "untouched");
+            assert!(fs::symlink_metadata(&linked).unwrap().is_file());
+        }
+        sync_each_file(&staging).unwrap();
+    }
+
+    /// Linux swaps two folders in one call; elsewhere `exchange` says it cannot,
+    /// and `publish` renames instead.
+    #[test]
+    fn exchange_swaps_on_linux_and_is_unsupported_elsewhere() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        fs::create_dir_all(a.join("in-a")).unwrap();
+        fs::create_dir_all(b.join("in-b")).unwrap();
+        let swapped = exchange(&a, &b);
+        if cfg!(target_os = "linux") {
+            swapped.unwrap();
+            assert!(a.join("in-b").exists() && b.join("in-a").exists());
+        } else {
+            assert_eq!(swapped.unwrap_err().kind(), std::io::ErrorKind::Unsupported);
+        }
+    }
 
     #[test]
     fn publish_replaces_the_previous_folder() {
@@ -297,6 +399,8 @@ mod tests {
         assert_eq!(fs::read_dir(&all).unwrap().count(), 1);
     }
 
+    // Unix permissions and links: built and run on Unix only.
+    #[cfg(unix)]
     #[test]
     fn a_reused_file_is_rewritten_only_when_its_bytes_change() {
         let dir = tempfile::tempdir().unwrap();

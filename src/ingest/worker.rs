@@ -41,6 +41,26 @@ pub fn serve(path: &Path, limits: &LimitsConfig) -> i32 {
     }
 }
 
+/// Cap the child's address space at `bytes` (Linux `RLIMIT_AS`). Elsewhere the
+/// child has no memory cap; the time limit still holds.
+#[cfg(target_os = "linux")]
+fn cap_memory(command: &mut Command, bytes: u64) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
+    unsafe {
+        command.pre_exec(move || {
+            let limit = libc::rlimit { rlim_cur: bytes as libc::rlim_t, rlim_max: bytes as libc::rlim_t };
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn cap_memory(_command: &mut Command, _bytes: u64) {}
+
 /// The parent's side: read `path` in a capped child process.
 pub fn read(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, ReadError> {
     let exe = WORKER.get().expect("worker enabled");
@@ -56,17 +76,7 @@ pub fn read(path: &Path, limits: &LimitsConfig) -> Result<Vec<Sheet>, ReadError>
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
-    // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
-    unsafe {
-        use std::os::unix::process::CommandExt;
-        command.pre_exec(move || {
-            let limit = libc::rlimit { rlim_cur: memory as libc::rlim_t, rlim_max: memory as libc::rlim_t };
-            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
+    cap_memory(&mut command, memory);
     let mut child = command.spawn().map_err(|err| ReadError::Limit(format!("cannot start the file reader: {err}")))?;
     let mut stdout = child.stdout.take().expect("piped stdout");
     let reader = std::thread::spawn(move || {

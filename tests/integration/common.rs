@@ -155,10 +155,27 @@ pub fn assert_rows_accounted(inputs: &Value) {
     }
 }
 
-/// Location of `../shared` beside the repository, if present.
+/// The project's shared data (acceptance figures, the corpus): `$PEER_EVAL_SHARED`,
+/// else `../shared` beside the repository. `None` when absent, which fails the
+/// test under `CI=true` (`.ci/run` finds the folder and sets the variable) and
+/// skips it, with a message, elsewhere.
 pub fn shared() -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    path.is_dir().then_some(path)
+    let path = std::env::var_os("PEER_EVAL_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
+    if path.is_dir() {
+        return Some(path);
+    }
+    data_missing(&format!("the shared data folder ({})", path.display()));
+    None
+}
+
+/// Data a test needs is missing: as [`tool_missing`].
+pub fn data_missing(what: &str) {
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{what} is absent, and CI=true: .ci/run sets PEER_EVAL_SHARED to it");
+    }
+    eprintln!("SKIPPED: {what} is absent");
 }
 
 /// A tool a test needs is missing: under `CI=true` the test fails (CI installs it);

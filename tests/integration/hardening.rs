@@ -147,6 +147,8 @@ fn too_many_jobs_are_capped_with_a_warning() {
     let _: Value = work.indicators("all");
 }
 
+/// Unix permissions and links: built and run on Unix only.
+#[cfg(unix)]
 #[test]
 fn odd_entries_of_the_input_folder_get_a_note() {
     use std::os::unix::fs::symlink;
