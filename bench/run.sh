@@ -124,3 +124,18 @@ if python3 -c 'import pandas, jinja2, xlsxwriter' 2>/dev/null; then
 else
   echo "pandas, jinja2 or xlsxwriter not installed; skipped (pip install pandas python-calamine openpyxl xlsxwriter jinja2)"
 fi
+echo
+echo "== 2 000 activities: 100 000 responses in 50 files, one page per activity (pandas + calamine peer) =="
+dir=$WORK/a2000
+synth "$dir" 100000 50 2000
+if python3 -c 'import pandas, jinja2, xlsxwriter, python_calamine' 2>/dev/null; then
+  # Side by side in alternation, best of 3 each.
+  p=999999; r=999999
+  for _ in 1 2 3; do
+    p=$(smaller "$(seconds python3 bench/pandas_peer.py "$dir/input" "$WORK/pandas-a2000" calamine)" "$p")
+    r=$(smaller "$(cd "$dir" && seconds "$BIN" run --quiet)" "$r")
+  done
+  echo "pandas + calamine: $(printf '%.3f' "$p") s; peer-eval $(printf '%.3f' "$r") s; peer-eval is x$(ratio "$p" "$r") faster (target >= 5)"
+else
+  echo "pandas + calamine not installed; skipped"
+fi

@@ -4,6 +4,10 @@
 //! Data flows one way: [`ingest`] reads and validates the inputs into typed
 //! [`model`] records and [`quality`] issues; [`indicators`] computes the figures
 //! of one [`period`]; [`report`] writes them; [`publish`] swaps them in atomically.
+//! Every stage reads [`config`] and the leaves [`schema`] (the shared vocabulary),
+//! [`registry`] (every indicator, once) and [`text`]; no module imports a later
+//! stage (`tests/integration/architecture.rs` checks it; `docs/architecture.md`
+//! draws it).
 
 pub mod annotate;
 pub mod answers;

@@ -417,9 +417,8 @@ impl<'a> SurveyMerge<'a> {
             }
         }
         let is_known: Vec<bool> = targets.iter().map(Option::is_some).collect();
-        let (ids, id_keys) = responses.take_ids();
         let repeated: FxHashSet<String> =
-            self.seen.add_sheet(ids, |i| is_known[id_keys[i] as usize]).into_iter().collect();
+            self.seen.add_sheet(responses.take_ids(), |key| is_known[key as usize]).into_iter().collect();
         if is_known.contains(&false) || !repeated.is_empty() {
             let filter = Filter { linker, repeated: &repeated, activity: settled.as_deref() };
             self.read_again(file, index, sheet, filter);

@@ -97,10 +97,8 @@ pub struct SheetResponses {
     /// Activity ids the sheet's rows were counted under.
     keys: Vec<String>,
     lookup: FxHashMap<String, u32>,
-    /// Response ids, each followed by NUL (a character no cell can hold).
-    ids: String,
-    /// The key of each id.
-    id_keys: Vec<u32>,
+    /// Response ids in row order, with the key each was counted under.
+    ids: ResponseIds,
     /// (key, response id, comment) in row order, when comments are published.
     comments: Vec<(u32, Option<String>, String)>,
 }
@@ -121,14 +119,7 @@ impl SheetResponses {
         let key = self.key(&parsed.activity_id);
         shared.record(&parsed.activity_id, &parsed.answers());
         if let Some(id) = &parsed.response_id {
-            // NUL ends each id; a damaged legacy file may hold one inside a cell.
-            if id.contains('\0') {
-                self.ids.push_str(&id.replace('\0', "\u{FFFD}"));
-            } else {
-                self.ids.push_str(id);
-            }
-            self.ids.push('\0');
-            self.id_keys.push(key);
+            self.ids.push(id, key);
         }
         if let Some(comment) = &parsed.comment {
             self.comments.push((key, parsed.response_id.clone(), comment.clone()));
@@ -139,7 +130,6 @@ impl SheetResponses {
     pub fn finish(&mut self) {
         self.lookup = FxHashMap::default();
         self.ids.shrink_to_fit();
-        self.id_keys.shrink_to_fit();
     }
 
     /// The activity ids the rows were counted under.
@@ -147,9 +137,9 @@ impl SheetResponses {
         &self.keys
     }
 
-    /// The response ids in row order, each followed by NUL, and the key index of each.
-    pub fn take_ids(&mut self) -> (String, Vec<u32>) {
-        (std::mem::take(&mut self.ids), std::mem::take(&mut self.id_keys))
+    /// The response ids in row order, with the key index of each.
+    pub fn take_ids(&mut self) -> ResponseIds {
+        std::mem::take(&mut self.ids)
     }
 
     /// (key index, response id, comment) in row order.
@@ -159,7 +149,49 @@ impl SheetResponses {
 
     /// The number of response ids kept.
     pub fn id_count(&self) -> usize {
-        self.id_keys.len()
+        self.ids.len()
+    }
+}
+
+/// A sheet's response ids in row order, each with the key (index into
+/// [`SheetResponses::keys`]) its row was counted under: the ids' text in one
+/// buffer and where each ends, about 8 bytes an id besides its text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResponseIds {
+    text: String,
+    ends: Vec<u32>,
+    keys: Vec<u32>,
+}
+
+impl ResponseIds {
+    pub fn push(&mut self, id: &str, key: u32) {
+        self.text.push_str(id);
+        self.ends.push(self.text.len() as u32);
+        self.keys.push(key);
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The `i`-th id and its key.
+    pub fn get(&self, i: usize) -> (&str, u32) {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        (&self.text[start..self.ends[i] as usize], self.keys[i])
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+        self.keys.shrink_to_fit();
     }
 }
 
@@ -201,14 +233,19 @@ impl TextSet {
 }
 
 /// The response ids of every sheet merged so far. Each sheet's ids are moved in
-/// as they are, and an entry is 8 bytes: the id's offset in all the sheets' ids
-/// together (40 bits) and its length (24 bits).
+/// as they are; the table holds where an id is (its sheet, its place there):
+/// 8 bytes an id.
 #[derive(Debug, Default)]
 pub struct IdSet {
-    sheets: Vec<String>,
-    /// Offset of each sheet's ids in all of them together.
-    starts: Vec<u64>,
-    table: HashTable<u64>,
+    sheets: Vec<ResponseIds>,
+    table: HashTable<IdAt>,
+}
+
+/// Where an id of an [`IdSet`] is: the sheet, and the id's place in it.
+#[derive(Debug, Clone, Copy)]
+struct IdAt {
+    sheet: u32,
+    index: u32,
 }
 
 impl IdSet {
@@ -217,34 +254,27 @@ impl IdSet {
         IdSet { table: HashTable::with_capacity(count), ..IdSet::default() }
     }
 
-    fn id<'a>(sheets: &'a [String], starts: &[u64], entry: u64) -> &'a str {
-        let (offset, len) = (entry >> 24, (entry & 0xFF_FFFF) as usize);
-        let sheet = starts.partition_point(|&start| start <= offset) - 1;
-        let at = (offset - starts[sheet]) as usize;
-        &sheets[sheet][at..at + len]
+    fn id(sheets: &[ResponseIds], at: IdAt) -> &str {
+        sheets[at.sheet as usize].get(at.index as usize).0
     }
 
-    /// Add the ids of one sheet (see [`SheetResponses::take_ids`]) for which
-    /// `counts(i)` holds; return those an earlier sheet already had.
-    pub fn add_sheet(&mut self, ids: String, counts: impl Fn(usize) -> bool) -> Vec<String> {
-        let base = self.starts.last().zip(self.sheets.last()).map_or(0, |(s, t)| s + t.len() as u64);
-        self.starts.push(base);
+    /// Add the ids of one sheet for which `counts(key)` holds (`key` as in
+    /// [`ResponseIds`]); return those an earlier sheet already had.
+    pub fn add_sheet(&mut self, ids: ResponseIds, counts: impl Fn(u32) -> bool) -> Vec<String> {
+        let sheet = self.sheets.len() as u32;
         self.sheets.push(ids);
         let mut repeated = Vec::new();
-        let (sheets, starts) = (&self.sheets, &self.starts);
-        let text = &sheets[sheets.len() - 1];
-        let mut at = 0;
-        for (i, id) in text.split_terminator('\0').enumerate() {
-            let entry = ((base + at as u64) << 24) | id.len().min(0xFF_FFFF) as u64;
-            at += id.len() + 1;
-            if !counts(i) {
+        let sheets = &self.sheets;
+        for (index, (id, key)) in sheets[sheet as usize].iter().enumerate() {
+            if !counts(key) {
                 continue;
             }
             let hash = FxBuildHasher.hash_one(id);
-            if self.table.find(hash, |&e| Self::id(sheets, starts, e) == id).is_some() {
+            if self.table.find(hash, |&at| Self::id(sheets, at) == id).is_some() {
                 repeated.push(id.to_string());
             } else {
-                self.table.insert_unique(hash, entry, |&e| FxBuildHasher.hash_one(Self::id(sheets, starts, e)));
+                let at = IdAt { sheet, index: index as u32 };
+                self.table.insert_unique(hash, at, |&at| FxBuildHasher.hash_one(Self::id(sheets, at)));
             }
         }
         repeated
@@ -277,7 +307,8 @@ mod tests {
         sheet.finish();
         assert_eq!(sheet.keys(), ["SV-01", "TW-02"]);
         assert_eq!(sheet.comments().collect::<Vec<_>>(), [(0, Some("R1"), "useful")]);
-        assert_eq!(sheet.take_ids(), ("R1\0R3\0".to_string(), vec![0, 0]));
+        let ids = sheet.take_ids();
+        assert_eq!(ids.iter().collect::<Vec<_>>(), [("R1", 0), ("R3", 0)]);
         let mut other = SheetResponses::default();
         other.push(&response("SV-01", Some("R9"), None), &shared);
         other.finish();
@@ -292,8 +323,18 @@ mod tests {
         let mut sheet = SheetResponses::default();
         let parsed = Parsed { activity_id: "A".into(), response_id: Some("R\0X".into()), ..Parsed::default() };
         sheet.push(&parsed, &shared);
-        let (ids, keys) = sheet.take_ids();
-        assert_eq!((ids.split_terminator('\0').count(), keys.len()), (1, 1));
+        let ids = sheet.take_ids();
+        assert_eq!(ids.iter().collect::<Vec<_>>(), [("R\0X", 0)]);
+    }
+
+    #[test]
+    fn response_ids_keep_empty_and_long_ids_apart() {
+        let mut ids = ResponseIds::default();
+        for (id, key) in [("", 1), ("R-1", 0), ("", 2), ("ß€", 1)] {
+            ids.push(id, key);
+        }
+        assert_eq!(ids.len(), 4);
+        assert_eq!(ids.iter().collect::<Vec<_>>(), [("", 1), ("R-1", 0), ("", 2), ("ß€", 1)]);
     }
 
     #[test]
@@ -308,11 +349,18 @@ mod tests {
 
     #[test]
     fn id_set_finds_ids_of_earlier_sheets_only_where_counted() {
+        let sheet = |ids: &[(&str, u32)]| {
+            let mut list = ResponseIds::default();
+            for (id, key) in ids {
+                list.push(id, *key);
+            }
+            list
+        };
         let mut set = IdSet::with_capacity(8);
-        assert!(set.add_sheet("R1\0R2\0".into(), |_| true).is_empty());
-        // R2 repeats; R1 is not counted here (say, its activity is unknown).
-        assert_eq!(set.add_sheet("R1\0R3\0R2\0".into(), |i| i != 0), ["R2"]);
-        assert_eq!(set.add_sheet("R3\0R4\0R1\0".into(), |_| true), ["R3", "R1"]);
+        assert!(set.add_sheet(sheet(&[("R1", 0), ("R2", 0)]), |_| true).is_empty());
+        // R2 repeats; R1 is not counted here (its key 1 is, say, an unknown activity).
+        assert_eq!(set.add_sheet(sheet(&[("R1", 1), ("R3", 0), ("R2", 0)]), |key| key != 1), ["R2"]);
+        assert_eq!(set.add_sheet(sheet(&[("R3", 0), ("R4", 0), ("R1", 0)]), |_| true), ["R3", "R1"]);
     }
 
     #[test]

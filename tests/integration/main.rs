@@ -4,6 +4,7 @@ mod common;
 
 mod acceptance;
 mod annotate;
+mod architecture;
 mod cli;
 mod corpus;
 mod direct;
