@@ -88,6 +88,9 @@ pub enum Breakdown {
 }
 
 impl Breakdown {
+    /// The number of breakdowns (their discriminants are 0..COUNT).
+    pub const COUNT: usize = 11;
+
     pub fn as_str(self) -> &'static str {
         match self {
             Breakdown::ActivityType => "activity_type",
@@ -291,6 +294,25 @@ mod tests {
         sorted.sort_unstable();
         assert_eq!(names, sorted);
         assert_eq!(serde_json::to_string(&Breakdown::RespondentCountry).unwrap(), "\"respondent_country\"");
+    }
+
+    #[test]
+    fn breakdown_discriminants_are_below_the_count() {
+        let all = [
+            Breakdown::ActivityType,
+            Breakdown::Phase,
+            Breakdown::Format,
+            Breakdown::Goal,
+            Breakdown::Activity,
+            Breakdown::Quarter,
+            Breakdown::MonthsAfter,
+            Breakdown::RespondentCountry,
+            Breakdown::RespondentExperience,
+            Breakdown::RespondentOrgType,
+            Breakdown::RespondentRoleLevel,
+        ];
+        assert_eq!(all.len(), Breakdown::COUNT);
+        assert!(all.iter().enumerate().all(|(i, b)| *b as usize == i));
     }
 
     #[test]

@@ -316,10 +316,24 @@ pub struct LikertStats {
     pub mean: Option<f64>,
     pub sd: Option<f64>,
     pub median: Option<f64>,
-    pub distribution: Option<BTreeMap<String, usize>>,
+    /// Answers per level, keyed by the level's number as text (`"1"`…), as
+    /// `indicators.json` writes it.
+    pub distribution: Option<BTreeMap<&'static str, usize>>,
     pub top2: Option<f64>,
     pub ci_low: Option<f64>,
     pub ci_high: Option<f64>,
+}
+
+/// The levels' numbers as text, the keys of [`LikertStats::distribution`].
+pub const LEVEL_NAMES: [&str; crate::answers::LIKERT_LEVELS] =
+    ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"];
+
+impl LikertStats {
+    /// Answers at `level` (0 when hidden or none).
+    pub fn count(&self, level: u8) -> usize {
+        let name = LEVEL_NAMES.get(usize::from(level));
+        self.distribution.as_ref().zip(name).and_then(|(d, name)| d.get(name)).copied().unwrap_or(0)
+    }
 }
 
 /// The Likert section for one item.

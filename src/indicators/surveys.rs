@@ -6,6 +6,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use rayon::prelude::*;
+
 use super::stats::{answered, mean, median, nps, sample_sd, share, wilson};
 use super::{group, Breakdowns, Computed, Group, Indicator, LikertItemResult, LikertStats, Population};
 use crate::answers::{Answers, LIKERT_LEVELS};
@@ -26,48 +28,68 @@ pub fn indicators(pop: &Population) -> (BTreeMap<&'static str, Indicator>, BTree
         ("new_contacts_rate", new_contacts),
         ("aim_match_rate", aim_match),
     ];
-    let mut out = BTreeMap::new();
-    let groups = if pop.headline_only { Groupings::new() } else { groupings(pop) };
-    for (id, calc) in specs {
+    let survey = |(id, calc): &(&'static str, Calc), groups: &Groupings| {
         let computed = calc(&pop.answers, pop);
         let mut indicator = Indicator::of(id, computed, k);
         if !pop.headline_only {
-            indicator.breakdowns = breakdowns(pop, &groups, id, calc);
+            indicator.breakdowns = breakdowns(pop, groups, id, *calc);
         }
-        if id == "satisfaction_top2" {
+        if *id == "satisfaction_top2" {
             let ci =
                 (!indicator.suppressed).then(|| computed.value.and_then(|p| wilson(p.as_f64(), computed.n))).flatten();
             indicator.ci_low = Some(ci.map(|c| c.0));
             indicator.ci_high = Some(ci.map(|c| c.1));
         }
-        out.insert(id, indicator);
-    }
+        (*id, indicator)
+    };
     let followup_specs: [(&'static str, FollowupAnswer); 3] = [
         ("applied_learning_rate", |f| f.applied.map(|a| a != YesPartlyNo::No)),
         ("further_contact_rate", |f| f.further_contact),
         ("shared_internally_rate", |f| f.shared_internally),
     ];
-    for (id, answer) in followup_specs {
-        let mut indicator = Indicator::of(id, followup_share(&pop.followups, answer), k);
+    let followup = |(id, answer): &(&'static str, FollowupAnswer)| {
+        let mut indicator = Indicator::of(id, followup_share(&pop.followups, *answer), k);
         if !pop.headline_only {
-            indicator.breakdowns = followup_breakdowns(pop, id, answer);
+            indicator.breakdowns = followup_breakdowns(pop, id, *answer);
         }
-        out.insert(id, indicator);
-    }
+        (*id, indicator)
+    };
+    // The indicators (each with its breakdowns) and the Likert section in parallel:
+    // with thousands of activities each is thousands of groups.
+    let ((surveys, followups), likert) = rayon::join(
+        || {
+            let groups = if pop.headline_only { Groupings::new() } else { groupings(pop) };
+            rayon::join(
+                || specs.par_iter().map(|spec| survey(spec, &groups)).collect::<Vec<_>>(),
+                || followup_specs.par_iter().map(followup).collect::<Vec<_>>(),
+            )
+        },
+        || if pop.headline_only { BTreeMap::new() } else { likert_section(pop) },
+    );
+    let mut out: BTreeMap<&'static str, Indicator> = surveys.into_iter().chain(followups).collect();
     let (unique, repeat) = attendance(pop);
     out.insert("unique_participants", Indicator::of("unique_participants", unique, k));
     out.insert("repeat_participation_rate", Indicator::of("repeat_participation_rate", repeat, k));
-    let likert = if pop.headline_only { BTreeMap::new() } else { likert_section(pop) };
     (out, likert)
 }
 
-/// The population's responses counted for each breakdown, once per population.
-type Groupings = BTreeMap<Breakdown, BTreeMap<String, Answers>>;
+/// The population's responses counted for each breakdown, once per population:
+/// the groups of breakdown `b` are at `b as usize`.
+struct Groupings(Vec<BTreeMap<String, Answers>>);
+
+impl Groupings {
+    fn new() -> Groupings {
+        Groupings((0..Breakdown::COUNT).map(|_| BTreeMap::new()).collect())
+    }
+    fn get(&self, breakdown: &Breakdown) -> Option<&BTreeMap<String, Answers>> {
+        self.0.get(*breakdown as usize)
+    }
+}
 
 fn groupings(pop: &Population) -> Groupings {
     let mut maps = Groupings::new();
     let mut add = |breakdown: Breakdown, key: &str, answers: &Answers| {
-        let groups = maps.entry(breakdown).or_default();
+        let groups = &mut maps.0[breakdown as usize];
         match groups.get_mut(key) {
             Some(total) => total.add(answers),
             None => {
@@ -252,7 +274,9 @@ pub fn likert_stats(counts: &[u64; LIKERT_LEVELS], points: u8, min_group: usize)
             ci_high: None,
         };
     }
-    let distribution = (1..=points).map(|level| (level.to_string(), counts[usize::from(level)] as usize)).collect();
+    let distribution = (1..=points)
+        .map(|level| (super::LEVEL_NAMES[usize::from(level)], counts[usize::from(level)] as usize))
+        .collect();
     let top2 = share(top_two(counts, points), n);
     let ci = top2.and_then(|p| wilson(p, n));
     LikertStats {

@@ -41,7 +41,6 @@ const ISSUES_SHOWN: usize = 200;
 /// input files are read) and shared by every page.
 pub struct Engine {
     hb: Handlebars<'static>,
-    css: String,
 }
 
 impl Engine {
@@ -63,7 +62,24 @@ impl Engine {
             let source = load(file, builtin)?;
             hb.register_template_string(name, source).map_err(|err| format!("template `{file}`: {err}"))?;
         }
-        Ok(Engine { hb, css: load("style.css", CSS)? })
+        // The style sheet is the same on every page: a helper writes it, so that it
+        // is not copied into each page's data (`{{{css}}}` in the templates).
+        let css = load("style.css", CSS)?;
+        hb.register_helper(
+            "css",
+            Box::new(
+                move |_: &handlebars::Helper,
+                      _: &Handlebars,
+                      _: &handlebars::Context,
+                      _: &mut handlebars::RenderContext,
+                      out: &mut dyn handlebars::Output|
+                      -> handlebars::HelperResult {
+                    out.write(&css)?;
+                    Ok(())
+                },
+            ),
+        );
+        Ok(Engine { hb })
     }
 
     /// The engine for `config`'s `report.templates`.
@@ -165,9 +181,8 @@ struct IssueRow {
 }
 
 #[derive(Serialize)]
-struct ReportPage<'a> {
+struct ReportPage {
     title: String,
-    css: &'a str,
     period_label: String,
     data_span: String,
     version: &'static str,
@@ -315,9 +330,8 @@ struct ActivityIssue {
 }
 
 #[derive(Serialize)]
-struct ActivityPage<'a> {
+struct ActivityPage {
     identity: evaluation::Identity,
-    css: &'a str,
     version: &'static str,
     period_label: String,
     id: String,
@@ -355,7 +369,7 @@ fn list(items: &[String], f: impl Fn(&str) -> String) -> String {
 /// # Errors
 /// A template error (only possible with overriding templates).
 pub fn render(input: &ReportInput) -> Result<Vec<(String, Vec<u8>)>, String> {
-    let Engine { hb, css } = input.engine;
+    let Engine { hb } = input.engine;
     let labels = Labels::new(input.config);
     let k = input.config.privacy.min_group_size;
     let results = input.results;
@@ -421,7 +435,6 @@ pub fn render(input: &ReportInput) -> Result<Vec<(String, Vec<u8>)>, String> {
             })
             .collect(),
         status_rule: evaluation::status_rule(),
-        css,
         period_label: results.period.label.clone(),
         data_span: view::data_span(results),
         version: env!("CARGO_PKG_VERSION"),
@@ -495,24 +508,28 @@ pub fn render(input: &ReportInput) -> Result<Vec<(String, Vec<u8>)>, String> {
         trends: trend_charts(input),
         indicators: rows,
     };
-    let report = hb.render("report", &page).map_err(|err| format!("report template: {err}"))?;
-    let mut files = vec![("report.html".to_string(), report.into_bytes())];
     let shared = PageContext {
         identity: evaluation::identity(input.config, results, input.project),
         labels: &labels,
-        css,
         taxonomy: crate::model::Taxonomy::from_config(input.config),
         alignment: results.alignment.activities.iter().map(|x| (x.activity_id.as_str(), x.score)).collect(),
     };
-    let pages: Result<Vec<(String, Vec<u8>)>, String> = results
-        .activities
-        .par_iter()
-        .map(|a| {
-            let page = activity_page(input, a, &shared);
-            let html = hb.render("activity", &page).map_err(|err| format!("activity template: {err}"))?;
-            Ok((format!("activities/{}", names[&a.id]), html.into_bytes()))
-        })
-        .collect();
+    // The report and the activity pages in parallel.
+    let (report, pages) = rayon::join(
+        || hb.render("report", &page).map_err(|err| format!("report template: {err}")),
+        || -> Result<Vec<(String, Vec<u8>)>, String> {
+            results
+                .activities
+                .par_iter()
+                .map(|a| {
+                    let page = activity_page(input, a, &shared);
+                    let html = hb.render("activity", &page).map_err(|err| format!("activity template: {err}"))?;
+                    Ok((format!("activities/{}", names[&a.id]), html.into_bytes()))
+                })
+                .collect()
+        },
+    );
+    let mut files = vec![("report.html".to_string(), report?.into_bytes())];
     files.extend(pages?);
     Ok(files)
 }
@@ -521,13 +538,12 @@ pub fn render(input: &ReportInput) -> Result<Vec<(String, Vec<u8>)>, String> {
 struct PageContext<'a> {
     identity: evaluation::Identity,
     labels: &'a Labels,
-    css: &'a str,
     taxonomy: crate::model::Taxonomy,
     /// Alignment score per activity id.
     alignment: std::collections::HashMap<&'a str, Option<f64>>,
 }
 
-fn activity_page<'a>(input: &ReportInput, a: &ActivityFacts, shared: &PageContext<'a>) -> ActivityPage<'a> {
+fn activity_page<'a>(input: &ReportInput, a: &ActivityFacts, shared: &PageContext<'a>) -> ActivityPage {
     let k = input.config.privacy.min_group_size;
     let results = input.results;
     let labels = shared.labels;
@@ -609,7 +625,6 @@ fn activity_page<'a>(input: &ReportInput, a: &ActivityFacts, shared: &PageContex
     };
     ActivityPage {
         identity: shared.identity.clone(),
-        css: shared.css,
         version: env!("CARGO_PKG_VERSION"),
         period_label: results.period.label.clone(),
         id: a.id.clone(),
@@ -693,9 +708,8 @@ fn likert_rows(
             if o.suppressed || o.n == 0 {
                 return Some(LikertRow { label, shares: vec![], note: hidden_note(o, k) });
             }
-            let dist = o.distribution.as_ref()?;
-            let shares =
-                (1..=item.points).map(|l| dist.get(&l.to_string()).copied().unwrap_or(0) as f64 / o.n as f64).collect();
+            o.distribution.as_ref()?;
+            let shares = (1..=item.points).map(|l| o.count(l) as f64 / o.n as f64).collect();
             let note =
                 format!("{} satisfied, n = {}", o.top2.map(|t| format_figure(t, Unit::Share)).unwrap_or_default(), o.n);
             Some(LikertRow { label, shares, note })

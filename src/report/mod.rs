@@ -51,12 +51,11 @@ pub fn suppression_rule(min_group: usize) -> String {
 /// # Errors
 /// A template or workbook error, as a message.
 pub fn render(input: &ReportInput) -> Result<Vec<(PathBuf, Vec<u8>)>, RenderError> {
-    let (workbook, pages) = rayon::join(|| xlsx::workbook(input), || html::render(input));
+    // The HTML pages take longest; the workbook and indicators.json share the other thread.
+    let ((workbook, json), pages) =
+        rayon::join(|| (xlsx::workbook(input), json::indicators_json(input.results)), || html::render(input));
     let workbook = workbook.map_err(|err| RenderError::Workbook(format!("cannot write the workbook: {err}")))?;
-    let mut files = vec![
-        (PathBuf::from("indicators.json"), json::indicators_json(input.results)),
-        (PathBuf::from("evaluation.xlsx"), workbook),
-    ];
+    let mut files = vec![(PathBuf::from("indicators.json"), json), (PathBuf::from("evaluation.xlsx"), workbook)];
     files.extend(pages.map_err(RenderError::Template)?.into_iter().map(|(path, bytes)| (PathBuf::from(path), bytes)));
     Ok(files)
 }

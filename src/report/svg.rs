@@ -21,6 +21,19 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// A coordinate with one decimal, as `{:.1}` writes it but without the float
+/// formatter (a chart on every activity page writes thousands).
+struct Tenths(f64);
+
+impl std::fmt::Display for Tenths {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let tenths = (self.0 * 10.0).round() as i64;
+        let sign = if tenths < 0 { "-" } else { "" };
+        let tenths = tenths.unsigned_abs();
+        write!(f, "{sign}{}.{}", tenths / 10, tenths % 10)
+    }
+}
+
 fn open(out: &mut String, id: &str, title: &str, desc: &str, width: u32, height: u32) {
     let _ = write!(
         out,
@@ -206,7 +219,7 @@ pub fn likert(id: &str, title: &str, rows: &[LikertRow]) -> String {
     let height = (rows.len() as f64 * row_h + 40.0).ceil() as u32;
     let centre = label_w + half_w;
     let desc = rows.iter().map(|r| format!("{}: {}", r.label, r.note)).collect::<Vec<_>>().join("; ");
-    let mut out = String::new();
+    let mut out = String::with_capacity(4096);
     open(&mut out, id, title, &desc, width, height);
     for (i, row) in rows.iter().enumerate() {
         let y = 8.0 + i as f64 * row_h + (row_h - 28.0) / 2.0;
@@ -230,8 +243,10 @@ pub fn likert(id: &str, title: &str, rows: &[LikertRow]) -> String {
                 let fill = level_colour(l as u8 + 1, points as u8);
                 let _ = write!(
                     out,
-                    r##"<rect x="{x:.1}" y="{}" width="{w:.1}" height="18" fill="#{fill:06x}"/>"##,
-                    y + 2.0
+                    r##"<rect x="{}" y="{}" width="{}" height="18" fill="#{fill:06x}"/>"##,
+                    Tenths(x),
+                    Tenths(y + 2.0),
+                    Tenths(w)
                 );
             }
             x += w;
@@ -240,7 +255,7 @@ pub fn likert(id: &str, title: &str, rows: &[LikertRow]) -> String {
             out,
             r#"<text x="{}" y="{}" class="note">{}</text>"#,
             label_w + 2.0 * half_w + 8.0,
-            y + 15.0,
+            Tenths(y + 15.0),
             escape(&row.note)
         );
     }
@@ -435,6 +450,15 @@ mod tests {
         assert_eq!(level_colour(2, 5), 0xBF727C);
         assert_eq!(level_colour(1, 2), 0xB2182B);
         assert_eq!(level_colour(2, 2), 0x2166AC);
+    }
+
+    #[test]
+    fn tenths_write_one_decimal_like_the_formatter() {
+        for v in [0.0, 1.25, 331.96, -4.04, 12.0, 0.05, 169.99] {
+            assert_eq!(Tenths(v).to_string(), format!("{:.1}", (v * 10.0f64).round() / 10.0), "{v}");
+        }
+        assert_eq!(Tenths(-0.04).to_string(), "0.0");
+        assert_eq!(Tenths(-0.06).to_string(), "-0.1");
     }
 
     #[test]

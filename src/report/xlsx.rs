@@ -831,10 +831,9 @@ fn satisfaction(ws: &mut Worksheet, input: &ReportInput, labels: &Labels, s: &St
         for (col, v) in [(4u16, o.mean), (5, o.sd), (6, o.median)] {
             number(ws, row, col, v, &s.score)?;
         }
-        if let Some(dist) = &o.distribution {
-            for level in 1..=result.points as u16 {
-                let count = dist.get(&level.to_string()).copied().unwrap_or(0);
-                ws.write_number(row, 6 + level, count as f64)?;
+        if o.distribution.is_some() {
+            for level in 1..=result.points {
+                ws.write_number(row, 6 + u16::from(level), o.count(level) as f64)?;
             }
         }
         for (col, v) in [(top2_col, o.top2), (top2_col + 1, o.ci_low), (top2_col + 2, o.ci_high)] {
@@ -880,15 +879,18 @@ fn diverging(
     let list = List::keeping_widths("LikertShares", top, 0, &headers);
     let mut r = top;
     for (item, result) in items.iter().filter(|(_, r)| r.points == points) {
-        let (Some(dist), false) = (&result.overall.distribution, result.overall.suppressed) else { continue };
-        let n = result.overall.n as f64;
+        let o = &result.overall;
+        if o.distribution.is_none() || o.suppressed {
+            continue;
+        }
+        let n = o.n as f64;
         if n == 0.0 {
             continue;
         }
         r += 1;
         text(ws, r, 0, labels.items.get(&item.id).map(String::as_str).unwrap_or(&item.id), s)?;
         for (i, (level, sign, part, _)) in series.iter().enumerate() {
-            let share = dist.get(&level.to_string()).copied().unwrap_or(0) as f64 / n;
+            let share = o.count(*level) as f64 / n;
             ws.write_number_with_format(r, 1 + i as u16, sign * part * share, &s.share)?;
         }
     }
