@@ -138,9 +138,29 @@ impl PartialOrd for Breakdown {
     }
 }
 
+impl Breakdown {
+    /// The place of [`Breakdown::as_str`] in alphabetical order (compared without
+    /// comparing the names: breakdowns are looked up for every group).
+    fn rank(self) -> u8 {
+        match self {
+            Breakdown::Activity => 0,
+            Breakdown::ActivityType => 1,
+            Breakdown::Format => 2,
+            Breakdown::Goal => 3,
+            Breakdown::MonthsAfter => 4,
+            Breakdown::Phase => 5,
+            Breakdown::Quarter => 6,
+            Breakdown::RespondentCountry => 7,
+            Breakdown::RespondentExperience => 8,
+            Breakdown::RespondentOrgType => 9,
+            Breakdown::RespondentRoleLevel => 10,
+        }
+    }
+}
+
 impl Ord for Breakdown {
     fn cmp(&self, other: &Breakdown) -> Ordering {
-        self.as_str().cmp(other.as_str())
+        self.rank().cmp(&other.rank())
     }
 }
 
@@ -282,6 +302,17 @@ mod tests {
         let ids: std::collections::BTreeSet<&str> = ids().collect();
         assert_eq!(ids.len(), CATALOG.len());
         assert!(HEADLINE.iter().chain(&TREND_IDS).all(|h| ids.contains(h)));
+    }
+
+    #[test]
+    fn every_breakdown_ranks_as_its_name_sorts() {
+        let mut all: Vec<Breakdown> = RESPONSE_GROUPS.to_vec();
+        all.extend([Breakdown::MonthsAfter, Breakdown::Goal]);
+        for a in &all {
+            for b in &all {
+                assert_eq!(a.cmp(b), a.as_str().cmp(b.as_str()), "{} vs {}", a.as_str(), b.as_str());
+            }
+        }
     }
 
     #[test]

@@ -96,7 +96,8 @@ impl SharedTallies {
 pub struct SheetResponses {
     /// Activity ids the sheet's rows were counted under.
     keys: Vec<String>,
-    lookup: FxHashMap<String, u32>,
+    /// Each key's index, found by the key's hash (the text is only in `keys`).
+    lookup: HashTable<u32>,
     /// Response ids in row order, with the key each was counted under.
     ids: ResponseIds,
     /// (key, response id, comment) in row order, when comments are published.
@@ -105,12 +106,15 @@ pub struct SheetResponses {
 
 impl SheetResponses {
     fn key(&mut self, activity_id: &str) -> u32 {
-        if let Some(&index) = self.lookup.get(activity_id) {
+        let hash = FxBuildHasher.hash_one(activity_id);
+        let keys = &self.keys;
+        if let Some(&index) = self.lookup.find(hash, |&i| keys[i as usize] == activity_id) {
             return index;
         }
         let index = self.keys.len() as u32;
         self.keys.push(activity_id.to_string());
-        self.lookup.insert(activity_id.to_string(), index);
+        let keys = &self.keys;
+        self.lookup.insert_unique(hash, index, |&i| FxBuildHasher.hash_one(&keys[i as usize]));
         index
     }
 
@@ -128,7 +132,7 @@ impl SheetResponses {
 
     /// Release the room kept for growth, once the sheet is read.
     pub fn finish(&mut self) {
-        self.lookup = FxHashMap::default();
+        self.lookup = HashTable::new();
         self.ids.shrink_to_fit();
     }
 

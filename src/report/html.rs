@@ -588,10 +588,9 @@ fn activity_page<'a>(input: &ReportInput, a: &ActivityFacts, shared: &PageContex
         Fact { label: "Follow-up recorded", value: if a.follow_up { "yes" } else { "no" }.into() },
         Fact { label: "Project", value: opt(&a.project) },
     ];
-    let row = |id: &&str| -> Option<SurveyRow> {
-        let indicator = results.indicators.get(*id)?;
+    let row = |entry: &registry::Entry| -> Option<SurveyRow> {
+        let indicator = results.indicators.get(entry.id)?;
         let group = indicator.breakdowns.get(&Breakdown::Activity)?.get(&a.id)?;
-        let entry = registry::entry(id);
         let same_type = indicator.breakdowns.get(&Breakdown::ActivityType).and_then(|g| g.get(&a.kind));
         Some(SurveyRow {
             label: entry.label,
@@ -601,9 +600,8 @@ fn activity_page<'a>(input: &ReportInput, a: &ActivityFacts, shared: &PageContex
             same_type: same_type.map(|g| value_text(g.value, g.suppressed, entry.unit, k)).unwrap_or_default(),
         })
     };
-    let ids = |source| registry::from_source(source).map(|e| e.id).collect::<Vec<_>>();
-    let survey = ids(Source::Responses).iter().filter_map(row).collect();
-    let followups = ids(Source::FollowUps).iter().filter_map(row).collect();
+    let survey = registry::from_source(Source::Responses).filter_map(row).collect();
+    let followups = registry::from_source(Source::FollowUps).filter_map(row).collect();
     let issues: Vec<ActivityIssue> = input
         .issues
         .iter()
