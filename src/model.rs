@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::answers::Survey;
 use crate::config::Config;
-pub use crate::schema::{DatasetKind, Experience, YesPartlyNo};
+pub use crate::schema::{DatasetKind, Experience, SheetId, YesPartlyNo};
 
 /// A country (ISO 3166-1 alpha-2), an organisation, or a name we could not place.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -38,8 +38,8 @@ impl Place {
 /// Where a record came from, for accounting and issues.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Origin {
-    /// Index of the sheet in the run's list of read sheets.
-    pub sheet: usize,
+    /// The sheet the record was read from.
+    pub sheet: SheetId,
     /// 0-based row index in the sheet.
     pub row: u32,
 }

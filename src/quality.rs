@@ -49,6 +49,10 @@ pub struct Issue {
     /// only their own project's issues. Not published.
     #[serde(skip)]
     pub activity: Option<String>,
+    /// On a row of a responses sheet without `activity_id`: the sheet, whose one
+    /// activity the merge settles into `activity`. Not published.
+    #[serde(skip)]
+    pub sheet_activity: Option<crate::schema::SheetId>,
 }
 
 /// Longest value quoted in an issue; longer ones are cut with an ellipsis.
@@ -62,7 +66,18 @@ impl Issue {
     pub fn file(severity: Severity, code: &'static str, file: &str, message: String) -> Issue {
         let message = shorten_quotes(&crate::text::mask_contacts(&message));
         let file = crate::text::mask_contacts(file);
-        Issue { severity, code, file, sheet: None, row: None, column: None, value: None, message, activity: None }
+        Issue {
+            severity,
+            code,
+            file,
+            sheet: None,
+            row: None,
+            column: None,
+            value: None,
+            message,
+            activity: None,
+            sheet_activity: None,
+        }
     }
 
     /// The same issue, placed on a sheet.

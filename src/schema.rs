@@ -67,6 +67,14 @@ pub enum YesPartlyNo {
     No,
 }
 
+/// A sheet of the run: its file's position among the inputs, and its own
+/// position in the file. Ordered by file, then sheet.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SheetId {
+    pub file: u32,
+    pub sheet: u32,
+}
+
 /// Sheets of a template that the reader skips without a note.
 pub const HELPER_SHEETS: [&str; 2] = ["Instructions", "Lists"];
 

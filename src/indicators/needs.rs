@@ -172,7 +172,7 @@ mod tests {
             welfare_support_months: months,
             governance: governance.map(str::to_string),
             annual_quota: quota,
-            origin: Origin { sheet: 0, row: 0 },
+            origin: Origin { sheet: crate::model::SheetId::default(), row: 0 },
         }
     }
 

@@ -32,12 +32,12 @@ use sha2::{Digest, Sha256};
 
 use crate::answers::Survey;
 use crate::config::{hex, Config};
-use crate::model::{Dataset, DatasetKind};
+use crate::model::{Dataset, DatasetKind, SheetId};
 use crate::quality::{Issue, Severity};
 use headers::HeaderTables;
 use link::{Link, Linker, RejectedActivity};
 use parse::{duplicate_message, FileParser, ParseContext, SheetResult};
-use responses::{goal_bits, Filter, IdSet, SharedTallies};
+use responses::{goal_bits, Filter, IdSet, SharedTallies, TallyKey};
 use values::Vocab;
 
 /// Extensions read as spreadsheets.
@@ -302,18 +302,15 @@ fn merge(mut results: Vec<FileResult>, mut issues: Vec<Issue>, context: &ParseCo
         }
         files.push(file.file);
     }
-    let surveys_settled = std::mem::take(&mut surveys.settled);
+    let settled = std::mem::take(&mut surveys.settled);
     surveys.finish(&mut data, context.config);
-    // Row issues name their activity by its register id (stand-ins of sheets without
-    // `activity_id` resolve to their settled activity).
-    let mut settled: FxHashMap<String, String> = FxHashMap::default();
-    for (stand_in, id) in &surveys_settled {
-        settled.insert(stand_in.clone(), id.clone());
-    }
+    // Row issues name their activity by its register id (rows of sheets without
+    // `activity_id` take their sheet's settled activity).
     for issue in &mut issues {
-        if let Some(written) = issue.activity.take() {
-            issue.activity =
-                settled.get(&written).cloned().or_else(|| linker.resolve(&written).id().map(str::to_string));
+        if let Some(sheet) = issue.sheet_activity.take() {
+            issue.activity = settled.get(&sheet).cloned();
+        } else if let Some(written) = issue.activity.take() {
+            issue.activity = linker.resolve(&written).id().map(str::to_string);
         }
     }
     sort_records(&mut data);
@@ -339,12 +336,12 @@ fn merge(mut results: Vec<FileResult>, mut issues: Vec<Issue>, context: &ParseCo
 /// ids repeated from an earlier sheet (see [`responses`]).
 struct SurveyMerge<'a> {
     context: &'a ParseContext<'a>,
-    counted: FxHashMap<String, Survey>,
+    counted: FxHashMap<TallyKey, Survey>,
     seen: IdSet,
     /// Comments per activity id, in input order.
     comments: FxHashMap<String, Vec<String>>,
-    /// The activity settled for each stand-in id of a sheet without `activity_id`.
-    settled: FxHashMap<String, String>,
+    /// The activity settled for each sheet without `activity_id`.
+    settled: FxHashMap<SheetId, String>,
 }
 
 impl<'a> SurveyMerge<'a> {
@@ -385,28 +382,31 @@ impl<'a> SurveyMerge<'a> {
         let mut responses = std::mem::take(&mut sheet.responses);
         if let Some(id) = &settled {
             for key in responses.keys() {
-                self.settled.insert(key.clone(), id.clone());
+                if let TallyKey::SheetOf(sheet) = key {
+                    self.settled.insert(*sheet, id.clone());
+                }
             }
         }
         // Each key's activity: the settled one for a sheet without `activity_id`
-        // (its rows were counted under a stand-in id), else the key's link.
+        // (its rows were counted under the sheet), else the key's link.
         let targets: Vec<Option<String>> = responses
             .keys()
             .iter()
-            .map(|key| match &settled {
-                Some(id) => Some(id.clone()),
-                None => {
-                    let link = linker.resolve_response(key);
-                    matched.note(&link, key);
+            .map(|key| match (&settled, key) {
+                (Some(id), _) => Some(id.clone()),
+                (None, TallyKey::Activity(written)) => {
+                    let link = linker.resolve_response(written);
+                    matched.note(&link, written);
                     link.id().map(str::to_string)
                 }
+                (None, TallyKey::SheetOf(_)) => None,
             })
             .collect();
         for (key, target) in responses.keys().iter().zip(&targets) {
             match target {
-                Some(target) if target != key => {
+                Some(target) if key.written() != Some(target.as_str()) => {
                     if let Some(survey) = self.counted.remove(key) {
-                        self.counted.entry(target.clone()).or_default().add(&survey);
+                        self.counted.entry(TallyKey::Activity(target.clone())).or_default().add(&survey);
                     }
                 }
                 Some(_) => {}
@@ -447,7 +447,7 @@ impl<'a> SurveyMerge<'a> {
         match (again, parser.sheets.pop()) {
             (Ok(()), Some(result)) if result.count.rows_read == sheet.count.rows_read => {
                 for (activity, survey) in &result.removed {
-                    if let Some(total) = self.counted.get_mut(activity) {
+                    if let Some(total) = self.counted.get_mut(&TallyKey::Activity(activity.clone())) {
                         total.remove(survey);
                     }
                 }
@@ -475,8 +475,8 @@ impl<'a> SurveyMerge<'a> {
         let index: FxHashMap<&str, usize> =
             data.activities.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
         let mut place: Vec<(usize, Survey)> = Vec::new();
-        for (activity, survey) in self.counted {
-            if let Some(&i) = index.get(activity.as_str()) {
+        for (key, survey) in self.counted {
+            if let Some(&i) = key.written().and_then(|id| index.get(id)) {
                 place.push((i, survey));
             }
         }

@@ -12,13 +12,13 @@ use super::headers::{self, glob_match, ColumnMap, HeaderTables, HEADER_SEARCH_RO
 use super::link::RejectedActivity;
 use super::read::{Cell, Merge, Row, RowSink, Sheet};
 use super::records::{self, DateOrders, RowReader, SheetPlace};
-use super::responses::{Filter, SharedTallies, SheetResponses, TextSet};
+use super::responses::{Filter, SharedTallies, SheetActivity, SheetResponses, TextSet};
 use super::scales::ColumnScale;
 use super::values::Vocab;
 use super::SheetCount;
 use crate::answers::Survey;
 use crate::config::{Config, DateOrder, HiddenRows, MapEntry};
-use crate::model::{Dataset, DatasetKind};
+use crate::model::{Dataset, DatasetKind, SheetId};
 use crate::quality::{Issue, Severity};
 use crate::text::{normalise, normalise_header};
 
@@ -135,8 +135,7 @@ impl<'a> FileParser<'a> {
             }
             None => Current::Ignored { name: sheet.name },
             Some(map) => {
-                // Origins sort by file, then sheet.
-                let index = (self.index << 16) | (self.begun - 1);
+                let index = SheetId { file: self.index as u32, sheet: (self.begun - 1) as u32 };
                 let mut parser = SheetParser::new(self.file, sheet.name, index, map, self.context);
                 parser.position = self.begun - 1;
                 parser.add_merges(&merges);
@@ -144,7 +143,7 @@ impl<'a> FileParser<'a> {
                 if let Some(activity) =
                     parser.filter.and_then(|f| f.activity).filter(|_| parser.fixed_activity.is_some())
                 {
-                    parser.fixed_activity = Some(activity.to_string());
+                    parser.fixed_activity = Some(SheetActivity::Settled(activity.to_string()));
                 }
                 sheet.rows.iter().for_each(|row| parser.row(row, self.context));
                 Current::Parsing(Box::new(parser))
@@ -264,7 +263,7 @@ impl SheetResult {
 struct SheetParser<'a> {
     file: String,
     name: String,
-    index: usize,
+    index: SheetId,
     position: usize,
     filter: Option<Filter<'a>>,
     removed: FxHashMap<String, Survey>,
@@ -276,9 +275,9 @@ struct SheetParser<'a> {
     responses: SheetResponses,
     /// Required columns the header lacks: every row is rejected with one issue.
     missing: Vec<&'static str>,
-    /// For a responses sheet without `activity_id`: a stand-in id unique to the
-    /// sheet (it starts with NUL, which no cell holds), settled when the sheets are merged.
-    fixed_activity: Option<String>,
+    /// For a responses sheet without `activity_id`: its one activity, pending
+    /// until the sheets are merged (then settled, when the sheet is read again).
+    fixed_activity: Option<SheetActivity>,
     items: Vec<(String, u8)>,
     phase_columns: Vec<(String, String)>,
     experience_columns: Vec<(String, String)>,
@@ -310,7 +309,7 @@ struct SheetParser<'a> {
 }
 
 impl<'a> SheetParser<'a> {
-    fn new(file: &str, name: String, index: usize, map: ColumnMap, context: &ParseContext) -> SheetParser<'a> {
+    fn new(file: &str, name: String, index: SheetId, map: ColumnMap, context: &ParseContext) -> SheetParser<'a> {
         let mut issues = Vec::new();
         let sheet_issue = |severity, code, message: String| Issue::file(severity, code, file, message).in_sheet(&name);
         for (col, header) in &map.ignored {
@@ -369,7 +368,7 @@ impl<'a> SheetParser<'a> {
         let has = |c: &str| map.columns.contains_key(c) || (c == "start_date" && map.columns.contains_key("dates"));
         let missing = required_columns(map.dataset).iter().copied().filter(|c| !has(c)).collect();
         let fixed_activity = (map.dataset == DatasetKind::Responses && !map.columns.contains_key("activity_id"))
-            .then(|| format!("\0{index}"));
+            .then_some(SheetActivity::Pending(index));
         let prefixed = |prefix: &str| -> Vec<(String, String)> {
             let mut columns: Vec<(String, String)> = map
                 .columns
@@ -824,7 +823,7 @@ impl<'a> SheetParser<'a> {
             }),
             DatasetKind::Responses => {
                 let keep_comments = context.config.privacy.publish_comments;
-                records::response(&mut r, self.fixed_activity.as_deref(), &self.items, &self.scales, keep_comments)
+                records::response(&mut r, self.fixed_activity.as_ref(), &self.items, &self.scales, keep_comments)
                     .and_then(|resp| {
                         if let Some(id) = resp.response_id.as_deref().filter(|id| !self.seen_ids.insert(id)) {
                             duplicate(&mut r, "response_id", id, "response");
@@ -837,16 +836,19 @@ impl<'a> SheetParser<'a> {
                             self.responses.push(&resp, context.tallies);
                             return Some(());
                         };
-                        let link = filter.linker.resolve_response(&resp.activity_id);
-                        if let Some((code, message)) = link.rejection(&resp.activity_id) {
+                        // Read again, every row names its activity (a sheet without
+                        // `activity_id` has it settled).
+                        let written = resp.activity.written().unwrap_or_default();
+                        let link = filter.linker.resolve_response(written);
+                        if let Some((code, message)) = link.rejection(written) {
                             // The row is not used at all: its other problems are not reported.
                             r.issues.clear();
-                            r.reject(code, "activity_id", &resp.activity_id, message);
+                            r.reject(code, "activity_id", written, message);
                             return None;
                         }
                         if let Some(id) = resp.response_id.as_deref().filter(|id| filter.repeated.contains(*id)) {
                             duplicate(&mut r, "response_id", id, "response");
-                            let activity = link.id().unwrap_or(&resp.activity_id).to_string();
+                            let activity = link.id().unwrap_or(written).to_string();
                             self.removed.entry(activity).or_default().record(&resp.answers());
                             return None;
                         }
@@ -876,10 +878,18 @@ impl<'a> SheetParser<'a> {
                 self.rejected_activities.push(RejectedActivity { id, file, sheet, row, reason });
             }
         }
-        // The row's activity, as written, for split reports (linked at the merge).
+        // The row's activity, as written, for split reports (linked at the merge;
+        // a sheet's pending activity is settled there).
         if !r.issues.is_empty() {
-            let activity = self.fixed_activity.clone().or_else(|| r.text("activity_id"));
-            r.issues.iter_mut().for_each(|i| i.activity = activity.clone());
+            let (activity, pending) = match &self.fixed_activity {
+                Some(SheetActivity::Pending(sheet)) => (None, Some(*sheet)),
+                Some(SheetActivity::Settled(id)) => (Some(id.clone()), None),
+                None => (r.text("activity_id"), None),
+            };
+            r.issues.iter_mut().for_each(|i| {
+                i.activity = activity.clone();
+                i.sheet_activity = pending;
+            });
         }
         self.issues.append(&mut r.issues);
         if rejected {

@@ -12,12 +12,13 @@ use chrono::NaiveDate;
 
 use super::headers::ColumnMap;
 use super::read::{Cell, Row};
-use super::responses::{goal_bits, Parsed};
+use super::responses::{goal_bits, Parsed, SheetActivity, TallyKey};
 use super::scales::ColumnScale;
 use super::values::{Problem, Vocab};
 use crate::config::DateOrder;
 use crate::model::{
-    Activity, ActivityStatus, CountryProfile, Experience, Followup, Need, Origin, Participant, Place, YesPartlyNo,
+    Activity, ActivityStatus, CountryProfile, Experience, Followup, Need, Origin, Participant, Place, SheetId,
+    YesPartlyNo,
 };
 use crate::quality::{Issue, Severity};
 
@@ -26,8 +27,8 @@ use crate::quality::{Issue, Severity};
 pub struct SheetPlace<'a> {
     pub file: &'a str,
     pub sheet: &'a str,
-    /// Index of the sheet in the run's flat list of sheets.
-    pub index: usize,
+    /// The sheet, for the records' origins.
+    pub index: SheetId,
 }
 
 /// Reads one data row; collects issues and whether the row is rejected.
@@ -484,12 +485,16 @@ pub fn combine(first: &mut Activity, later: Activity) {
 /// are reported, but not kept.
 pub fn response(
     r: &mut RowReader,
-    fixed_activity: Option<&str>,
+    fixed_activity: Option<&SheetActivity>,
     items: &[(String, u8)],
     scales: &[ColumnScale],
     keep_comment: bool,
 ) -> Option<Parsed> {
-    let activity_id = r.require_activity(fixed_activity)?;
+    let activity = match fixed_activity {
+        Some(SheetActivity::Pending(sheet)) => TallyKey::SheetOf(*sheet),
+        Some(SheetActivity::Settled(id)) => TallyKey::Activity(id.clone()),
+        None => TallyKey::Activity(r.require_activity(None)?),
+    };
     let likert =
         items.iter().zip(scales).map(|((item, points), scale)| r.likert(item, *points, scale).unwrap_or(0)).collect();
     r.date("submitted_at", Severity::Warning);
@@ -497,7 +502,7 @@ pub fn response(
     let role_level = r.choice("role_level", |v| &v.role_levels);
     let aims = r.choices("participation_aim", |v| &v.goals);
     Some(Parsed {
-        activity_id,
+        activity,
         response_id: r.text("response_id"),
         country: r.country_code("country"),
         experience: r.experience("experience"),

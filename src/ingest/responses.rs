@@ -17,12 +17,47 @@ use hashbrown::HashTable;
 use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 
 use crate::answers::{self, Survey};
-use crate::model::{Experience, YesPartlyNo};
+use crate::model::{Experience, SheetId, YesPartlyNo};
+
+/// What a response is counted under until the sheets are merged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TallyKey {
+    /// The activity id as the row writes it (linked to the register at the merge).
+    Activity(String),
+    /// The one activity of a sheet without `activity_id`, settled at the merge
+    /// from its file and sheet names.
+    SheetOf(SheetId),
+}
+
+impl Default for TallyKey {
+    fn default() -> TallyKey {
+        TallyKey::Activity(String::new())
+    }
+}
+
+impl TallyKey {
+    /// The activity id the row wrote, if it wrote one.
+    pub fn written(&self) -> Option<&str> {
+        match self {
+            TallyKey::Activity(id) => Some(id),
+            TallyKey::SheetOf(_) => None,
+        }
+    }
+}
+
+/// The activity of a responses sheet without an `activity_id` column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SheetActivity {
+    /// Not known while the sheet is read: its rows count under [`TallyKey::SheetOf`].
+    Pending(SheetId),
+    /// Settled by the merge (the sheet read again).
+    Settled(String),
+}
 
 /// One response as parsed from a row.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Parsed {
-    pub activity_id: String,
+    pub activity: TallyKey,
     pub response_id: Option<String>,
     /// The respondent's recognised country (ISO code).
     pub country: Option<String>,
@@ -64,7 +99,7 @@ const SHARDS: usize = 32;
 
 /// Counts per activity id, which every sheet adds its responses to as it reads them.
 #[derive(Debug)]
-pub struct SharedTallies(Vec<Mutex<FxHashMap<String, Survey>>>);
+pub struct SharedTallies(Vec<Mutex<FxHashMap<TallyKey, Survey>>>);
 
 impl Default for SharedTallies {
     fn default() -> SharedTallies {
@@ -73,18 +108,18 @@ impl Default for SharedTallies {
 }
 
 impl SharedTallies {
-    fn record(&self, activity: &str, response: &answers::Response) {
-        let shard = FxBuildHasher.hash_one(activity) as usize % SHARDS;
+    fn record(&self, key: &TallyKey, response: &answers::Response) {
+        let shard = FxBuildHasher.hash_one(key) as usize % SHARDS;
         let mut tallies = self.0[shard].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        match tallies.get_mut(activity) {
+        match tallies.get_mut(key) {
             Some(survey) => survey.record(response),
-            None => tallies.entry(activity.to_string()).or_default().record(response),
+            None => tallies.entry(key.clone()).or_default().record(response),
         }
     }
 
     /// Everything counted so far, leaving the tallies empty.
-    pub fn take(&self) -> FxHashMap<String, Survey> {
-        let lock = |shard: &Mutex<FxHashMap<String, Survey>>| {
+    pub fn take(&self) -> FxHashMap<TallyKey, Survey> {
+        let lock = |shard: &Mutex<FxHashMap<TallyKey, Survey>>| {
             std::mem::take(&mut *shard.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
         };
         self.0.iter().flat_map(lock).collect()
@@ -94,8 +129,8 @@ impl SharedTallies {
 /// What a responses sheet keeps for the merge.
 #[derive(Debug, Clone, Default)]
 pub struct SheetResponses {
-    /// Activity ids the sheet's rows were counted under.
-    keys: Vec<String>,
+    /// What the sheet's rows were counted under.
+    keys: Vec<TallyKey>,
     /// Each key's index, found by the key's hash (the text is only in `keys`).
     lookup: HashTable<u32>,
     /// Response ids in row order, with the key each was counted under.
@@ -105,14 +140,14 @@ pub struct SheetResponses {
 }
 
 impl SheetResponses {
-    fn key(&mut self, activity_id: &str) -> u32 {
-        let hash = FxBuildHasher.hash_one(activity_id);
+    fn key(&mut self, key: &TallyKey) -> u32 {
+        let hash = FxBuildHasher.hash_one(key);
         let keys = &self.keys;
-        if let Some(&index) = self.lookup.find(hash, |&i| keys[i as usize] == activity_id) {
+        if let Some(&index) = self.lookup.find(hash, |&i| keys[i as usize] == *key) {
             return index;
         }
         let index = self.keys.len() as u32;
-        self.keys.push(activity_id.to_string());
+        self.keys.push(key.clone());
         let keys = &self.keys;
         self.lookup.insert_unique(hash, index, |&i| FxBuildHasher.hash_one(&keys[i as usize]));
         index
@@ -120,8 +155,8 @@ impl SheetResponses {
 
     /// Count an accepted response into `shared`.
     pub fn push(&mut self, parsed: &Parsed, shared: &SharedTallies) {
-        let key = self.key(&parsed.activity_id);
-        shared.record(&parsed.activity_id, &parsed.answers());
+        let key = self.key(&parsed.activity);
+        shared.record(&parsed.activity, &parsed.answers());
         if let Some(id) = &parsed.response_id {
             self.ids.push(id, key);
         }
@@ -136,8 +171,8 @@ impl SheetResponses {
         self.ids.shrink_to_fit();
     }
 
-    /// The activity ids the rows were counted under.
-    pub fn keys(&self) -> &[String] {
+    /// What the rows were counted under.
+    pub fn keys(&self) -> &[TallyKey] {
         &self.keys
     }
 
@@ -299,7 +334,7 @@ mod tests {
         let shared = SharedTallies::default();
         let mut sheet = SheetResponses::default();
         let response = |activity: &str, id: Option<&str>, comment: Option<&str>| Parsed {
-            activity_id: activity.into(),
+            activity: TallyKey::Activity(activity.into()),
             response_id: id.map(String::from),
             likert: vec![5],
             comment: comment.map(String::from),
@@ -309,7 +344,7 @@ mod tests {
         sheet.push(&response("TW-02", None, None), &shared);
         sheet.push(&response("SV-01", Some("R3"), None), &shared);
         sheet.finish();
-        assert_eq!(sheet.keys(), ["SV-01", "TW-02"]);
+        assert_eq!(sheet.keys(), [TallyKey::Activity("SV-01".into()), TallyKey::Activity("TW-02".into())]);
         assert_eq!(sheet.comments().collect::<Vec<_>>(), [(0, Some("R1"), "useful")]);
         let ids = sheet.take_ids();
         assert_eq!(ids.iter().collect::<Vec<_>>(), [("R1", 0), ("R3", 0)]);
@@ -317,15 +352,17 @@ mod tests {
         other.push(&response("SV-01", Some("R9"), None), &shared);
         other.finish();
         let counted = shared.take();
-        assert_eq!((counted["SV-01"].all.responses, counted["TW-02"].all.responses), (3, 1));
-        assert_eq!(counted["SV-01"].all.likert[0][5], 3);
+        let of = |id: &str| &counted[&TallyKey::Activity(id.into())];
+        assert_eq!((of("SV-01").all.responses, of("TW-02").all.responses), (3, 1));
+        assert_eq!(of("SV-01").all.likert[0][5], 3);
     }
 
     #[test]
     fn an_id_holding_nul_stays_one_id() {
         let shared = SharedTallies::default();
         let mut sheet = SheetResponses::default();
-        let parsed = Parsed { activity_id: "A".into(), response_id: Some("R\0X".into()), ..Parsed::default() };
+        let parsed =
+            Parsed { activity: TallyKey::Activity("A".into()), response_id: Some("R\0X".into()), ..Parsed::default() };
         sheet.push(&parsed, &shared);
         let ids = sheet.take_ids();
         assert_eq!(ids.iter().collect::<Vec<_>>(), [("R\0X", 0)]);
