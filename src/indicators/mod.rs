@@ -587,21 +587,25 @@ pub fn tracking(data: &Dataset, config: &Config, period: &Period, results: &Resu
 /// When exactly one group is suppressed, also hide the smallest published group
 /// (ties by key), so the hidden one cannot be derived from the total.
 pub fn secondary_suppression(groups: &mut BTreeMap<String, Group>) {
-    let hidden = groups.values().filter(|g| g.suppressed).count();
-    if hidden != 1 {
-        return;
-    }
-    let smallest = groups
-        .iter()
-        .filter(|(_, g)| !g.suppressed)
-        .min_by_key(|(key, g)| (g.n, (*key).clone()))
-        .map(|(k, _)| k.clone());
-    if let Some(key) = smallest {
+    if let Some(key) = one_more_to_hide(groups, |g| g.suppressed, |g| g.n) {
         let group = groups.get_mut(&key).expect("key exists");
         group.value = None;
         group.suppressed = true;
         group.secondary = true;
     }
+}
+
+/// Secondary suppression's choice over a partition: when exactly one group is
+/// hidden, the smallest published group (ties by key); otherwise none.
+pub fn one_more_to_hide<T>(
+    groups: &BTreeMap<String, T>,
+    hidden: impl Fn(&T) -> bool,
+    n: impl Fn(&T) -> usize,
+) -> Option<String> {
+    if groups.values().filter(|g| hidden(g)).count() != 1 {
+        return None;
+    }
+    groups.iter().filter(|(_, g)| !hidden(g)).min_by_key(|(key, g)| (n(g), (*key).clone())).map(|(key, _)| key.clone())
 }
 
 /// Fill `target` and `status` from `[targets.<id>]`.

@@ -305,15 +305,7 @@ impl LikertStats {
 /// hidden, also hide the smallest published one (ties by key), so the hidden one
 /// cannot be derived from the total.
 fn hide_one_more(mut groups: BTreeMap<String, LikertStats>, points: u8, k: usize) -> BTreeMap<String, LikertStats> {
-    if groups.values().filter(|s| s.suppressed).count() != 1 {
-        return groups;
-    }
-    let smallest = groups
-        .iter()
-        .filter(|(_, s)| !s.suppressed)
-        .min_by_key(|(key, s)| (s.n, (*key).clone()))
-        .map(|(key, _)| key.clone());
-    if let Some(key) = smallest {
+    if let Some(key) = super::one_more_to_hide(&groups, |s| s.suppressed, |s| s.n) {
         let n = groups[&key].n;
         let none = [0; LIKERT_LEVELS];
         groups.insert(key, likert_stats(&none, points, k).with_n_suppressed(n));

@@ -303,28 +303,29 @@ p.textContent = JSON.stringify(r.violations.map(v => [v.id, v.nodes.map(n => n.t
         let checked = dir.join(page).with_extension("axe.html");
         std::fs::write(&checked, copy).unwrap();
         for width in [390, 1280] {
-            let out = Command::new(&browser)
-                .args([
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                ])
-                .args(["--allow-file-access-from-files", "--virtual-time-budget=20000"])
-                .arg(format!("--window-size={width},900"))
-                .arg(format!("--user-data-dir={}", work.path().join("axe-profile").display()))
-                .arg("--dump-dom")
-                .arg(format!("file://{}", checked.display()))
-                .output()
-                .unwrap();
-            let dom = String::from_utf8_lossy(&out.stdout);
+            let dom = dump_dom_of(&browser, &work.path().join("axe-profile"), &checked, Some(width), 20_000);
             let found = dom.split("<pre id=\"axe\">").nth(1).and_then(|s| s.split("</pre>").next());
             let found = found.unwrap_or_else(|| panic!("{page} at {width}: axe gave no result"));
             let violations: Value = serde_json::from_str(&found.replace("&quot;", "\"").replace("&amp;", "&")).unwrap();
             assert_eq!(violations, serde_json::json!([]), "{page} at {width} px");
         }
     }
+}
+
+/// The DOM of `page` after its scripts ran (for `budget_ms` of virtual time), in
+/// a window `width` px wide when given.
+fn dump_dom_of(browser: &Path, profile: &Path, page: &Path, width: Option<u32>, budget_ms: u32) -> String {
+    let mut command = Command::new(browser);
+    command
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+        .arg("--allow-file-access-from-files")
+        .arg(format!("--virtual-time-budget={budget_ms}"))
+        .arg(format!("--user-data-dir={}", profile.display()));
+    if let Some(width) = width {
+        command.arg(format!("--window-size={width},900"));
+    }
+    let out = command.arg("--dump-dom").arg(format!("file://{}", page.display())).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// A file of a globally installed npm package.
@@ -700,15 +701,7 @@ for (const id of ["w390", "w1280"]) document.getElementById(id).onload = () => m
         )
         .unwrap();
         let browser = chromium().unwrap();
-        let out = Command::new(browser)
-            .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
-            .args(["--allow-file-access-from-files", "--virtual-time-budget=5000"])
-            .arg(format!("--user-data-dir={}", work.path().join("layout-profile").display()))
-            .arg("--dump-dom")
-            .arg(format!("file://{}", harness.display()))
-            .output()
-            .unwrap();
-        let dom = String::from_utf8_lossy(&out.stdout);
+        let dom = dump_dom_of(&browser, &work.path().join("layout-profile"), &harness, None, 5_000);
         let json = dom.split("<pre id=\"out\">").nth(1).and_then(|s| s.split("</pre>").next()).unwrap();
         let widths: Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{page}: {json} ({e})"));
         for frame in ["w390", "w1280"] {
