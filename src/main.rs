@@ -54,7 +54,7 @@ fn main() -> ExitCode {
                 max_decompressed_mb: args.max_decompressed_mb,
                 ..Default::default()
             };
-            return ExitCode::from(peer_eval::ingest::worker::serve(&args.file, &limits) as u8);
+            return ExitCode::from(peer_eval::ingest::read::serve_worker(&args.file, &limits) as u8);
         }
     };
     match outcome {

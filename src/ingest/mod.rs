@@ -6,6 +6,7 @@
 //! result is the same on every run.
 
 pub mod budget;
+pub mod cells;
 pub mod countries;
 pub mod dates;
 pub mod error;

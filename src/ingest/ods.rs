@@ -11,7 +11,7 @@ use std::io::{Cursor, Read};
 use quick_xml::events::{BytesStart, Event};
 use rustc_hash::FxHashMap;
 
-use super::read::Merge;
+use super::cells::Merge;
 
 /// calamine's cap on an ods sheet's rows.
 const MAX_ROWS: u64 = 1_048_576;

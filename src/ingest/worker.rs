@@ -15,8 +15,8 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use super::cells::Sheet;
 use super::error::ReadError;
-use super::read::Sheet;
 use crate::config::LimitsConfig;
 
 static WORKER: OnceLock<PathBuf> = OnceLock::new();
@@ -29,16 +29,6 @@ pub fn enable(exe: PathBuf) {
 /// Whether legacy files go to a child process.
 pub fn enabled() -> bool {
     WORKER.get().is_some()
-}
-
-/// The child's side: read `path` and print the result as JSON on stdout.
-pub fn serve(path: &Path, limits: &LimitsConfig) -> i32 {
-    // The parent gets the error's message: typed errors do not cross processes.
-    let result = super::read::read_in_process(path, limits).map_err(|err| err.to_string());
-    match serde_json::to_writer(std::io::stdout().lock(), &result) {
-        Ok(()) => 0,
-        Err(_) => 1,
-    }
 }
 
 /// Cap the child's address space at `bytes` (Linux `RLIMIT_AS`). Elsewhere the

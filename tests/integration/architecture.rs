@@ -71,3 +71,53 @@ fn the_leaves_import_nothing_of_the_crate() {
     }
     assert!(!graph["ingest"].contains("indicators") && !graph["ingest"].contains("init"));
 }
+
+/// Inside `ingest`: the readers (`read`, `xlsx`, `ods`, `worker`) and the parsers
+/// share `cells` and never refer back to each other in a loop.
+#[test]
+fn the_ingest_modules_import_each_other_without_cycles() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ingest");
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let files = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).chain([dir.join("xlsx/mod.rs")]);
+    let modules: BTreeSet<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| p.file_stem().unwrap().to_string_lossy().to_string())
+        .collect();
+    for path in files.filter(|p| p.extension().is_some_and(|e| e == "rs")) {
+        let module = match path.file_stem().unwrap().to_string_lossy().as_ref() {
+            "mod" if path.parent().unwrap().ends_with("xlsx") => "xlsx".to_string(),
+            "mod" => continue,
+            stem => stem.to_string(),
+        };
+        let text = std::fs::read_to_string(&path).unwrap();
+        let used = graph.entry(module.clone()).or_default();
+        // Code only: a doc comment may name another module.
+        for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
+            for prefix in ["super::", "crate::ingest::"] {
+                for (at, _) in line.match_indices(prefix) {
+                    let name: String =
+                        line[at + prefix.len()..].chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
+                    if modules.contains(&name) && name != module {
+                        used.insert(name);
+                    }
+                }
+            }
+        }
+    }
+    assert!(graph["xlsx"].contains("cells") && graph["read"].contains("xlsx"), "{graph:?}");
+    for start in graph.keys() {
+        let mut stack: Vec<Vec<&str>> = vec![vec![start.as_str()]];
+        while let Some(path) = stack.pop() {
+            let last = *path.last().unwrap();
+            for next in graph.get(last).into_iter().flatten() {
+                assert!(next != start, "import cycle in ingest: {} → {next}", path.join(" → "));
+                if !path.contains(&next.as_str()) {
+                    let mut longer = path.clone();
+                    longer.push(next);
+                    stack.push(longer);
+                }
+            }
+        }
+    }
+}

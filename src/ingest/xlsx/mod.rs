@@ -24,7 +24,7 @@ use calamine::{ExcelDateTime, ExcelDateTimeType};
 use memchr::{memchr, memchr3};
 use rustc_hash::FxHashMap;
 
-use super::read::{date_cell, number_cell, Cell, RowSink, RowStream};
+use super::cells::{date_cell, number_cell, Cell, RowSink, RowStream};
 
 mod parts;
 mod text;
@@ -312,14 +312,14 @@ impl Book {
 
 /// The `<mergeCell ref="A5:A7"/>` ranges after the cells. The cells are all read
 /// by then, so anything unexpected here only ends the search.
-fn merge_cells<R: Read>(tokens: &mut Tokens<R>) -> Vec<super::read::Merge> {
+fn merge_cells<R: Read>(tokens: &mut Tokens<R>) -> Vec<super::cells::Merge> {
     let mut merges = Vec::new();
     while let Ok(Some(token)) = tokens.next() {
         if let Token::Start { name, attrs, .. } = token {
             if tokens.local_name(name).1 == b"mergeCell" {
                 let reference = attribute(tokens.bytes(attrs), b"ref").ok().flatten();
                 if let Some(merge) =
-                    reference.and_then(|r| std::str::from_utf8(r).ok()).and_then(super::read::Merge::parse)
+                    reference.and_then(|r| std::str::from_utf8(r).ok()).and_then(super::cells::Merge::parse)
                 {
                     if merges.len() < 100_000 {
                         merges.push(merge);
