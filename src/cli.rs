@@ -23,9 +23,29 @@ pub enum Command {
     Init(InitArgs),
     /// Write a realistic synthetic input folder (for benchmarks and demonstrations).
     Synth(SynthArgs),
+    /// Write the validated records as tables for analysts (row-level personal data).
+    Export(ExportArgs),
     /// Internal: parse one legacy file in a capped child process.
     #[command(hide = true)]
     ReadWorker(ReadWorkerArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Folder the tables go under, as DIR/programme=<name>/period=<label>/<table>.csv.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Only activities starting in this period (and the records of those activities).
+    #[arg(long, value_name = "P")]
+    pub period: Option<String>,
+    /// Table format: csv (Parquet is not built yet).
+    #[arg(long, value_name = "FORMAT", default_value = "csv")]
+    pub format: String,
+    /// No progress line.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Clone, Args)]

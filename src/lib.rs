@@ -14,6 +14,7 @@ pub mod answers;
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod export;
 pub mod indicators;
 pub mod ingest;
 pub mod init;

@@ -21,6 +21,7 @@ fn main() -> ExitCode {
     let outcome = match &cli.command {
         Command::Run(args) => cmd::run::run(args),
         Command::Validate(args) => cmd::validate::validate(args),
+        Command::Export(args) => cmd::export::export(args),
         Command::Init(args) => match peer_eval::init::init(&args.dir) {
             Ok((written, kept)) => {
                 for path in &written {

@@ -182,6 +182,33 @@ pub struct Dataset {
     pub needs: Vec<Need>,
     pub followups: Vec<Followup>,
     pub countries: Vec<CountryProfile>,
+    /// Survey responses row by row: only when asked for (`peer-eval export`);
+    /// a run counts them while reading and keeps none.
+    pub responses: Vec<Response>,
+}
+
+/// One accepted survey response, its activity linked to the register.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub activity_id: String,
+    pub response_id: Option<String>,
+    pub respondent_id: Option<String>,
+    pub submitted_at: Option<NaiveDate>,
+    /// The respondent's recognised country (ISO code).
+    pub country: Option<String>,
+    pub experience: Option<Experience>,
+    pub org_type: Option<String>,
+    pub role_level: Option<String>,
+    /// Per Likert item (config order): the answer, 0 for none.
+    pub likert: Vec<u8>,
+    pub recommend: Option<u8>,
+    pub intent: Option<YesPartlyNo>,
+    pub new_contacts: Option<bool>,
+    /// The participation aims, one bit per goal in config order.
+    pub aims: u32,
+    /// Only when comments are published (`privacy.publish_comments`).
+    pub comment: Option<String>,
+    pub origin: Origin,
 }
 
 /// The parts of the configuration that indicators need, in lookup form.

@@ -1,6 +1,7 @@
 //! The subcommands. Each returns `Ok(exit code)` or a [`Failure`] carrying the
 //! documented exit code and a message for standard error.
 
+pub mod export;
 pub mod run;
 pub mod validate;
 

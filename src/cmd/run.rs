@@ -325,6 +325,7 @@ pub fn split_by_project(data: &Dataset) -> Vec<(String, String, Dataset)> {
                 followups: data.followups.iter().filter(|f| ids.contains(f.activity_id.as_str())).cloned().collect(),
                 needs: data.needs.clone(),
                 countries: data.countries.clone(),
+                responses: Vec::new(),
             };
             crate::ingest::link(&mut subset);
             let base = folder_name(&name);

@@ -142,11 +142,16 @@ pub struct PrivacyConfig {
     /// Also hide the smallest other group when exactly one group of a breakdown is
     /// suppressed, so it cannot be derived from the total by subtraction.
     pub secondary_suppression: bool,
+    /// The key of the pseudonyms that replace respondent, participant and response
+    /// ids in `peer-eval export` (the same id, the same pseudonym in every export);
+    /// without it, each export draws a random key. Never written out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pseudonym_key: Option<String>,
 }
 
 impl Default for PrivacyConfig {
     fn default() -> PrivacyConfig {
-        PrivacyConfig { min_group_size: 5, publish_comments: false, secondary_suppression: false }
+        PrivacyConfig { min_group_size: 5, publish_comments: false, secondary_suppression: false, pseudonym_key: None }
     }
 }
 

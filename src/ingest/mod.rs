@@ -160,12 +160,30 @@ struct FileResult {
 /// # Errors
 /// The input folder cannot be listed.
 pub fn ingest(input: &Path, config: &Config, on_file: &(dyn Fn(&str) + Sync)) -> std::io::Result<Ingested> {
+    ingest_with(input, config, on_file, false)
+}
+
+/// [`ingest`], keeping the survey responses row by row too (`Dataset::responses`).
+///
+/// # Errors
+/// The input folder cannot be listed.
+pub fn ingest_rows(input: &Path, config: &Config, on_file: &(dyn Fn(&str) + Sync)) -> std::io::Result<Ingested> {
+    ingest_with(input, config, on_file, true)
+}
+
+fn ingest_with(
+    input: &Path,
+    config: &Config,
+    on_file: &(dyn Fn(&str) + Sync),
+    keep_responses: bool,
+) -> std::io::Result<Ingested> {
     let (paths, issues) = discover(input, config.input.follow_links)?;
     let tables = HeaderTables::new(config);
     let vocab = Vocab::new(config);
     let tallies = SharedTallies::default();
     let budget = budget::Budget::new(&config.limits);
-    let context = ParseContext { config, tables: &tables, vocab: &vocab, tallies: &tallies, budget: &budget };
+    let context =
+        ParseContext { config, tables: &tables, vocab: &vocab, tallies: &tallies, budget: &budget, keep_responses };
     let results: Vec<FileResult> =
         paths.par_iter().enumerate().map(|(index, path)| read_and_parse(index, path, &context, on_file)).collect();
     Ok(merge(results, issues, &context))
@@ -343,6 +361,8 @@ struct SurveyMerge<'a> {
     comments: FxHashMap<String, Vec<String>>,
     /// The activity settled for each sheet without `activity_id`.
     settled: FxHashMap<SheetId, String>,
+    /// Accepted responses row by row, when the context keeps them.
+    rows: Vec<crate::model::Response>,
 }
 
 impl<'a> SurveyMerge<'a> {
@@ -354,6 +374,7 @@ impl<'a> SurveyMerge<'a> {
             seen: IdSet::with_capacity(count),
             comments: FxHashMap::default(),
             settled: FxHashMap::default(),
+            rows: Vec::new(),
         }
     }
 
@@ -424,6 +445,31 @@ impl<'a> SurveyMerge<'a> {
             let filter = Filter { linker, repeated: &repeated, activity: settled.as_deref() };
             self.read_again(file, index, sheet, filter);
         }
+        // The rows kept for an export: those of known activities and new ids.
+        let origin = SheetId { file: index as u32, sheet: sheet.position as u32 };
+        for (key, row) in responses.take_rows() {
+            let Some(activity_id) = targets[key as usize].clone() else { continue };
+            if row.response_id.as_ref().is_some_and(|id| repeated.contains(id)) {
+                continue;
+            }
+            self.rows.push(crate::model::Response {
+                activity_id,
+                response_id: row.response_id,
+                respondent_id: row.respondent_id,
+                submitted_at: row.submitted_at,
+                country: row.country,
+                experience: row.experience,
+                org_type: row.org_type,
+                role_level: row.role_level,
+                likert: row.likert,
+                recommend: row.recommend,
+                intent: row.intent,
+                new_contacts: row.contacts,
+                aims: row.aims,
+                comment: row.comment,
+                origin: crate::model::Origin { sheet: origin, row: row.row },
+            });
+        }
         // After the second read, which replaces the sheet's issues.
         matched.report(&file.file.path, sheet);
         for (key, id, text) in responses.comments() {
@@ -481,6 +527,7 @@ impl<'a> SurveyMerge<'a> {
                 place.push((i, survey));
             }
         }
+        data.responses = self.rows;
         let mut comments = self.comments;
         for (i, mut survey) in place {
             let activity = &mut data.activities[i];
@@ -647,8 +694,14 @@ mod tests {
         let config = Config::default();
         let (tables, vocab, tallies) = (HeaderTables::new(&config), Vocab::new(&config), SharedTallies::default());
         let budget = budget::Budget::new(&config.limits);
-        let context =
-            ParseContext { config: &config, tables: &tables, vocab: &vocab, tallies: &tallies, budget: &budget };
+        let context = ParseContext {
+            config: &config,
+            tables: &tables,
+            vocab: &vocab,
+            tallies: &tallies,
+            budget: &budget,
+            keep_responses: false,
+        };
         let mut file = read_and_parse(0, &path, &context, &|_| {});
         // As if the file had been saved again after the first read.
         file.file.sha256 = "0".repeat(64);

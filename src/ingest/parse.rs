@@ -31,6 +31,8 @@ pub struct ParseContext<'a> {
     pub tallies: &'a SharedTallies,
     /// Memory shared by the files read at the same time.
     pub budget: &'a super::budget::Budget,
+    /// Keep survey responses row by row as well as counted (`peer-eval export`).
+    pub keep_responses: bool,
 }
 
 /// One sheet, parsed on its own: activity ids are checked when the sheets are merged.
@@ -398,7 +400,13 @@ impl<'a> SheetParser<'a> {
             rejected_activities: Vec::new(),
             issues,
             records: Dataset::default(),
-            responses: SheetResponses::default(),
+            responses: {
+                let mut responses = SheetResponses::default();
+                if context.keep_responses {
+                    responses.keep_rows();
+                }
+                responses
+            },
             missing,
             fixed_activity,
             items: config.likert.items.iter().map(|i| (i.id.clone(), i.points)).collect(),

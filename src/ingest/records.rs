@@ -497,13 +497,16 @@ pub fn response(
     };
     let likert =
         items.iter().zip(scales).map(|((item, points), scale)| r.likert(item, *points, scale).unwrap_or(0)).collect();
-    r.date("submitted_at", Severity::Warning);
+    let submitted_at = r.date("submitted_at", Severity::Warning);
     let org_type = r.choice("org_type", |v| &v.org_types);
     let role_level = r.choice("role_level", |v| &v.role_levels);
     let aims = r.choices("participation_aim", |v| &v.goals);
     Some(Parsed {
         activity,
         response_id: r.text("response_id"),
+        respondent_id: r.text("respondent_id"),
+        submitted_at,
+        row: r.row.index,
         country: r.country_code("country"),
         experience: r.experience("experience"),
         org_type,

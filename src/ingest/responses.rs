@@ -59,6 +59,10 @@ pub enum SheetActivity {
 pub struct Parsed {
     pub activity: TallyKey,
     pub response_id: Option<String>,
+    pub respondent_id: Option<String>,
+    pub submitted_at: Option<chrono::NaiveDate>,
+    /// The row, 0-based.
+    pub row: u32,
     /// The respondent's recognised country (ISO code).
     pub country: Option<String>,
     pub experience: Option<Experience>,
@@ -137,6 +141,8 @@ pub struct SheetResponses {
     ids: ResponseIds,
     /// (key, response id, comment) in row order, when comments are published.
     comments: Vec<(u32, Option<String>, String)>,
+    /// Every accepted row with its key, when asked for ([`SheetResponses::keep_rows`]).
+    rows: Option<Vec<(u32, Parsed)>>,
 }
 
 impl SheetResponses {
@@ -163,6 +169,19 @@ impl SheetResponses {
         if let Some(comment) = &parsed.comment {
             self.comments.push((key, parsed.response_id.clone(), comment.clone()));
         }
+        if let Some(rows) = &mut self.rows {
+            rows.push((key, parsed.clone()));
+        }
+    }
+
+    /// Keep every accepted row too (for `peer-eval export`).
+    pub fn keep_rows(&mut self) {
+        self.rows = Some(Vec::new());
+    }
+
+    /// The rows kept, with the key index of each (empty unless asked for).
+    pub fn take_rows(&mut self) -> Vec<(u32, Parsed)> {
+        self.rows.take().unwrap_or_default()
     }
 
     /// Release the room kept for growth, once the sheet is read.

@@ -3,6 +3,7 @@
 mod common;
 
 mod acceptance;
+mod analyst;
 mod annotate;
 mod architecture;
 mod cli;

@@ -1,0 +1,75 @@
+//! `peer-eval export`: the validated records of a period as tables for analysts
+//! (see [`crate::export`]).
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use super::{exit, load_config, Failure};
+use crate::cli::ExportArgs;
+use crate::export::{partition_value, tables, Pseudonyms};
+use crate::model::Dataset;
+use crate::period::Period;
+
+/// Said on every export, before anything is written.
+pub const NOTICE: &str = "These tables are row-level personal data for the programme team, not for publication: ids are pseudonymised and contacts masked, but small-cell suppression cannot protect single rows.";
+
+/// Run `export`.
+///
+/// # Errors
+/// A [`Failure`] with the documented exit code.
+pub fn export(args: &ExportArgs) -> Result<u8, Failure> {
+    if args.format != "csv" {
+        return Err(Failure::new(
+            exit::USAGE,
+            format!("--format {}: only csv is built so far (Parquet is planned); use --format csv", args.format),
+        ));
+    }
+    let config = load_config(&args.common)?;
+    let period = match &args.period {
+        Some(text) => Period::parse(text).map_err(|err| Failure::new(exit::USAGE, format!("--period: {err}")))?,
+        None => Period::all(),
+    };
+    eprintln!("{NOTICE}");
+    let ingested = crate::ingest::ingest_rows(&args.common.input, &config, &|_| {}).map_err(|err| {
+        Failure::new(
+            exit::NO_INPUT,
+            format!("no usable input: cannot read the input folder `{}`: {err}", args.common.input.display()),
+        )
+    })?;
+    let data = of_period(&ingested.data, &period);
+    let ids = Pseudonyms::new(config.privacy.pseudonym_key.as_deref());
+    let programme = config.report.programme.as_deref().filter(|p| !p.trim().is_empty()).unwrap_or(&config.report.title);
+    let dir: PathBuf = args
+        .out
+        .join(format!("programme={}", partition_value(programme)))
+        .join(format!("period={}", partition_value(&period.label)));
+    let write_failure = |err: std::io::Error| {
+        Failure::new(exit::OUTPUT, format!("cannot write the tables under `{}`: {err}", dir.display()))
+    };
+    std::fs::create_dir_all(&dir).map_err(write_failure)?;
+    for table in tables(&data, &ingested.issues, &config, &ids) {
+        std::fs::write(dir.join(format!("{}.csv", table.name)), table.to_csv()).map_err(write_failure)?;
+        if !args.quiet {
+            eprintln!("  {:<13} {:>8} rows", table.name, table.rows());
+        }
+    }
+    if !args.quiet {
+        eprintln!("wrote {}", dir.display());
+    }
+    Ok(exit::OK)
+}
+
+/// The activities starting in `period` (whatever their status) and the records
+/// of those activities; needs and country profiles whole.
+fn of_period(data: &Dataset, period: &Period) -> Dataset {
+    let activities: Vec<_> = data.activities.iter().filter(|a| period.contains(a.start)).cloned().collect();
+    let ids: HashSet<&str> = activities.iter().map(|a| a.id.as_str()).collect();
+    Dataset {
+        participants: data.participants.iter().filter(|p| ids.contains(p.activity_id.as_str())).cloned().collect(),
+        followups: data.followups.iter().filter(|f| ids.contains(f.activity_id.as_str())).cloned().collect(),
+        responses: data.responses.iter().filter(|r| ids.contains(r.activity_id.as_str())).cloned().collect(),
+        needs: data.needs.clone(),
+        countries: data.countries.clone(),
+        activities,
+    }
+}

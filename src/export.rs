@@ -1,0 +1,344 @@
+//! `peer-eval export`: the validated records as tidy tables, one per dataset plus
+//! the issues, laid out Hive-style (`DIR/programme=<name>/period=<label>/`) so
+//! that many exports in one folder read as one dataset in DuckDB, polars or Spark.
+//!
+//! This is row-level personal data for the programme team, not for publication:
+//! respondent, participant and response ids are replaced by a keyed hash, e-mail
+//! addresses and phone numbers in free text are masked, and comments are exported
+//! only with `privacy.publish_comments`. Small-cell suppression cannot protect
+//! row-level data.
+
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+
+use crate::config::Config;
+use crate::model::{Dataset, Place, YesPartlyNo};
+use crate::quality::Issue;
+use crate::text::mask_contacts;
+
+/// One column of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Values {
+    Text(Vec<Option<String>>),
+    Int(Vec<Option<i64>>),
+    Real(Vec<Option<f64>>),
+    Bool(Vec<Option<bool>>),
+    Date(Vec<Option<NaiveDate>>),
+    /// A list per row (`;`-joined in CSV).
+    List(Vec<Vec<String>>),
+}
+
+impl Values {
+    fn len(&self) -> usize {
+        match self {
+            Values::Text(v) => v.len(),
+            Values::Int(v) => v.len(),
+            Values::Real(v) => v.len(),
+            Values::Bool(v) => v.len(),
+            Values::Date(v) => v.len(),
+            Values::List(v) => v.len(),
+        }
+    }
+
+    /// The CSV text of row `i` (empty for a missing value).
+    fn csv(&self, i: usize) -> String {
+        match self {
+            Values::Text(v) => v[i].clone().unwrap_or_default(),
+            Values::Int(v) => v[i].map(|n| n.to_string()).unwrap_or_default(),
+            Values::Real(v) => v[i].map(|n| n.to_string()).unwrap_or_default(),
+            Values::Bool(v) => v[i].map(|b| b.to_string()).unwrap_or_default(),
+            Values::Date(v) => v[i].map(|d| d.to_string()).unwrap_or_default(),
+            Values::List(v) => v[i].join(";"),
+        }
+    }
+}
+
+/// A table: its name (the file's stem) and its columns, all of one length.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub name: &'static str,
+    pub columns: Vec<(String, Values)>,
+}
+
+impl Table {
+    pub fn rows(&self) -> usize {
+        self.columns.first().map_or(0, |(_, v)| v.len())
+    }
+
+    /// The table as CSV (RFC 4180, a header row, UTF-8).
+    pub fn to_csv(&self) -> Vec<u8> {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let header: Vec<&str> = self.columns.iter().map(|(name, _)| name.as_str()).collect();
+        let _ = writer.write_record(&header);
+        for i in 0..self.rows() {
+            let _ = writer.write_record(self.columns.iter().map(|(_, v)| v.csv(i)));
+        }
+        writer.into_inner().unwrap_or_default()
+    }
+}
+
+/// Pseudonyms for ids: HMAC-SHA-256 under a key that is never written out.
+pub struct Pseudonyms {
+    key: [u8; 32],
+}
+
+impl Pseudonyms {
+    /// With `key` from the configuration, the same id gets the same pseudonym in
+    /// every export; without, a random key of this export only.
+    pub fn new(key: Option<&str>) -> Pseudonyms {
+        let key = match key {
+            Some(text) => Sha256::digest(text.as_bytes()).into(),
+            None => {
+                // The standard library's hasher keys come from the system's random source.
+                let mut key = [0u8; 32];
+                for (i, chunk) in key.chunks_mut(8).enumerate() {
+                    let mut hasher = RandomState::new().build_hasher();
+                    hasher.write_usize(i);
+                    chunk.copy_from_slice(&hasher.finish().to_le_bytes());
+                }
+                key
+            }
+        };
+        Pseudonyms { key }
+    }
+
+    /// The pseudonym of `id`: the first 16 bytes of HMAC-SHA-256(key, id), in hex.
+    pub fn of(&self, id: &str) -> String {
+        let mut inner = Sha256::new();
+        let mut outer = Sha256::new();
+        let mut block = [0u8; 64];
+        block[..32].copy_from_slice(&self.key);
+        inner.update(block.map(|b| b ^ 0x36));
+        inner.update(id.as_bytes());
+        outer.update(block.map(|b| b ^ 0x5c));
+        outer.update(inner.finalize());
+        outer.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+fn place(p: &Place) -> String {
+    p.key().to_string()
+}
+
+fn yes_partly_no(v: Option<YesPartlyNo>) -> Option<String> {
+    v.map(|v| match v {
+        YesPartlyNo::Yes => "yes",
+        YesPartlyNo::Partly => "partly",
+        YesPartlyNo::No => "no",
+    })
+    .map(str::to_string)
+}
+
+fn text(values: impl Iterator<Item = Option<String>>) -> Values {
+    Values::Text(values.map(|v| v.map(|t| mask_contacts(&t))).collect())
+}
+
+/// Every table of the export, from the period's records.
+pub fn tables(data: &Dataset, issues: &[Issue], config: &Config, ids: &Pseudonyms) -> Vec<Table> {
+    let goals: Vec<&str> = config.taxonomy.goals.iter().map(|g| g.id.as_str()).collect();
+    let a = &data.activities;
+    let activities = Table {
+        name: "activities",
+        columns: vec![
+            ("activity_id".into(), text(a.iter().map(|x| Some(x.id.clone())))),
+            ("type".into(), text(a.iter().map(|x| Some(x.kind.clone())))),
+            ("title".into(), text(a.iter().map(|x| x.title.clone()))),
+            ("status".into(), text(a.iter().map(|x| Some(x.status.as_str().to_string())))),
+            ("start_date".into(), Values::Date(a.iter().map(|x| Some(x.start)).collect())),
+            ("end_date".into(), Values::Date(a.iter().map(|x| Some(x.end)).collect())),
+            ("days".into(), Values::Int(a.iter().map(|x| Some(x.days())).collect())),
+            ("format".into(), text(a.iter().map(|x| Some(x.format.clone())))),
+            ("host_country".into(), text(a.iter().map(|x| x.host_country.as_ref().map(place)))),
+            (
+                "participating_countries".into(),
+                Values::List(a.iter().map(|x| x.participating.iter().map(place).collect()).collect()),
+            ),
+            ("phases".into(), Values::List(a.iter().map(|x| x.phases.clone()).collect())),
+            ("goals".into(), Values::List(a.iter().map(|x| x.goals.clone()).collect())),
+            ("participants".into(), Values::Int(a.iter().map(|x| x.participants.map(|p| p as i64)).collect())),
+            ("cost_eur".into(), Values::Real(a.iter().map(|x| x.cost_eur).collect())),
+            ("follow_up".into(), Values::Bool(a.iter().map(|x| Some(x.follow_up)).collect())),
+            ("project".into(), text(a.iter().map(|x| x.project.clone()))),
+            ("location".into(), text(a.iter().map(|x| x.location.clone()))),
+        ],
+    };
+    let r = &data.responses;
+    let mut response_columns = vec![
+        ("activity_id".into(), text(r.iter().map(|x| Some(x.activity_id.clone())))),
+        ("response_id".into(), Values::Text(r.iter().map(|x| x.response_id.as_deref().map(|i| ids.of(i))).collect())),
+        (
+            "respondent_id".into(),
+            Values::Text(r.iter().map(|x| x.respondent_id.as_deref().map(|i| ids.of(i))).collect()),
+        ),
+        ("submitted_at".into(), Values::Date(r.iter().map(|x| x.submitted_at).collect())),
+        ("country".into(), text(r.iter().map(|x| x.country.clone()))),
+        ("experience".into(), text(r.iter().map(|x| x.experience.map(|e| e.as_str().to_string())))),
+        ("org_type".into(), text(r.iter().map(|x| x.org_type.clone()))),
+        ("role_level".into(), text(r.iter().map(|x| x.role_level.clone()))),
+    ];
+    for (index, item) in config.likert.items.iter().enumerate() {
+        let answers = r.iter().map(|x| x.likert.get(index).copied().filter(|&v| v != 0).map(i64::from)).collect();
+        response_columns.push((item.id.clone(), Values::Int(answers)));
+    }
+    response_columns.extend([
+        ("recommend".into(), Values::Int(r.iter().map(|x| x.recommend.map(i64::from)).collect())),
+        ("intent_to_apply".into(), text(r.iter().map(|x| yes_partly_no(x.intent)))),
+        ("new_contacts".into(), Values::Bool(r.iter().map(|x| x.new_contacts).collect())),
+        (
+            "participation_aim".into(),
+            Values::List(
+                r.iter()
+                    .map(|x| {
+                        goals
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, _)| x.aims & (1 << i) != 0)
+                            .map(|(_, g)| g.to_string())
+                            .collect()
+                    })
+                    .collect(),
+            ),
+        ),
+    ]);
+    if config.privacy.publish_comments {
+        response_columns.push(("comment".into(), text(r.iter().map(|x| x.comment.clone()))));
+    }
+    let p = &data.participants;
+    let participants = Table {
+        name: "participants",
+        columns: vec![
+            ("activity_id".into(), text(p.iter().map(|x| Some(x.activity_id.clone())))),
+            ("participant_id".into(), Values::Text(p.iter().map(|x| Some(ids.of(&x.participant_id))).collect())),
+            ("country".into(), text(p.iter().map(|x| x.country.as_ref().map(place)))),
+            ("org_type".into(), text(p.iter().map(|x| x.org_type.clone()))),
+            ("role_level".into(), text(p.iter().map(|x| x.role_level.clone()))),
+            ("experience".into(), text(p.iter().map(|x| x.experience.map(|e| e.as_str().to_string())))),
+        ],
+    };
+    let f = &data.followups;
+    let mut followup_columns = vec![
+        ("activity_id".into(), text(f.iter().map(|x| Some(x.activity_id.clone())))),
+        (
+            "respondent_id".into(),
+            Values::Text(f.iter().map(|x| x.respondent_id.as_deref().map(|i| ids.of(i))).collect()),
+        ),
+        ("country".into(), text(f.iter().map(|x| x.country.as_ref().map(place)))),
+        ("months_after".into(), Values::Int(f.iter().map(|x| x.months_after.map(i64::from)).collect())),
+        ("applied".into(), text(f.iter().map(|x| yes_partly_no(x.applied)))),
+        ("shared_internally".into(), Values::Bool(f.iter().map(|x| x.shared_internally).collect())),
+        ("further_contact".into(), Values::Bool(f.iter().map(|x| x.further_contact).collect())),
+    ];
+    if config.privacy.publish_comments {
+        followup_columns.push(("change_description".into(), text(f.iter().map(|x| x.change_description.clone()))));
+    }
+    let n = &data.needs;
+    let needs = Table {
+        name: "needs",
+        columns: vec![
+            ("country".into(), text(n.iter().map(|x| Some(place(&x.country))))),
+            ("phase".into(), text(n.iter().map(|x| Some(x.phase.clone())))),
+            ("priority".into(), Values::Int(n.iter().map(|x| x.priority.map(i64::from)).collect())),
+            ("preferred_methods".into(), Values::List(n.iter().map(|x| x.preferred_methods.clone()).collect())),
+        ],
+    };
+    let c = &data.countries;
+    let countries = Table {
+        name: "countries",
+        columns: vec![
+            ("country".into(), text(c.iter().map(|x| Some(place(&x.country))))),
+            ("experience".into(), text(c.iter().map(|x| x.experience.map(|e| e.as_str().to_string())))),
+            ("welfare_support_months".into(), Values::Real(c.iter().map(|x| x.welfare_support_months).collect())),
+            ("governance".into(), text(c.iter().map(|x| x.governance.clone()))),
+            ("annual_quota".into(), Values::Real(c.iter().map(|x| x.annual_quota).collect())),
+        ],
+    };
+    let issue_table = Table {
+        name: "issues",
+        columns: vec![
+            ("severity".into(), text(issues.iter().map(|i| Some(i.severity.as_str().to_string())))),
+            ("code".into(), text(issues.iter().map(|i| Some(i.code.to_string())))),
+            ("file".into(), text(issues.iter().map(|i| Some(i.file.clone())))),
+            ("sheet".into(), text(issues.iter().map(|i| i.sheet.clone()))),
+            ("row".into(), Values::Int(issues.iter().map(|i| i.row.map(i64::from)).collect())),
+            ("column".into(), text(issues.iter().map(|i| i.column.clone()))),
+            ("value".into(), text(issues.iter().map(|i| i.value.clone()))),
+            ("message".into(), text(issues.iter().map(|i| Some(i.message.clone())))),
+        ],
+    };
+    vec![
+        activities,
+        Table { name: "responses", columns: response_columns },
+        participants,
+        Table { name: "followups", columns: followup_columns },
+        needs,
+        countries,
+        issue_table,
+    ]
+}
+
+/// A Hive partition value: letters, digits, `-`, `_` and `.` kept, anything else `_`.
+pub fn partition_value(text: &str) -> String {
+    let value: String = text
+        .trim()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
+        .take(80)
+        .collect();
+    if value.is_empty() || value.chars().all(|c| c == '.') {
+        "unnamed".to_string()
+    } else {
+        value
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pseudonyms_are_keyed_and_stable_under_one_key() {
+        let a = Pseudonyms::new(Some("programme secret"));
+        let b = Pseudonyms::new(Some("programme secret"));
+        let other = Pseudonyms::new(Some("another secret"));
+        assert_eq!(a.of("R-001"), b.of("R-001"));
+        assert_ne!(a.of("R-001"), a.of("R-002"));
+        assert_ne!(a.of("R-001"), other.of("R-001"));
+        assert_eq!(a.of("R-001").len(), 32);
+        // Without a key, two exports give different pseudonyms.
+        assert_ne!(Pseudonyms::new(None).of("R-001"), Pseudonyms::new(None).of("R-001"));
+    }
+
+    #[test]
+    fn hmac_matches_the_rfc_4231_vector() {
+        // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
+        // Our key is SHA-256 of the configured text, so build the block directly.
+        let mut key = [0u8; 32];
+        key[..4].copy_from_slice(b"Jefe");
+        let ids = Pseudonyms { key };
+        assert_eq!(ids.of("what do ya want for nothing?"), "5bdcc146bf60754e6a042426089575c7");
+    }
+
+    #[test]
+    fn csv_joins_lists_and_leaves_missing_values_empty() {
+        let table = Table {
+            name: "t",
+            columns: vec![
+                ("id".into(), Values::Text(vec![Some("a".into()), None])),
+                ("n".into(), Values::Int(vec![Some(3), None])),
+                ("list".into(), Values::List(vec![vec!["x".into(), "y".into()], vec![]])),
+            ],
+        };
+        assert_eq!(String::from_utf8(table.to_csv()).unwrap(), "id,n,list\na,3,x;y\n,,\n");
+    }
+
+    #[test]
+    fn partition_values_are_safe_folder_names() {
+        assert_eq!(partition_value("EU-FRANK"), "EU-FRANK");
+        assert_eq!(partition_value("Peer support: 2019/20"), "Peer_support__2019_20");
+        assert_eq!(partition_value(".."), "unnamed");
+        assert_eq!(partition_value(""), "unnamed");
+    }
+}
