@@ -34,14 +34,14 @@ pub enum Command {
 pub struct ExportArgs {
     #[command(flatten)]
     pub common: CommonArgs,
-    /// Folder the tables go under, as DIR/programme=<name>/period=<label>/<table>.csv.
+    /// Folder the tables go under, as DIR/programme=<name>/period=<label>/<table>.parquet.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Only activities starting in this period (and the records of those activities).
     #[arg(long, value_name = "P")]
     pub period: Option<String>,
-    /// Table format: csv (Parquet is not built yet).
-    #[arg(long, value_name = "FORMAT", default_value = "csv")]
+    /// Table format: parquet (typed columns, zstd) or csv.
+    #[arg(long, value_name = "FORMAT", default_value = "parquet")]
     pub format: String,
     /// No progress line.
     #[arg(long)]

@@ -18,12 +18,17 @@ pub const NOTICE: &str = "These tables are row-level personal data for the progr
 /// # Errors
 /// A [`Failure`] with the documented exit code.
 pub fn export(args: &ExportArgs) -> Result<u8, Failure> {
-    if args.format != "csv" {
-        return Err(Failure::new(
-            exit::USAGE,
-            format!("--format {}: only csv is built so far (Parquet is planned); use --format csv", args.format),
-        ));
-    }
+    let parquet = match args.format.as_str() {
+        "csv" => false,
+        "parquet" if cfg!(feature = "parquet") => true,
+        "parquet" => {
+            return Err(Failure::new(
+                exit::USAGE,
+                "--format parquet: this build has no Parquet writer (built without the `parquet` feature); use --format csv",
+            ))
+        }
+        other => return Err(Failure::new(exit::USAGE, format!("--format {other}: use parquet or csv"))),
+    };
     let config = load_config(&args.common)?;
     let period = match &args.period {
         Some(text) => Period::parse(text).map_err(|err| Failure::new(exit::USAGE, format!("--period: {err}")))?,
@@ -48,7 +53,8 @@ pub fn export(args: &ExportArgs) -> Result<u8, Failure> {
     };
     std::fs::create_dir_all(&dir).map_err(write_failure)?;
     for table in tables(&data, &ingested.issues, &config, &ids) {
-        std::fs::write(dir.join(format!("{}.csv", table.name)), table.to_csv()).map_err(write_failure)?;
+        let (bytes, extension) = if parquet { (parquet_bytes(&table)?, "parquet") } else { (table.to_csv(), "csv") };
+        std::fs::write(dir.join(format!("{}.{extension}", table.name)), bytes).map_err(write_failure)?;
         if !args.quiet {
             eprintln!("  {:<13} {:>8} rows", table.name, table.rows());
         }
@@ -57,6 +63,16 @@ pub fn export(args: &ExportArgs) -> Result<u8, Failure> {
         eprintln!("wrote {}", dir.display());
     }
     Ok(exit::OK)
+}
+
+#[cfg(feature = "parquet")]
+fn parquet_bytes(table: &crate::export::Table) -> Result<Vec<u8>, Failure> {
+    table.to_parquet().map_err(|err| Failure::new(exit::OUTPUT, format!("cannot write {}.parquet: {err}", table.name)))
+}
+
+#[cfg(not(feature = "parquet"))]
+fn parquet_bytes(_table: &crate::export::Table) -> Result<Vec<u8>, Failure> {
+    unreachable!("--format parquet is refused without the parquet feature")
 }
 
 /// The activities starting in `period` (whatever their status) and the records
