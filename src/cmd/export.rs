@@ -41,7 +41,7 @@ pub fn export(args: &ExportArgs) -> Result<u8, Failure> {
             format!("no usable input: cannot read the input folder `{}`: {err}", args.common.input.display()),
         )
     })?;
-    let data = of_period(&ingested.data, &period);
+    let data = of_period(ingested.data, &period);
     let ids = Pseudonyms::new(config.privacy.pseudonym_key.as_deref());
     let programme = config.report.programme.as_deref().filter(|p| !p.trim().is_empty()).unwrap_or(&config.report.title);
     let dir: PathBuf = args
@@ -52,7 +52,10 @@ pub fn export(args: &ExportArgs) -> Result<u8, Failure> {
         Failure::new(exit::OUTPUT, format!("cannot write the tables under `{}`: {err}", dir.display()))
     };
     std::fs::create_dir_all(&dir).map_err(write_failure)?;
-    for table in tables(&data, &ingested.issues, &config, &ids) {
+    let tables = tables(&data, &ingested.issues, &config, &ids);
+    // The records are in the tables now.
+    drop(data);
+    for table in tables {
         let (bytes, extension) = if parquet { (parquet_bytes(&table)?, "parquet") } else { (table.to_csv(), "csv") };
         std::fs::write(dir.join(format!("{}.{extension}", table.name)), bytes).map_err(write_failure)?;
         if !args.quiet {
@@ -77,15 +80,15 @@ fn parquet_bytes(_table: &crate::export::Table) -> Result<Vec<u8>, Failure> {
 
 /// The activities starting in `period` (whatever their status) and the records
 /// of those activities; needs and country profiles whole.
-fn of_period(data: &Dataset, period: &Period) -> Dataset {
-    let activities: Vec<_> = data.activities.iter().filter(|a| period.contains(a.start)).cloned().collect();
-    let ids: HashSet<&str> = activities.iter().map(|a| a.id.as_str()).collect();
+fn of_period(data: Dataset, period: &Period) -> Dataset {
+    let activities: Vec<_> = data.activities.into_iter().filter(|a| period.contains(a.start)).collect();
+    let ids: HashSet<String> = activities.iter().map(|a| a.id.clone()).collect();
     Dataset {
-        participants: data.participants.iter().filter(|p| ids.contains(p.activity_id.as_str())).cloned().collect(),
-        followups: data.followups.iter().filter(|f| ids.contains(f.activity_id.as_str())).cloned().collect(),
-        responses: data.responses.iter().filter(|r| ids.contains(r.activity_id.as_str())).cloned().collect(),
-        needs: data.needs.clone(),
-        countries: data.countries.clone(),
+        participants: data.participants.into_iter().filter(|p| ids.contains(&p.activity_id)).collect(),
+        followups: data.followups.into_iter().filter(|f| ids.contains(&f.activity_id)).collect(),
+        responses: data.responses.into_iter().filter(|r| ids.contains(&r.activity_id)).collect(),
+        needs: data.needs,
+        countries: data.countries,
         activities,
     }
 }
