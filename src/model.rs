@@ -36,7 +36,7 @@ impl Place {
 }
 
 /// Where a record came from, for accounting and issues.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Origin {
     /// The sheet the record was read from.
     pub sheet: SheetId,
@@ -187,8 +187,9 @@ pub struct Dataset {
     pub responses: Vec<Response>,
 }
 
-/// One accepted survey response, its activity linked to the register.
-#[derive(Debug, Clone, PartialEq)]
+/// One survey response, as read; in `Dataset::responses`, accepted and its
+/// activity linked to the register.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Response {
     pub activity_id: String,
     pub response_id: Option<String>,

@@ -446,29 +446,12 @@ impl<'a> SurveyMerge<'a> {
             self.read_again(file, index, sheet, filter);
         }
         // The rows kept for an export: those of known activities and new ids.
-        let origin = SheetId { file: index as u32, sheet: sheet.position as u32 };
         for (key, row) in responses.take_rows() {
             let Some(activity_id) = targets[key as usize].clone() else { continue };
-            if row.response_id.as_ref().is_some_and(|id| repeated.contains(id)) {
+            if row.response.response_id.as_ref().is_some_and(|id| repeated.contains(id)) {
                 continue;
             }
-            self.rows.push(crate::model::Response {
-                activity_id,
-                response_id: row.response_id,
-                respondent_id: row.respondent_id,
-                submitted_at: row.submitted_at,
-                country: row.country,
-                experience: row.experience,
-                org_type: row.org_type,
-                role_level: row.role_level,
-                likert: row.likert,
-                recommend: row.recommend,
-                intent: row.intent,
-                new_contacts: row.contacts,
-                aims: row.aims,
-                comment: row.comment,
-                origin: crate::model::Origin { sheet: origin, row: row.row },
-            });
+            self.rows.push(crate::model::Response { activity_id, ..row.response });
         }
         // After the second read, which replaces the sheet's issues.
         matched.report(&file.file.path, sheet);

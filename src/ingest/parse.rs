@@ -833,7 +833,7 @@ impl<'a> SheetParser<'a> {
                 let keep_comments = context.config.privacy.publish_comments;
                 records::response(&mut r, self.fixed_activity.as_ref(), &self.items, &self.scales, keep_comments)
                     .and_then(|resp| {
-                        if let Some(id) = resp.response_id.as_deref().filter(|id| !self.seen_ids.insert(id)) {
+                        if let Some(id) = resp.response.response_id.as_deref().filter(|id| !self.seen_ids.insert(id)) {
                             duplicate(&mut r, "response_id", id, "response");
                             return None;
                         }
@@ -854,7 +854,7 @@ impl<'a> SheetParser<'a> {
                             r.reject(code, "activity_id", written, message);
                             return None;
                         }
-                        if let Some(id) = resp.response_id.as_deref().filter(|id| filter.repeated.contains(*id)) {
+                        if let Some(id) = resp.response.response_id.as_deref().filter(|id| filter.repeated.contains(*id)) {
                             duplicate(&mut r, "response_id", id, "response");
                             let activity = link.id().unwrap_or(written).to_string();
                             self.removed.entry(activity).or_default().record(&resp.answers());

@@ -17,8 +17,8 @@ use super::scales::ColumnScale;
 use super::values::{Problem, Vocab};
 use crate::config::DateOrder;
 use crate::model::{
-    Activity, ActivityStatus, CountryProfile, Experience, Followup, Need, Origin, Participant, Place, SheetId,
-    YesPartlyNo,
+    Activity, ActivityStatus, CountryProfile, Experience, Followup, Need, Origin, Participant, Place, Response,
+    SheetId, YesPartlyNo,
 };
 use crate::quality::{Issue, Severity};
 
@@ -501,12 +501,11 @@ pub fn response(
     let org_type = r.choice("org_type", |v| &v.org_types);
     let role_level = r.choice("role_level", |v| &v.role_levels);
     let aims = r.choices("participation_aim", |v| &v.goals);
-    Some(Parsed {
-        activity,
+    let response = Response {
+        activity_id: String::new(),
         response_id: r.text("response_id"),
         respondent_id: r.text("respondent_id"),
         submitted_at,
-        row: r.row.index,
         country: r.country_code("country"),
         experience: r.experience("experience"),
         org_type,
@@ -514,10 +513,12 @@ pub fn response(
         likert,
         recommend: r.score_0_10("recommend"),
         intent: r.yes_partly_no("intent_to_apply"),
-        contacts: r.integer("new_contacts", 0, i64::MAX).map(|n| n >= 1),
+        new_contacts: r.integer("new_contacts", 0, i64::MAX).map(|n| n >= 1),
         aims: goal_bits(&aims, &r.vocab.goals.ids),
         comment: if keep_comment { r.text("comments") } else { None },
-    })
+        origin: r.origin(),
+    };
+    Some(Parsed { activity, response })
 }
 
 pub fn participant(r: &mut RowReader) -> Option<Participant> {

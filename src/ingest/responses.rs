@@ -17,7 +17,7 @@ use hashbrown::HashTable;
 use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 
 use crate::answers::{self, Survey};
-use crate::model::{Experience, SheetId, YesPartlyNo};
+use crate::model::{Response, SheetId};
 
 /// What a response is counted under until the sheets are merged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -58,42 +58,25 @@ pub enum SheetActivity {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Parsed {
     pub activity: TallyKey,
-    pub response_id: Option<String>,
-    pub respondent_id: Option<String>,
-    pub submitted_at: Option<chrono::NaiveDate>,
-    /// The row, 0-based.
-    pub row: u32,
-    /// The respondent's recognised country (ISO code).
-    pub country: Option<String>,
-    pub experience: Option<Experience>,
-    /// The respondent's organisation type and role level (ids).
-    pub org_type: Option<String>,
-    pub role_level: Option<String>,
-    /// Per Likert item (config order): the answer, 0 for none.
-    pub likert: Vec<u8>,
-    pub recommend: Option<u8>,
-    pub intent: Option<YesPartlyNo>,
-    /// Whether `new_contacts` was one or more.
-    pub contacts: Option<bool>,
-    /// The participation aims, one bit per goal in config order.
-    pub aims: u32,
-    /// The comment, when comments are published.
-    pub comment: Option<String>,
+    /// The response as read; its `activity_id` is set when the merge links it
+    /// (only a response kept for an export ever gets that far).
+    pub response: Response,
 }
 
 impl Parsed {
     /// The answers, as counted.
     pub fn answers(&self) -> answers::Response<'_> {
+        let r = &self.response;
         answers::Response {
-            likert: &self.likert,
-            recommend: self.recommend,
-            intent: self.intent,
-            contacts: self.contacts,
-            aims: self.aims,
-            experience: self.experience,
-            country: self.country.as_deref(),
-            org_type: self.org_type.as_deref(),
-            role_level: self.role_level.as_deref(),
+            likert: &r.likert,
+            recommend: r.recommend,
+            intent: r.intent,
+            contacts: r.new_contacts,
+            aims: r.aims,
+            experience: r.experience,
+            country: r.country.as_deref(),
+            org_type: r.org_type.as_deref(),
+            role_level: r.role_level.as_deref(),
         }
     }
 }
@@ -163,11 +146,11 @@ impl SheetResponses {
     pub fn push(&mut self, parsed: &Parsed, shared: &SharedTallies) {
         let key = self.key(&parsed.activity);
         shared.record(&parsed.activity, &parsed.answers());
-        if let Some(id) = &parsed.response_id {
+        if let Some(id) = &parsed.response.response_id {
             self.ids.push(id, key);
         }
-        if let Some(comment) = &parsed.comment {
-            self.comments.push((key, parsed.response_id.clone(), comment.clone()));
+        if let Some(comment) = &parsed.response.comment {
+            self.comments.push((key, parsed.response.response_id.clone(), comment.clone()));
         }
         if let Some(rows) = &mut self.rows {
             rows.push((key, parsed.clone()));
@@ -354,10 +337,12 @@ mod tests {
         let mut sheet = SheetResponses::default();
         let response = |activity: &str, id: Option<&str>, comment: Option<&str>| Parsed {
             activity: TallyKey::Activity(activity.into()),
-            response_id: id.map(String::from),
-            likert: vec![5],
-            comment: comment.map(String::from),
-            ..Parsed::default()
+            response: Response {
+                response_id: id.map(String::from),
+                likert: vec![5],
+                comment: comment.map(String::from),
+                ..Response::default()
+            },
         };
         sheet.push(&response("SV-01", Some("R1"), Some("useful")), &shared);
         sheet.push(&response("TW-02", None, None), &shared);
@@ -380,8 +365,10 @@ mod tests {
     fn an_id_holding_nul_stays_one_id() {
         let shared = SharedTallies::default();
         let mut sheet = SheetResponses::default();
-        let parsed =
-            Parsed { activity: TallyKey::Activity("A".into()), response_id: Some("R\0X".into()), ..Parsed::default() };
+        let parsed = Parsed {
+            activity: TallyKey::Activity("A".into()),
+            response: Response { response_id: Some("R\0X".into()), ..Response::default() },
+        };
         sheet.push(&parsed, &shared);
         let ids = sheet.take_ids();
         assert_eq!(ids.iter().collect::<Vec<_>>(), [("R\0X", 0)]);

@@ -5,15 +5,7 @@ use std::path::Path;
 use crate::common::*;
 
 fn sample() -> Workdir {
-    let work = Workdir::new();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for dir in ["input", "config"] {
-        for entry in std::fs::read_dir(repo.join(dir)).unwrap() {
-            let entry = entry.unwrap();
-            std::fs::copy(entry.path(), work.path().join(dir).join(entry.file_name())).unwrap();
-        }
-    }
-    work
+    sample_copy()
 }
 
 /// A CSV table: its header and rows.
@@ -35,16 +27,7 @@ fn the_sample_exports_every_accepted_row_pseudonymised() {
     let dir = work.path().join("tables/programme=Peer-learning_evaluation/period=all");
     // Rows: those run.json accepts per dataset (needs: one row per country and phase).
     let run = work.run_json("all");
-    let accepted = |dataset: &str| -> usize {
-        run["inputs"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .flat_map(|f| f["sheets"].as_array().unwrap())
-            .filter(|s| s["dataset"] == dataset)
-            .map(|s| s["rows_accepted"].as_u64().unwrap() as usize)
-            .sum()
-    };
+    let accepted = |dataset: &str| accepted_rows(&run, dataset);
     for (name, dataset) in [
         ("activities", "activities"),
         ("responses", "responses"),
@@ -139,16 +122,7 @@ fn the_sample_exports_to_parquet_read_back_whole() {
         arrow_select_concat(&batches)
     };
     let run = work.run_json("all");
-    let accepted = |dataset: &str| -> usize {
-        run["inputs"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .flat_map(|f| f["sheets"].as_array().unwrap())
-            .filter(|s| s["dataset"] == dataset)
-            .map(|s| s["rows_accepted"].as_u64().unwrap() as usize)
-            .sum()
-    };
+    let accepted = |dataset: &str| accepted_rows(&run, dataset);
     for name in ["activities", "responses", "participants", "followups", "countries"] {
         assert_eq!(read(name).num_rows(), accepted(name), "{name}");
     }

@@ -155,6 +155,31 @@ pub fn assert_rows_accounted(inputs: &Value) {
     }
 }
 
+/// A copy of the repository's sample `input/` and `config/` in a temporary folder.
+pub fn sample_copy() -> Workdir {
+    let work = Workdir::new();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for dir in ["input", "config"] {
+        for entry in std::fs::read_dir(repo.join(dir)).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), work.path().join(dir).join(entry.file_name())).unwrap();
+        }
+    }
+    work
+}
+
+/// The rows of `dataset` that run.json says were accepted, over every file.
+pub fn accepted_rows(run: &Value, dataset: &str) -> usize {
+    run["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["sheets"].as_array().unwrap())
+        .filter(|s| s["dataset"] == dataset)
+        .map(|s| s["rows_accepted"].as_u64().unwrap() as usize)
+        .sum()
+}
+
 /// The project's shared data (acceptance figures, the corpus): `$PEER_EVAL_SHARED`,
 /// else `../shared` beside the repository. `None` when absent, which fails the
 /// test under `CI=true` (`.ci/run` finds the folder and sets the variable) and

@@ -11,14 +11,7 @@ use serde_json::Value;
 use crate::common::*;
 
 fn sample() -> Workdir {
-    let work = Workdir::new();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for dir in ["input", "config"] {
-        for entry in std::fs::read_dir(repo.join(dir)).unwrap() {
-            let entry = entry.unwrap();
-            std::fs::copy(entry.path(), work.path().join(dir).join(entry.file_name())).unwrap();
-        }
-    }
+    let work = sample_copy();
     let out = work.run(&["run"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     work

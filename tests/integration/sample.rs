@@ -9,16 +9,8 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A copy of the repository's `input/` and `config/` in a temporary folder.
 fn sample() -> Workdir {
-    let work = Workdir::new();
-    for dir in ["input", "config"] {
-        for entry in std::fs::read_dir(repo().join(dir)).unwrap() {
-            let entry = entry.unwrap();
-            std::fs::copy(entry.path(), work.path().join(dir).join(entry.file_name())).unwrap();
-        }
-    }
-    work
+    sample_copy()
 }
 
 fn golden(name: &str, actual: &[u8]) {
