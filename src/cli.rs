@@ -25,6 +25,8 @@ pub enum Command {
     Synth(SynthArgs),
     /// Write the validated records as tables for analysts (row-level personal data).
     Export(ExportArgs),
+    /// Put several programmes' exports side by side and pooled: portfolio.html, .xlsx and .json.
+    Portfolio(PortfolioArgs),
     /// Internal: parse one legacy file in a capped child process.
     #[command(hide = true)]
     ReadWorker(ReadWorkerArgs),
@@ -44,6 +46,22 @@ pub struct ExportArgs {
     #[arg(long, value_name = "FORMAT", default_value = "parquet")]
     pub format: String,
     /// No progress line.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PortfolioArgs {
+    /// Configuration file (its taxonomy, Likert items, targets and privacy rule apply to every programme).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Folder portfolio.html, portfolio.xlsx and portfolio.json are written to (other files in it are left alone).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Export folders (written by `peer-eval export`), or folders holding them.
+    #[arg(value_name = "EXPORT_DIR", required = true)]
+    pub exports: Vec<PathBuf>,
+    /// Print nothing but errors.
     #[arg(long)]
     pub quiet: bool,
 }

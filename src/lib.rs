@@ -20,6 +20,7 @@ pub mod ingest;
 pub mod init;
 pub mod model;
 pub mod period;
+pub mod portfolio;
 pub mod publish;
 pub mod quality;
 pub mod registry;

@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         Command::Run(args) => cmd::run::run(args),
         Command::Validate(args) => cmd::validate::validate(args),
         Command::Export(args) => cmd::export::export(args),
+        Command::Portfolio(args) => cmd::portfolio::portfolio(args),
         Command::Init(args) => match peer_eval::init::init(&args.dir) {
             Ok((written, kept)) => {
                 for path in &written {

@@ -212,6 +212,23 @@ pub struct Response {
     pub origin: Origin,
 }
 
+impl Response {
+    /// The answers, as counted.
+    pub fn answers(&self) -> crate::answers::Response<'_> {
+        crate::answers::Response {
+            likert: &self.likert,
+            recommend: self.recommend,
+            intent: self.intent,
+            contacts: self.new_contacts,
+            aims: self.aims,
+            experience: self.experience,
+            country: self.country.as_deref(),
+            org_type: self.org_type.as_deref(),
+            role_level: self.role_level.as_deref(),
+        }
+    }
+}
+
 /// The parts of the configuration that indicators need, in lookup form.
 #[derive(Debug, Clone)]
 pub struct Taxonomy {

@@ -56,6 +56,11 @@ impl Experience {
             Experience::Experienced => "experienced",
         }
     }
+
+    /// The level named by its id (`new`, `emerging`, `experienced`).
+    pub fn from_id(id: &str) -> Option<Experience> {
+        [Experience::New, Experience::Emerging, Experience::Experienced].into_iter().find(|e| e.as_str() == id)
+    }
 }
 
 /// Answers of the form yes / partly / no.
@@ -65,6 +70,21 @@ pub enum YesPartlyNo {
     Yes,
     Partly,
     No,
+}
+
+impl YesPartlyNo {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            YesPartlyNo::Yes => "yes",
+            YesPartlyNo::Partly => "partly",
+            YesPartlyNo::No => "no",
+        }
+    }
+
+    /// The answer named by its id (`yes`, `partly`, `no`).
+    pub fn from_id(id: &str) -> Option<YesPartlyNo> {
+        [YesPartlyNo::Yes, YesPartlyNo::Partly, YesPartlyNo::No].into_iter().find(|v| v.as_str() == id)
+    }
 }
 
 /// A sheet of the run: its file's position among the inputs, and its own

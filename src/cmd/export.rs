@@ -55,13 +55,27 @@ pub fn export(args: &ExportArgs) -> Result<u8, Failure> {
     let tables = tables(&data, &ingested.issues, &config, &ids);
     // The records are in the tables now.
     drop(data);
+    let manifest = crate::export::Manifest {
+        programme: programme.to_string(),
+        period: period.label.clone(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        tables: tables.iter().map(|t| (t.name.to_string(), t.rows())).collect(),
+    };
+    let manifest = crate::report::json::to_sorted_json(&manifest);
     for table in tables {
         let (bytes, extension) = if parquet { (parquet_bytes(&table)?, "parquet") } else { (table.to_csv(), "csv") };
         std::fs::write(dir.join(format!("{}.{extension}", table.name)), bytes).map_err(write_failure)?;
+        // An earlier export in the other format would be read instead of this one.
+        let other = if parquet { "csv" } else { "parquet" };
+        match std::fs::remove_file(dir.join(format!("{}.{other}", table.name))) {
+            Err(err) if err.kind() != std::io::ErrorKind::NotFound => return Err(write_failure(err)),
+            _ => {}
+        }
         if !args.quiet {
             eprintln!("  {:<13} {:>8} rows", table.name, table.rows());
         }
     }
+    std::fs::write(dir.join(crate::export::MANIFEST), manifest).map_err(write_failure)?;
     if !args.quiet {
         eprintln!("wrote {}", dir.display());
     }

@@ -2,6 +2,7 @@
 //! documented exit code and a message for standard error.
 
 pub mod export;
+pub mod portfolio;
 pub mod run;
 pub mod validate;
 
@@ -9,7 +10,10 @@ use std::path::Path;
 
 use crate::cli::CommonArgs;
 use crate::config::Config;
+use crate::indicators::{self, Results};
 use crate::ingest::{self, Ingested};
+use crate::model::Dataset;
+use crate::period::Period;
 
 /// Documented exit codes (SPEC §2).
 pub mod exit {
@@ -39,7 +43,14 @@ impl Failure {
 /// # Errors
 /// A [`Failure`] with exit code 2.
 pub fn load_config(common: &CommonArgs) -> Result<Config, Failure> {
-    let (path, required) = common.config_path();
+    config_at(common.config_path())
+}
+
+/// Load the configuration at `path` (which must exist when `required`).
+///
+/// # Errors
+/// A [`Failure`] with exit code 2.
+pub fn config_at((path, required): (std::path::PathBuf, bool)) -> Result<Config, Failure> {
     Config::load(&path, required).map_err(|err| Failure::new(exit::USAGE, format!("configuration error: {err}")))
 }
 
@@ -54,4 +65,21 @@ pub fn read_inputs(input: &Path, config: &Config, on_file: &(dyn Fn(&str) + Sync
             format!("no usable input: cannot read the input folder `{}`: {err}", input.display()),
         )
     })
+}
+
+/// The figures of a period, with the results against plan, and with the previous
+/// period and the cumulative figures when asked for (`run` and `portfolio` alike).
+pub fn evaluate(data: &Dataset, config: &Config, period: &Period, compare: bool, cumulative: bool) -> Results {
+    let mut results = indicators::compute(data, config, period);
+    results.tracking = Some(indicators::tracking(data, config, period, &results));
+    if compare {
+        if let Some(previous) = period.previous() {
+            indicators::attach_previous(&mut results, &indicators::compute(data, config, &previous));
+        }
+    }
+    if cumulative {
+        let total = indicators::compute(data, config, &period.cumulative());
+        indicators::attach_cumulative(&mut results, &total, config.privacy.secondary_suppression);
+    }
+    results
 }

@@ -7,9 +7,8 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{exit, load_config, read_inputs, Failure};
+use super::{evaluate, exit, load_config, read_inputs, Failure};
 use crate::cli::RunArgs;
-use crate::config::Config;
 use crate::indicators::{self, Results};
 use crate::model::Dataset;
 use crate::period::Period;
@@ -277,23 +276,6 @@ fn stage_spinner(interactive: bool, message: &str) -> ProgressBar {
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
     spinner.set_message(message.to_string());
     spinner
-}
-
-/// The figures of a period, with the previous period and the cumulative figures
-/// when asked for.
-fn evaluate(data: &Dataset, config: &Config, period: &Period, compare: bool, cumulative: bool) -> Results {
-    let mut results = indicators::compute(data, config, period);
-    results.tracking = Some(indicators::tracking(data, config, period, &results));
-    if compare {
-        if let Some(previous) = period.previous() {
-            indicators::attach_previous(&mut results, &indicators::compute(data, config, &previous));
-        }
-    }
-    if cumulative {
-        let total = indicators::compute(data, config, &period.cumulative());
-        indicators::attach_cumulative(&mut results, &total, config.privacy.secondary_suppression);
-    }
-    results
 }
 
 /// One dataset per value of the activities' `project` (folder name, subset);

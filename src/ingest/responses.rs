@@ -66,18 +66,7 @@ pub struct Parsed {
 impl Parsed {
     /// The answers, as counted.
     pub fn answers(&self) -> answers::Response<'_> {
-        let r = &self.response;
-        answers::Response {
-            likert: &r.likert,
-            recommend: r.recommend,
-            intent: r.intent,
-            contacts: r.new_contacts,
-            aims: r.aims,
-            experience: r.experience,
-            country: r.country.as_deref(),
-            org_type: r.org_type.as_deref(),
-            role_level: r.role_level.as_deref(),
-        }
+        self.response.answers()
     }
 }
 

@@ -30,6 +30,7 @@ pub const CSP: &str =
 const REPORT: &str = include_str!("templates/report.hbs");
 const ACTIVITY: &str = include_str!("templates/activity.hbs");
 const CSS: &str = include_str!("templates/style.css");
+const PORTFOLIO: &str = include_str!("templates/portfolio.hbs");
 
 /// Issues an activity page prints (the style sheet hides the rest on paper).
 const ISSUES_PRINTED: usize = 3;
@@ -58,7 +59,9 @@ impl Engine {
                 _ => Ok(builtin.to_string()),
             }
         };
-        for (name, file, builtin) in [("report", "report.hbs", REPORT), ("activity", "activity.hbs", ACTIVITY)] {
+        let templates =
+            [("report", "report.hbs", REPORT), ("activity", "activity.hbs", ACTIVITY), ("portfolio", "portfolio.hbs", PORTFOLIO)];
+        for (name, file, builtin) in templates {
             let source = load(file, builtin)?;
             hb.register_template_string(name, source).map_err(|err| format!("template `{file}`: {err}"))?;
         }
@@ -80,6 +83,14 @@ impl Engine {
             ),
         );
         Ok(Engine { hb })
+    }
+
+    /// One page from template `name`.
+    ///
+    /// # Errors
+    /// The template fails to render (strict mode: a field it names is missing).
+    pub fn page(&self, name: &str, data: &impl Serialize) -> Result<String, String> {
+        self.hb.render(name, data).map_err(|err| format!("{name} template: {err}"))
     }
 
     /// The engine for `config`'s `report.templates`.

@@ -7,6 +7,7 @@ pub mod html;
 pub mod json;
 pub mod narrative;
 pub mod pdf;
+pub mod portfolio;
 pub mod svg;
 pub mod view;
 pub mod xlsx;

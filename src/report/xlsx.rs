@@ -26,25 +26,25 @@ use crate::registry::{self, Aggregate, Breakdown, Entry, Source, Unit};
 use crate::text::needs_quote_prefix;
 
 /// Cell formats used across the sheets.
-struct Styles {
-    title: Format,
-    header: Format,
-    bold: Format,
-    quoted: Format,
-    wrap: Format,
-    wrap_quoted: Format,
-    count: Format,
-    share: Format,
-    euro: Format,
-    score: Format,
-    date: Format,
-    met: Format,
-    near: Format,
-    not_met: Format,
+pub(super) struct Styles {
+    pub(super) title: Format,
+    pub(super) header: Format,
+    pub(super) bold: Format,
+    pub(super) quoted: Format,
+    pub(super) wrap: Format,
+    pub(super) wrap_quoted: Format,
+    pub(super) count: Format,
+    pub(super) share: Format,
+    pub(super) euro: Format,
+    pub(super) score: Format,
+    pub(super) date: Format,
+    pub(super) met: Format,
+    pub(super) near: Format,
+    pub(super) not_met: Format,
 }
 
 impl Styles {
-    fn new() -> Styles {
+    pub(super) fn new() -> Styles {
         let header = Format::new()
             .set_bold()
             .set_background_color(Color::RGB(0x1F3A5F))
@@ -70,7 +70,7 @@ impl Styles {
         }
     }
 
-    fn unit(&self, unit: Unit) -> &Format {
+    pub(super) fn unit(&self, unit: Unit) -> &Format {
         match unit {
             Unit::Count | Unit::Nps => &self.count,
             Unit::Share => &self.share,
@@ -81,7 +81,7 @@ impl Styles {
 }
 
 /// The width of the Note columns, in characters.
-const NOTE_WIDTH: f64 = 36.0;
+pub(super) const NOTE_WIDTH: f64 = 36.0;
 
 /// Most issues of one code listed in the Data quality sheet.
 pub const ISSUES_PER_CODE: usize = 10_000;
@@ -101,7 +101,7 @@ fn fitted(value: &str) -> std::borrow::Cow<'_, str> {
 
 /// Write text from anywhere as a string cell, quote-prefixed when risky, cut to
 /// Excel's cell limit (an output limit is handled here, never by failing the run).
-fn text(ws: &mut Worksheet, row: u32, col: u16, value: &str, s: &Styles) -> Result<(), XlsxError> {
+pub(super) fn text(ws: &mut Worksheet, row: u32, col: u16, value: &str, s: &Styles) -> Result<(), XlsxError> {
     let value = &*fitted(value);
     // Plain text takes the default style without a format look-up (a hash of the
     // whole format per cell, the workbook's largest cost).
@@ -155,7 +155,7 @@ fn fit(ws: &mut Worksheet, row: u32, lines: u32) -> Result<(), XlsxError> {
 }
 
 /// A number in `format`, or an empty cell.
-fn number(ws: &mut Worksheet, row: u32, col: u16, value: Option<f64>, format: &Format) -> Result<(), XlsxError> {
+pub(super) fn number(ws: &mut Worksheet, row: u32, col: u16, value: Option<f64>, format: &Format) -> Result<(), XlsxError> {
     if let Some(v) = value {
         ws.write_number_with_format(row, col, v, format)?;
     }
@@ -163,7 +163,7 @@ fn number(ws: &mut Worksheet, row: u32, col: u16, value: Option<f64>, format: &F
 }
 
 /// A figure as a number in its unit; `None` leaves the cell empty.
-fn figure(
+pub(super) fn figure(
     ws: &mut Worksheet,
     row: u32,
     col: u16,
@@ -175,7 +175,7 @@ fn figure(
 }
 
 /// One list on a sheet, written as a named Excel Table when it has rows.
-struct List {
+pub(super) struct List {
     name: &'static str,
     row: u32,
     col: u16,
@@ -184,7 +184,7 @@ struct List {
 
 impl List {
     /// A list whose header is at (`row`, `col`), with its columns' names and widths.
-    fn new<H: AsRef<str>>(
+    pub(super) fn new<H: AsRef<str>>(
         ws: &mut Worksheet,
         name: &'static str,
         row: u32,
@@ -209,7 +209,7 @@ impl List {
 
     /// Make rows `row + 1 ..= last_row` a Table named `name` (or, without rows,
     /// write the header alone: Excel has no empty Tables).
-    fn close(&self, ws: &mut Worksheet, last_row: u32, s: &Styles) -> Result<(), XlsxError> {
+    pub(super) fn close(&self, ws: &mut Worksheet, last_row: u32, s: &Styles) -> Result<(), XlsxError> {
         if last_row > self.row {
             let columns: Vec<TableColumn> =
                 self.headers.iter().map(|h| TableColumn::new().set_header(h).set_header_format(&s.header)).collect();
@@ -224,7 +224,7 @@ impl List {
     }
 }
 
-fn status_formats(ws: &mut Worksheet, first: u32, last: u32, col: u16, s: &Styles) -> Result<(), XlsxError> {
+pub(super) fn status_formats(ws: &mut Worksheet, first: u32, last: u32, col: u16, s: &Styles) -> Result<(), XlsxError> {
     if last < first {
         return Ok(());
     }
@@ -320,7 +320,7 @@ fn print_footer(input: &ReportInput) -> String {
 
 /// Every sheet prints landscape on A4, one page wide, its header row repeated on
 /// each page, with the programme, period and page number in the footer.
-fn print_setup(ws: &mut Worksheet, footer: &str) -> Result<(), XlsxError> {
+pub(super) fn print_setup(ws: &mut Worksheet, footer: &str) -> Result<(), XlsxError> {
     ws.set_landscape();
     ws.set_paper_size(9);
     ws.set_print_fit_to_pages(1, 0);
@@ -338,7 +338,7 @@ fn workbook_title(input: &ReportInput) -> String {
 }
 
 /// The indicator's note when its value is empty.
-fn indicator_note(ind: &Indicator, k: usize) -> String {
+pub(super) fn indicator_note(ind: &Indicator, k: usize) -> String {
     match (ind.value, &ind.reason) {
         (Some(_), _) => String::new(),
         (None, Some(reason)) => reason.clone(),

@@ -8,6 +8,8 @@
 //! only with `privacy.publish_comments`. Small-cell suppression cannot protect
 //! row-level data.
 
+pub mod read;
+
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 
@@ -18,6 +20,27 @@ use crate::config::Config;
 use crate::model::{Dataset, Place, YesPartlyNo};
 use crate::quality::Issue;
 use crate::text::mask_contacts;
+
+/// The export's manifest, beside its tables (readers of the Parquet dataset skip
+/// files whose names start with `_`).
+pub const MANIFEST: &str = "_peer-eval.json";
+
+/// What an export folder holds, for `peer-eval portfolio`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Manifest {
+    /// The programme's name as configured (the folder name is made safe for file systems).
+    pub programme: String,
+    /// The period's label.
+    pub period: String,
+    /// The peer-eval version that wrote the export.
+    pub version: String,
+    /// Rows per table.
+    pub tables: std::collections::BTreeMap<String, usize>,
+}
+
+/// The prefix of the countries table's per-phase experience columns
+/// (`experience_<phase id>`).
+pub const PHASE_EXPERIENCE: &str = "experience_";
 
 /// One column of a table.
 #[derive(Debug, Clone, PartialEq)]
@@ -180,12 +203,7 @@ fn place(p: &Place) -> String {
 }
 
 fn yes_partly_no(v: Option<YesPartlyNo>) -> Option<String> {
-    v.map(|v| match v {
-        YesPartlyNo::Yes => "yes",
-        YesPartlyNo::Partly => "partly",
-        YesPartlyNo::No => "no",
-    })
-    .map(str::to_string)
+    v.map(|v| v.as_str().to_string())
 }
 
 fn text(values: impl Iterator<Item = Option<String>>) -> Values {
@@ -219,6 +237,9 @@ pub fn tables(data: &Dataset, issues: &[Issue], config: &Config, ids: &Pseudonym
             ("follow_up".into(), Values::Bool(a.iter().map(|x| Some(x.follow_up)).collect())),
             ("project".into(), text(a.iter().map(|x| x.project.clone()))),
             ("location".into(), text(a.iter().map(|x| x.location.clone()))),
+            ("host_org".into(), text(a.iter().map(|x| x.host_org.clone()))),
+            ("component".into(), text(a.iter().map(|x| x.component.clone()))),
+            ("expected_outcome".into(), text(a.iter().map(|x| x.expected_outcome.clone()))),
         ],
     };
     let r = &data.responses;
@@ -272,6 +293,7 @@ pub fn tables(data: &Dataset, issues: &[Issue], config: &Config, ids: &Pseudonym
             ("org_type".into(), text(p.iter().map(|x| x.org_type.clone()))),
             ("role_level".into(), text(p.iter().map(|x| x.role_level.clone()))),
             ("experience".into(), text(p.iter().map(|x| x.experience.map(|e| e.as_str().to_string())))),
+            ("role".into(), text(p.iter().map(|x| x.role.clone()))),
         ],
     };
     let f = &data.followups;
@@ -301,16 +323,21 @@ pub fn tables(data: &Dataset, issues: &[Issue], config: &Config, ids: &Pseudonym
         ],
     };
     let c = &data.countries;
-    let countries = Table {
-        name: "countries",
-        columns: vec![
-            ("country".into(), text(c.iter().map(|x| Some(place(&x.country))))),
-            ("experience".into(), text(c.iter().map(|x| x.experience.map(|e| e.as_str().to_string())))),
-            ("welfare_support_months".into(), Values::Real(c.iter().map(|x| x.welfare_support_months).collect())),
-            ("governance".into(), text(c.iter().map(|x| x.governance.clone()))),
-            ("annual_quota".into(), Values::Real(c.iter().map(|x| x.annual_quota).collect())),
-        ],
-    };
+    let mut country_columns = vec![
+        ("country".into(), text(c.iter().map(|x| Some(place(&x.country))))),
+        ("experience".into(), text(c.iter().map(|x| x.experience.map(|e| e.as_str().to_string())))),
+        ("welfare_support_months".into(), Values::Real(c.iter().map(|x| x.welfare_support_months).collect())),
+        ("governance".into(), text(c.iter().map(|x| x.governance.clone()))),
+        ("annual_quota".into(), Values::Real(c.iter().map(|x| x.annual_quota).collect())),
+    ];
+    // Experience per phase, where the profiles give it: one column per phase.
+    for phase in &config.taxonomy.phases {
+        if c.iter().any(|x| x.phase_experience.contains_key(&phase.id)) {
+            let levels = c.iter().map(|x| x.phase_experience.get(&phase.id).map(|e| e.as_str().to_string()));
+            country_columns.push((format!("{PHASE_EXPERIENCE}{}", phase.id), Values::Text(levels.collect())));
+        }
+    }
+    let countries = Table { name: "countries", columns: country_columns };
     let issue_table = Table {
         name: "issues",
         columns: vec![
