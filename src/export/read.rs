@@ -257,9 +257,9 @@ fn parquet_columns(path: &Path, name: &'static str) -> Result<Columns, TableErro
 
     let failure = |reason: String| TableError::File { path: path.to_path_buf(), reason };
     let file = std::fs::File::open(path).map_err(|err| failure(err.to_string()))?;
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-        .and_then(|builder| builder.build())
-        .map_err(|err| failure(err.to_string()))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|err| failure(err.to_string()))?;
+    let schema = builder.schema().clone();
+    let reader = builder.build().map_err(|err| failure(err.to_string()))?;
     let mut columns: BTreeMap<String, Values> = BTreeMap::new();
     let mut rows = 0;
     for batch in reader {
@@ -273,6 +273,14 @@ fn parquet_columns(path: &Path, name: &'static str) -> Result<Columns, TableErro
                     columns.insert(field.name().clone(), values);
                 }
             }
+        }
+    }
+    // A table without rows has no batches: its columns come from the schema.
+    for field in schema.fields() {
+        if !columns.contains_key(field.name()) {
+            let empty = arrow_values(arrow_array::new_empty_array(field.data_type()).as_ref())
+                .map_err(|reason| failure(format!("column `{}`: {reason}", field.name())))?;
+            columns.insert(field.name().clone(), empty);
         }
     }
     Ok(Columns { table: name, rows, columns })
@@ -404,5 +412,10 @@ mod tests {
             assert_eq!(columns.columns.get(name), Some(values), "{name}");
         }
         assert_eq!(Columns::read(dir.path(), "absent").unwrap(), None);
+        // A table without rows keeps its columns.
+        let empty = super::super::Table { name: "e", columns: vec![("severity".into(), Values::Text(vec![]))] };
+        std::fs::write(dir.path().join("e.parquet"), empty.to_parquet().unwrap()).unwrap();
+        let columns = Columns::read(dir.path(), "e").unwrap().unwrap();
+        assert_eq!((columns.rows(), columns.text("severity").unwrap()), (0, vec![]));
     }
 }

@@ -253,7 +253,7 @@ fn figure_row(
 #[derive(Serialize)]
 struct Cell {
     value: String,
-    n: usize,
+    n: String,
     status: &'static str,
     status_key: &'static str,
 }
@@ -310,7 +310,7 @@ pub fn html(input: &PortfolioInput) -> Result<Vec<u8>, String> {
                     value: indicator
                         .map(|i| value_text(i.value, i.suppressed, entry.unit, k))
                         .unwrap_or_else(|| "no data".into()),
-                    n: indicator.map_or(0, |i| i.n),
+                    n: super::view::format_figure(indicator.map_or(0, |i| i.n) as f64, registry::Unit::Count),
                     status: super::view::status_text(indicator.and_then(|i| i.status)),
                     status_key: super::evaluation::status_key(indicator.and_then(|i| i.status)),
                 }

@@ -17,6 +17,7 @@ mod hostile;
 mod ingest;
 mod init;
 mod periodic;
+mod portfolio;
 mod realinputs;
 mod reports;
 mod sample;
