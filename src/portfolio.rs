@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
-use crate::export::read::{Columns, TableError};
+use crate::export::read::{Columns, TableError, BATCH_ROWS};
 use crate::export::{Manifest, MANIFEST, PHASE_EXPERIENCE};
 use crate::ingest::responses::goal_bits;
 use crate::ingest::values::Vocab;
@@ -95,9 +95,18 @@ pub fn read(dir: &Path, config: &Config) -> Result<Programme, TableError> {
     data.followups = followups(&table("followups")?, &vocab, &known)?;
     data.needs = needs(&table("needs")?, &vocab)?;
     data.countries = countries(&table("countries")?, &vocab, config)?;
-    let responses = responses(&table("responses")?, config, &known)?;
-    let count = responses.len();
-    count_responses(&mut data, &responses, config);
+    // Responses are the long table: counted batch by batch, as the run counts rows.
+    let mut count = 0;
+    let found = Columns::read_batches(dir, "responses", BATCH_ROWS, &mut |batch| {
+        let responses = responses(&batch, config, &known)?;
+        count += responses.len();
+        count_responses(&mut data, &responses);
+        Ok(())
+    })?;
+    if !found {
+        table("responses")?;
+    }
+    settle_aims(&mut data, config);
     let mut issues = BTreeMap::new();
     if let Some(table) = Columns::read(dir, "issues")? {
         for severity in table.text("severity")?.into_iter().flatten() {
@@ -109,16 +118,11 @@ pub fn read(dir: &Path, config: &Config) -> Result<Programme, TableError> {
 
 /// A required value: missing is an error naming the cell.
 fn required<T>(value: Option<T>, table: &Columns, column: &str, row: usize) -> Result<T, TableError> {
-    value.ok_or_else(|| TableError::Value {
-        table: table.table,
-        column: column.to_string(),
-        row: row + 2,
-        reason: "the value is missing".into(),
-    })
+    value.ok_or_else(|| table.error(column, row, "the value is missing".into()))
 }
 
 fn bad(table: &Columns, column: &str, row: usize, reason: String) -> TableError {
-    TableError::Value { table: table.table, column: column.to_string(), row: row + 2, reason }
+    table.error(column, row, reason)
 }
 
 /// The record's activity index, or an error when the activities table lacks it.
@@ -397,10 +401,8 @@ fn responses(t: &Columns, config: &Config, known: &HashMap<String, usize>) -> Re
         .collect()
 }
 
-/// Count the responses into their activities' surveys, as the run does while
-/// reading: answers, then aims settled against each activity's goals.
-fn count_responses(data: &mut Dataset, responses: &[(usize, Response)], config: &Config) {
-    let goals: Vec<String> = config.taxonomy.goals.iter().map(|g| g.id.clone()).collect();
+/// Count responses into their activities' surveys, as the run does while reading.
+fn count_responses(data: &mut Dataset, responses: &[(usize, Response)]) {
     for (index, response) in responses {
         let survey = &mut data.activities[*index].survey;
         survey.record(&response.answers());
@@ -408,6 +410,12 @@ fn count_responses(data: &mut Dataset, responses: &[(usize, Response)], config: 
             survey.comments.push(comment.clone());
         }
     }
+}
+
+/// Once every response is counted: the participation aims settled against each
+/// activity's goals.
+fn settle_aims(data: &mut Dataset, config: &Config) {
+    let goals: Vec<String> = config.taxonomy.goals.iter().map(|g| g.id.clone()).collect();
     for activity in &mut data.activities {
         activity.survey.resolve_aims(goal_bits(&activity.goals, &goals));
     }
@@ -530,7 +538,8 @@ mod tests {
             ),
         );
         let responses = responses(&table, &config, &known).unwrap();
-        count_responses(&mut data, &responses, &config);
+        count_responses(&mut data, &responses);
+        settle_aims(&mut data, &config);
         let survey = &data.activities[0].survey;
         // Two responses: item 1 answered 5 and 3; recommend 10 and 6; one from Germany.
         assert_eq!(survey.all.responses, 2);

@@ -23,51 +23,97 @@ pub enum TableError {
     Value { table: &'static str, column: String, row: usize, reason: String },
 }
 
-/// One exported table, column by column.
+/// One exported table, or a batch of its rows, column by column.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Columns {
     pub table: &'static str,
+    /// The table's row index of this batch's first row.
+    first: usize,
     rows: usize,
     columns: BTreeMap<String, Values>,
 }
 
+/// Rows per batch when a table is read in batches.
+pub const BATCH_ROWS: usize = 8192;
+
 impl Columns {
-    /// The table `name` of the export folder `dir` (`name.parquet`, else `name.csv`);
-    /// `None` when the folder has neither.
+    /// The table `name` of the export folder `dir` (`name.parquet`, else `name.csv`),
+    /// whole; `None` when the folder has neither.
     ///
     /// # Errors
     /// The file cannot be read or is not a table.
     pub fn read(dir: &Path, name: &'static str) -> Result<Option<Columns>, TableError> {
+        let mut whole: Option<Columns> = None;
+        let found = Columns::read_batches(dir, name, BATCH_ROWS, &mut |batch| {
+            match &mut whole {
+                None => whole = Some(batch),
+                Some(whole) => whole.append(batch),
+            }
+            Ok(())
+        })?;
+        Ok(whole.filter(|_| found))
+    }
+
+    /// The table `name` of `dir` in batches of at most `rows` rows, each handed to
+    /// `each` (a table without rows as one empty batch, with its columns); false
+    /// when the folder has no such table.
+    ///
+    /// # Errors
+    /// The file cannot be read or is not a table, or `each` fails.
+    pub fn read_batches(
+        dir: &Path,
+        name: &'static str,
+        rows: usize,
+        each: &mut dyn FnMut(Columns) -> Result<(), TableError>,
+    ) -> Result<bool, TableError> {
         let parquet = dir.join(format!("{name}.parquet"));
         if parquet.is_file() {
-            return parquet_columns(&parquet, name).map(Some);
+            parquet_batches(&parquet, name, rows, each)?;
+            return Ok(true);
         }
         let csv = dir.join(format!("{name}.csv"));
         if csv.is_file() {
-            return csv_columns(&csv, name).map(Some);
+            let file = std::fs::File::open(&csv)
+                .map_err(|err| TableError::File { path: csv.clone(), reason: err.to_string() })?;
+            csv_batches(std::io::BufReader::new(file), name, &csv, rows, each)?;
+            return Ok(true);
         }
-        Ok(None)
+        Ok(false)
     }
 
-    /// A table from CSV text (tests and the CSV format).
+    /// A table from CSV text.
     ///
     /// # Errors
     /// Text that is not CSV.
     pub fn from_csv(bytes: &[u8], name: &'static str, path: &Path) -> Result<Columns, TableError> {
-        let failure = |reason: String| TableError::File { path: path.to_path_buf(), reason };
-        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
-        let headers: Vec<String> =
-            reader.headers().map_err(|err| failure(err.to_string()))?.iter().map(str::to_string).collect();
-        let mut cells: Vec<Vec<Option<String>>> = vec![Vec::new(); headers.len()];
-        for record in reader.records() {
-            let record = record.map_err(|err| failure(err.to_string()))?;
-            for (column, value) in cells.iter_mut().zip(record.iter()) {
-                column.push((!value.is_empty()).then(|| value.to_string()));
+        let mut whole: Option<Columns> = None;
+        csv_batches(bytes, name, path, BATCH_ROWS, &mut |batch| {
+            match &mut whole {
+                None => whole = Some(batch),
+                Some(whole) => whole.append(batch),
+            }
+            Ok(())
+        })?;
+        Ok(whole.expect("a CSV table gives at least one batch"))
+    }
+
+    /// Add the rows of the next batch.
+    fn append(&mut self, more: Columns) {
+        self.rows += more.rows;
+        for (name, values) in more.columns {
+            match self.columns.get_mut(&name) {
+                Some(all) => all.append(values),
+                None => {
+                    self.columns.insert(name, values);
+                }
             }
         }
-        let rows = cells.first().map_or(0, Vec::len);
-        let columns = headers.into_iter().zip(cells).map(|(h, v)| (h, Values::Text(v))).collect();
-        Ok(Columns { table: name, rows, columns })
+    }
+
+    /// An error at row `row` of this batch (counted as a spreadsheet shows the
+    /// table: the header is row 1).
+    pub fn error(&self, column: &str, row: usize, reason: String) -> TableError {
+        TableError::Value { table: self.table, column: column.to_string(), row: self.first + row + 2, reason }
     }
 
     pub fn rows(&self) -> usize {
@@ -89,11 +135,6 @@ impl Columns {
             .ok_or_else(|| TableError::MissingColumn { table: self.table, column: column.to_string() })
     }
 
-    fn value_error(&self, column: &str, row: usize, reason: String) -> TableError {
-        // Rows as a spreadsheet shows them: the header is row 1.
-        TableError::Value { table: self.table, column: column.to_string(), row: row + 2, reason }
-    }
-
     /// Values of a column that must be there, parsed from text where the file is CSV.
     fn typed<T: Clone>(
         &self,
@@ -106,14 +147,14 @@ impl Columns {
             return Ok(values);
         }
         let Values::Text(texts) = values else {
-            return Err(self.value_error(column, 0, format!("the column holds {}", values.kind())));
+            return Err(self.error(column, 0, format!("the column holds {}", values.kind())));
         };
         texts
             .iter()
             .enumerate()
             .map(|(row, text)| match text {
                 None => Ok(None),
-                Some(text) => parse(text).map(Some).map_err(|reason| self.value_error(column, row, reason)),
+                Some(text) => parse(text).map(Some).map_err(|reason| self.error(column, row, reason)),
             })
             .collect()
     }
@@ -237,56 +278,96 @@ impl Values {
     }
 }
 
-fn csv_columns(path: &Path, name: &'static str) -> Result<Columns, TableError> {
-    let bytes =
-        std::fs::read(path).map_err(|err| TableError::File { path: path.to_path_buf(), reason: err.to_string() })?;
-    Columns::from_csv(&bytes, name, path)
+/// A CSV table in batches of at most `rows` rows (at least one, for the header).
+fn csv_batches(
+    text: impl std::io::Read,
+    name: &'static str,
+    path: &Path,
+    rows: usize,
+    each: &mut dyn FnMut(Columns) -> Result<(), TableError>,
+) -> Result<(), TableError> {
+    let failure = |reason: String| TableError::File { path: path.to_path_buf(), reason };
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text);
+    let headers: Vec<String> =
+        reader.headers().map_err(|err| failure(err.to_string()))?.iter().map(str::to_string).collect();
+    let batch = |cells: Vec<Vec<Option<String>>>, first: usize| {
+        let rows = cells.first().map_or(0, Vec::len);
+        let columns = headers.iter().cloned().zip(cells).map(|(h, v)| (h, Values::Text(v))).collect();
+        Columns { table: name, first, rows, columns }
+    };
+    let empty = || vec![Vec::new(); headers.len()];
+    let (mut cells, mut first, mut held) = (empty(), 0, 0);
+    for record in reader.records() {
+        let record = record.map_err(|err| failure(err.to_string()))?;
+        for (column, value) in cells.iter_mut().zip(record.iter()) {
+            column.push((!value.is_empty()).then(|| value.to_string()));
+        }
+        held += 1;
+        if held == rows.max(1) {
+            each(batch(std::mem::replace(&mut cells, empty()), first))?;
+            first += held;
+            held = 0;
+        }
+    }
+    if held > 0 || first == 0 {
+        each(batch(cells, first))?;
+    }
+    Ok(())
 }
 
 #[cfg(not(feature = "parquet"))]
-fn parquet_columns(path: &Path, _name: &'static str) -> Result<Columns, TableError> {
+fn parquet_batches(
+    path: &Path,
+    _name: &'static str,
+    _rows: usize,
+    _each: &mut dyn FnMut(Columns) -> Result<(), TableError>,
+) -> Result<(), TableError> {
     Err(TableError::File {
         path: path.to_path_buf(),
         reason: "this build reads no Parquet (built without the `parquet` feature); export with --format csv".into(),
     })
 }
 
+/// A Parquet table in batches of at most `rows` rows (a table without rows as
+/// one empty batch with the schema's columns).
 #[cfg(feature = "parquet")]
-fn parquet_columns(path: &Path, name: &'static str) -> Result<Columns, TableError> {
+fn parquet_batches(
+    path: &Path,
+    name: &'static str,
+    rows: usize,
+    each: &mut dyn FnMut(Columns) -> Result<(), TableError>,
+) -> Result<(), TableError> {
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
     let failure = |reason: String| TableError::File { path: path.to_path_buf(), reason };
     let file = std::fs::File::open(path).map_err(|err| failure(err.to_string()))?;
     let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|err| failure(err.to_string()))?;
     let schema = builder.schema().clone();
-    let reader = builder.build().map_err(|err| failure(err.to_string()))?;
-    let mut columns: BTreeMap<String, Values> = BTreeMap::new();
-    let mut rows = 0;
+    let reader = builder.with_batch_size(rows.max(1)).build().map_err(|err| failure(err.to_string()))?;
+    let mut first = 0;
+    let typed = |field: &arrow_schema::Field, array: &dyn arrow_array::Array| {
+        arrow_values(array).map_err(|reason| failure(format!("column `{}`: {reason}", field.name())))
+    };
     for batch in reader {
         let batch = batch.map_err(|err| failure(err.to_string()))?;
-        rows += batch.num_rows();
-        for (field, array) in batch.schema().fields().iter().zip(batch.columns()) {
-            let values = arrow_values(array.as_ref()).map_err(|reason| failure(format!("column `{}`: {reason}", field.name())))?;
-            match columns.get_mut(field.name()) {
-                Some(all) => all.append(values),
-                None => {
-                    columns.insert(field.name().clone(), values);
-                }
-            }
+        let mut columns = BTreeMap::new();
+        for (field, array) in schema.fields().iter().zip(batch.columns()) {
+            columns.insert(field.name().clone(), typed(field, array.as_ref())?);
         }
+        let rows = batch.num_rows();
+        each(Columns { table: name, first, rows, columns })?;
+        first += rows;
     }
-    // A table without rows has no batches: its columns come from the schema.
-    for field in schema.fields() {
-        if !columns.contains_key(field.name()) {
-            let empty = arrow_values(arrow_array::new_empty_array(field.data_type()).as_ref())
-                .map_err(|reason| failure(format!("column `{}`: {reason}", field.name())))?;
-            columns.insert(field.name().clone(), empty);
+    if first == 0 {
+        let mut columns = BTreeMap::new();
+        for field in schema.fields() {
+            columns.insert(field.name().clone(), typed(field, arrow_array::new_empty_array(field.data_type()).as_ref())?);
         }
+        each(Columns { table: name, first, rows: 0, columns })?;
     }
-    Ok(Columns { table: name, rows, columns })
+    Ok(())
 }
 
-#[cfg(feature = "parquet")]
 impl Values {
     fn append(&mut self, more: Values) {
         match (self, more) {
@@ -297,7 +378,7 @@ impl Values {
             (Values::Date(a), Values::Date(b)) => a.extend(b),
             (Values::List(a), Values::List(b)) => a.extend(b),
             // One schema per file: batches never change a column's type.
-            _ => unreachable!("a Parquet column changed type between batches"),
+            _ => unreachable!("a column changed type between batches"),
         }
     }
 }
@@ -381,6 +462,29 @@ mod tests {
         assert_eq!(columns.bool("flag").unwrap(), [Some(true), None]);
         assert_eq!(columns.real("cost").unwrap(), [Some(12.5), None]);
         assert_eq!(columns.optional("absent", Columns::int).unwrap(), [None, None]);
+    }
+
+    #[test]
+    fn batches_count_rows_from_the_start_of_the_table() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("r.csv"), "n\n1\n2\n3\nfour\n5\n").unwrap();
+        let mut sizes = Vec::new();
+        let err = Columns::read_batches(dir.path(), "r", 2, &mut |batch| {
+            sizes.push(batch.rows());
+            batch.int("n").map(|_| ())
+        })
+        .unwrap_err();
+        // `four` is the table's row 5 (header row 1), in the second batch.
+        assert_eq!(err.to_string(), "table `r`, column `n`, row 5: `four` is not a whole number");
+        assert_eq!(sizes, [2, 2]);
+        let mut total = 0;
+        std::fs::write(dir.path().join("r.csv"), "n\n1\n2\n3\n").unwrap();
+        Columns::read_batches(dir.path(), "r", 2, &mut |batch| {
+            total += batch.int("n").unwrap().len();
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(total, 3);
     }
 
     #[test]
