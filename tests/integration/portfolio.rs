@@ -147,6 +147,9 @@ fn the_portfolio_report_renders_in_a_browser() {
     let page = work.path().join("portfolio/portfolio.html");
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(!html.contains("<script") && !html.contains(" src="), "self-contained");
+    if let Some(errors) = crate::reports::nu_errors(std::slice::from_ref(&page)) {
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
     let Some(dom) = crate::reports::dump_dom(&work, &page) else { return };
     // Rendered: the side-by-side table has a row per programme and the pooled row.
     let side = dom.split("<section id=\"side\"").nth(1).unwrap().split("</section>").next().unwrap();
