@@ -6,6 +6,10 @@ use clap::Parser;
 use peer_eval::cli::{Cli, Command};
 use peer_eval::cmd::{self, exit};
 
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

@@ -213,8 +213,9 @@ fn activities(t: &Columns, vocab: &Vocab) -> Result<Vec<Activity>, TableError> {
         }
         let status = match &statuses[i] {
             None => ActivityStatus::Delivered,
-            Some(s) => ActivityStatus::from_id(s)
-                .ok_or_else(|| bad(t, "status", i, format!("`{s}` is not delivered, planned, postponed or cancelled")))?,
+            Some(s) => ActivityStatus::from_id(s).ok_or_else(|| {
+                bad(t, "status", i, format!("`{s}` is not delivered, planned, postponed or cancelled"))
+            })?,
         };
         let participants = match participants[i] {
             Some(n) if n < 0 => return Err(bad(t, "participants", i, format!("{n} is below 0"))),
@@ -355,28 +356,25 @@ fn countries(t: &Columns, vocab: &Vocab, config: &Config) -> Result<Vec<CountryP
 }
 
 /// The responses, each with its activity's index.
-fn responses(t: &Columns, config: &Config, known: &HashMap<String, usize>) -> Result<Vec<(usize, Response)>, TableError> {
+fn responses(
+    t: &Columns,
+    config: &Config,
+    known: &HashMap<String, usize>,
+) -> Result<Vec<(usize, Response)>, TableError> {
     let activity_ids = t.text("activity_id")?;
     let countries = t.text("country")?;
     let experiences = experience(t, "experience")?;
     let mut org_types = t.text("org_type")?;
     let mut role_levels = t.text("role_level")?;
-    let items: Vec<Vec<Option<u8>>> = config
-        .likert
-        .items
-        .iter()
-        .map(|item| small(t, &item.id, i64::from(item.points)))
-        .collect::<Result<_, _>>()?;
+    let items: Vec<Vec<Option<u8>>> =
+        config.likert.items.iter().map(|item| small(t, &item.id, i64::from(item.points))).collect::<Result<_, _>>()?;
     let recommend = small(t, "recommend", 10)?;
     let intent = yes_partly_no(t, "intent_to_apply")?;
     let contacts = t.bool("new_contacts")?;
     let aims = t.list("participation_aim")?;
     let goals: Vec<String> = config.taxonomy.goals.iter().map(|g| g.id.clone()).collect();
-    let mut comments = if config.privacy.publish_comments {
-        t.optional("comment", Columns::text)?
-    } else {
-        vec![None; t.rows()]
-    };
+    let mut comments =
+        if config.privacy.publish_comments { t.optional("comment", Columns::text)? } else { vec![None; t.rows()] };
     (0..t.rows())
         .map(|i| {
             let activity_id = required(activity_ids[i].clone(), t, "activity_id", i)?;
@@ -553,10 +551,8 @@ mod tests {
     #[test]
     fn a_record_of_an_unknown_activity_is_an_error() {
         let config = Config::default();
-        let table = columns(
-            "participants",
-            "activity_id,participant_id,country,org_type,role_level,experience\nA9,P1,DE,,,\n",
-        );
+        let table =
+            columns("participants", "activity_id,participant_id,country,org_type,role_level,experience\nA9,P1,DE,,,\n");
         let err = participants(&table, &Vocab::new(&config), &HashMap::new()).unwrap_err();
         assert_eq!(
             err.to_string(),

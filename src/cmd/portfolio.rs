@@ -22,13 +22,17 @@ pub fn portfolio(args: &PortfolioArgs) -> Result<u8, Failure> {
         Some(path) => (path.clone(), true),
         None => (PathBuf::from("config/peer-eval.toml"), false),
     })?;
-    let engine = Engine::for_config(&config).map_err(|m| Failure::new(exit::USAGE, m))?;
+    let engine = Engine::for_portfolio(&config).map_err(|m| Failure::new(exit::USAGE, m))?;
     let mut dirs = Vec::new();
     for dir in &args.exports {
         if out_would_hold(&args.out, dir) {
             return Err(Failure::new(
                 exit::USAGE,
-                format!("--out `{}` is inside the export folder `{}`; write the portfolio elsewhere", args.out.display(), dir.display()),
+                format!(
+                    "--out `{}` is inside the export folder `{}`; write the portfolio elsewhere",
+                    args.out.display(),
+                    dir.display()
+                ),
             ));
         }
         let found = partitions(dir);
@@ -70,11 +74,13 @@ pub fn portfolio(args: &PortfolioArgs) -> Result<u8, Failure> {
     // As `run` publishes them: with the quarterly trends.
     let mut pooled = evaluate(&pooled_data, &config, &period, false, false);
     pooled.trends = Some(indicators::trends(&pooled_data, &config));
-    let input = PortfolioInput { config: &config, programmes: &figures, pooled: &pooled, notes: &notes, engine: &engine };
+    let input =
+        PortfolioInput { config: &config, programmes: &figures, pooled: &pooled, notes: &notes, engine: &engine };
     let html = deliverables::html(&input).map_err(|m| Failure::new(exit::USAGE, m))?;
     let workbook = deliverables::workbook(&input)
         .map_err(|err| Failure::new(exit::OUTPUT, format!("cannot write the workbook: {err}")))?;
-    let files = [("portfolio.json", deliverables::json(&input)), ("portfolio.xlsx", workbook), ("portfolio.html", html)];
+    let files =
+        [("portfolio.json", deliverables::json(&input)), ("portfolio.xlsx", workbook), ("portfolio.html", html)];
     for (name, bytes) in &files {
         write_replacing(&args.out, name, bytes).map_err(|err| {
             Failure::new(exit::OUTPUT, format!("cannot write `{}`: {err}", args.out.join(name).display()))

@@ -361,7 +361,8 @@ fn parquet_batches(
     if first == 0 {
         let mut columns = BTreeMap::new();
         for field in schema.fields() {
-            columns.insert(field.name().clone(), typed(field, arrow_array::new_empty_array(field.data_type()).as_ref())?);
+            columns
+                .insert(field.name().clone(), typed(field, arrow_array::new_empty_array(field.data_type()).as_ref())?);
         }
         each(Columns { table: name, first, rows: 0, columns })?;
     }
@@ -425,7 +426,9 @@ fn arrow_values(array: &dyn arrow_array::Array) -> Result<Values, String> {
         }
         DataType::Date32 => {
             let a = array.as_primitive::<Date32Type>();
-            Values::Date((0..n).map(|i| valid(i).then(|| epoch + chrono::TimeDelta::days(i64::from(a.value(i))))).collect())
+            Values::Date(
+                (0..n).map(|i| valid(i).then(|| epoch + chrono::TimeDelta::days(i64::from(a.value(i))))).collect(),
+            )
         }
         DataType::List(_) => {
             let a = array.as_list::<i32>();

@@ -7,6 +7,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use rustc_hash::FxHashSet;
+
 use super::stats::share;
 use super::{Components, Computed, Indicator, NeedMatches, NeedStatus, Population, Suggestion};
 use crate::config::MatchingWeights;
@@ -21,15 +23,18 @@ pub fn section(pop: &Population) -> NeedSection {
         pop.data.needs.iter().map(|n| (&n.country, n.phase.as_str())).collect::<BTreeSet<_>>().into_iter().collect();
     let order = phase_order(pop);
     distinct.sort_by_key(|(country, phase)| (country.key(), order(phase), *phase));
+    // Every (participating place, phase) an activity of the period covered, once.
+    let covered: FxHashSet<(&Place, &str)> = pop
+        .activities
+        .iter()
+        .flat_map(|a| a.participating.iter().flat_map(|c| a.phases.iter().map(move |p| (c, p.as_str()))))
+        .collect();
     let statuses: Vec<NeedStatus> = distinct
         .iter()
-        .map(|(country, phase)| NeedStatus {
+        .map(|&(country, phase)| NeedStatus {
             country: country.key().to_string(),
             phase: phase.to_string(),
-            met: pop
-                .activities
-                .iter()
-                .any(|a| a.participating.contains(country) && a.phases.iter().any(|p| p == phase)),
+            met: covered.contains(&(country, phase)),
         })
         .collect();
     let (expressed, met_rate) = if statuses.is_empty() {
@@ -96,8 +101,8 @@ fn emerging_share(pop: &Population) -> Computed {
 }
 
 /// Pairs of places that took part (as participant or host) in a common activity.
-fn relationships<'a>(pop: &Population<'a>) -> BTreeSet<(&'a str, &'a str)> {
-    let mut pairs = BTreeSet::new();
+fn relationships<'a>(pop: &Population<'a>) -> FxHashSet<(&'a str, &'a str)> {
+    let mut pairs = FxHashSet::default();
     for activity in &pop.activities {
         let involved: BTreeSet<&str> =
             activity.participating.iter().chain(activity.host_country.iter()).map(Place::key).collect();
@@ -118,7 +123,7 @@ fn suggest(
     country: &str,
     phase: &str,
     profiles: &HashMap<&str, &CountryProfile>,
-    partners: &BTreeSet<(&str, &str)>,
+    partners: &FxHashSet<(&str, &str)>,
 ) -> Vec<Suggestion> {
     let own = profiles.get(country).copied();
     let weights = &pop.config.matching.weights;

@@ -45,11 +45,27 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// The built-in templates, or those of the `overrides` folder where it has them.
+    /// The run's built-in templates, or those of the `overrides` folder where it has them.
     ///
     /// # Errors
     /// An override folder whose template does not parse or cannot be read.
     pub fn new(overrides: Option<&Path>) -> Result<Engine, String> {
+        Engine::with(overrides, &[("report", "report.hbs", REPORT), ("activity", "activity.hbs", ACTIVITY)])
+    }
+
+    /// The portfolio's template (`portfolio.hbs`, overridable as the run's are).
+    ///
+    /// # Errors
+    /// As [`Engine::new`].
+    pub fn for_portfolio(config: &crate::config::Config) -> Result<Engine, String> {
+        let overrides = config.report.templates.as_deref().map(Path::new);
+        Engine::with(overrides, &[("portfolio", "portfolio.hbs", PORTFOLIO)])
+    }
+
+    /// `templates` (name, file, built-in text) and the style sheet. Compiling costs
+    /// time in proportion to a template's size squared (the parser's line counting),
+    /// so each command compiles only the templates it renders.
+    fn with(overrides: Option<&Path>, templates: &[(&str, &str, &str)]) -> Result<Engine, String> {
         let mut hb = Handlebars::new();
         hb.set_strict_mode(true);
         let load = |name: &str, builtin: &str| -> Result<String, String> {
@@ -59,9 +75,7 @@ impl Engine {
                 _ => Ok(builtin.to_string()),
             }
         };
-        let templates =
-            [("report", "report.hbs", REPORT), ("activity", "activity.hbs", ACTIVITY), ("portfolio", "portfolio.hbs", PORTFOLIO)];
-        for (name, file, builtin) in templates {
+        for &(name, file, builtin) in templates {
             let source = load(file, builtin)?;
             hb.register_template_string(name, source).map_err(|err| format!("template `{file}`: {err}"))?;
         }

@@ -206,8 +206,16 @@ pub fn workbook(input: &PortfolioInput) -> Result<Vec<u8>, XlsxError> {
 
     let ws = wb.add_worksheet().set_name("Data quality")?;
     print_setup(ws, footer)?;
-    let columns =
-        [("Programme", 28.0), ("Period", 10.0), ("Activities", 11.0), ("Responses", 11.0), ("Errors", 9.0), ("Warnings", 9.0), ("Notes", 9.0), ("Export folder", 50.0)];
+    let columns = [
+        ("Programme", 28.0),
+        ("Period", 10.0),
+        ("Activities", 11.0),
+        ("Responses", 11.0),
+        ("Errors", 9.0),
+        ("Warnings", 9.0),
+        ("Notes", 9.0),
+        ("Export folder", 50.0),
+    ];
     let list = List::new(ws, "DataQuality", 0, 0, &columns)?;
     for (r, p) in input.programmes.iter().enumerate() {
         let row = r as u32 + 1;
@@ -222,10 +230,8 @@ pub fn workbook(input: &PortfolioInput) -> Result<Vec<u8>, XlsxError> {
         text(ws, row, 7, &p.source, &s)?;
     }
     list.close(ws, input.programmes.len() as u32, &s)?;
-    let mut row = input.programmes.len() as u32 + 2;
-    for note in input.notes {
+    for (row, note) in (input.programmes.len() as u32 + 2..).zip(input.notes) {
         text(ws, row, 0, note, &s)?;
-        row += 1;
     }
     wb.save_to_buffer()
 }

@@ -155,7 +155,13 @@ fn fit(ws: &mut Worksheet, row: u32, lines: u32) -> Result<(), XlsxError> {
 }
 
 /// A number in `format`, or an empty cell.
-pub(super) fn number(ws: &mut Worksheet, row: u32, col: u16, value: Option<f64>, format: &Format) -> Result<(), XlsxError> {
+pub(super) fn number(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    value: Option<f64>,
+    format: &Format,
+) -> Result<(), XlsxError> {
     if let Some(v) = value {
         ws.write_number_with_format(row, col, v, format)?;
     }

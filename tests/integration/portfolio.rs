@@ -23,7 +23,8 @@ fn two_programmes() -> Workdir {
     let base = std::fs::read_to_string(work.path().join("config/peer-eval.toml")).unwrap();
     std::fs::write(work.path().join("config/a.toml"), config(&base, "Programme A")).unwrap();
     std::fs::write(work.path().join("config/b.toml"), config(&base, "Programme B")).unwrap();
-    let out = work.run(&["synth", "--out", "b", "--activities", "30", "--responses", "900", "--files", "3", "--seed", "7"]);
+    let out =
+        work.run(&["synth", "--out", "b", "--activities", "30", "--responses", "900", "--files", "3", "--seed", "7"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     std::fs::create_dir_all(work.path().join("union")).unwrap();
     for (dir, prefix) in [("input", ""), ("b", "zz_")] {
@@ -37,7 +38,8 @@ fn two_programmes() -> Workdir {
 }
 
 fn export(work: &Workdir, config: &str, input: &str, format: &str) {
-    let out = work.run(&["export", "--quiet", "--config", config, "--input", input, "--out", "exports", "--format", format]);
+    let out =
+        work.run(&["export", "--quiet", "--config", config, "--input", input, "--out", "exports", "--format", format]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
 }
 
@@ -76,7 +78,10 @@ fn pooled_figures_equal_one_run_over_the_union_of_the_inputs() {
             assert_eq!(figure[field], published[field], "{id}.{field}");
         }
     }
-    assert_eq!(programmes[0]["headline"]["satisfaction_top2"]["status"], own["indicators"]["satisfaction_top2"]["status"]);
+    assert_eq!(
+        programmes[0]["headline"]["satisfaction_top2"]["status"],
+        own["indicators"]["satisfaction_top2"]["status"]
+    );
     let run = read_json(&work.path().join("a-out/all/run.json"));
     assert_eq!(programmes[0]["responses"], accepted_rows(&run, "responses"));
 }
@@ -98,7 +103,18 @@ fn small_groups_stay_hidden_in_every_cell() {
         "response_id,activity_id,overall_satisfaction,recommend\nR1,T-1,5,10\nR2,T-1,4,9\nR3,T-1,2,3\n",
     )
     .unwrap();
-    let out = work.run(&["export", "--quiet", "--config", "config/b.toml", "--input", "tiny", "--out", "exports", "--format", "csv"]);
+    let out = work.run(&[
+        "export",
+        "--quiet",
+        "--config",
+        "config/b.toml",
+        "--input",
+        "tiny",
+        "--out",
+        "exports",
+        "--format",
+        "csv",
+    ]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let out = work.run(&["portfolio", "--config", "config/a.toml", "--out", "portfolio", "exports"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -106,7 +122,10 @@ fn small_groups_stay_hidden_in_every_cell() {
     let tiny = portfolio["programmes"].as_array().unwrap().iter().find(|p| p["programme"] == "Programme B").unwrap();
     assert_eq!(tiny["responses"], 3);
     let nps = &tiny["headline"]["nps"];
-    assert_eq!((nps["value"].clone(), nps["n"].clone(), nps["suppressed"].clone()), (Value::Null, 3.into(), true.into()));
+    assert_eq!(
+        (nps["value"].clone(), nps["n"].clone(), nps["suppressed"].clone()),
+        (Value::Null, 3.into(), true.into())
+    );
     // The workbook's side-by-side row for B leaves NPS empty and says why.
     if let Some((cells, note)) = side_by_side_row(&work.path().join("portfolio/portfolio.xlsx"), "Programme B") {
         assert!(cells.contains(&("NPS".to_string(), String::new())), "{cells:?}");
@@ -171,7 +190,10 @@ fn an_unreadable_export_is_left_out_with_a_reason() {
     let out = work.run(&["portfolio", "--config", "config/a.toml", "--out", "portfolio", "exports"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("programme=Programme_B/period=all` was left out: table `responses`, column `activity_id`, row 2"), "{err}");
+    assert!(
+        err.contains("programme=Programme_B/period=all` was left out: table `responses`, column `activity_id`, row 2"),
+        "{err}"
+    );
     let portfolio = read_json(&work.path().join("portfolio/portfolio.json"));
     assert_eq!(portfolio["programmes"].as_array().unwrap().len(), 1);
     // Nothing readable at all: exit 3, nothing written.
