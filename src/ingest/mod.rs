@@ -31,14 +31,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::answers::Survey;
 use crate::config::{hex, Config};
-use crate::model::{Dataset, DatasetKind, SheetId};
+use crate::model::{Dataset, DatasetKind};
 use crate::quality::{Issue, Severity};
 use headers::HeaderTables;
 use link::{Link, Linker, RejectedActivity};
 use parse::{duplicate_message, FileParser, ParseContext, SheetResult};
-use responses::{goal_bits, Filter, IdSet, SharedTallies, TallyKey};
+use responses::{Filter, SurveyLedger, TallyKey};
 use values::Vocab;
 
 /// Extensions read as spreadsheets.
@@ -180,19 +179,27 @@ fn ingest_with(
     let (paths, issues) = discover(input, config.input.follow_links)?;
     let tables = HeaderTables::new(config);
     let vocab = Vocab::new(config);
-    let tallies = SharedTallies::default();
+    let ledger = SurveyLedger::default();
     let budget = budget::Budget::new(&config.limits);
-    let context =
-        ParseContext { config, tables: &tables, vocab: &vocab, tallies: &tallies, budget: &budget, keep_responses };
-    let results: Vec<FileResult> =
-        paths.par_iter().enumerate().map(|(index, path)| read_and_parse(index, path, &context, on_file)).collect();
-    Ok(merge(results, issues, &context))
+    let context = ParseContext { config, tables: &tables, vocab: &vocab, budget: &budget, keep_responses };
+    let results: Vec<FileResult> = paths
+        .par_iter()
+        .enumerate()
+        .map(|(index, path)| read_and_parse(index, path, &context, &ledger, on_file))
+        .collect();
+    Ok(merge(results, issues, &context, ledger))
 }
 
-fn read_and_parse(index: usize, path: &Path, context: &ParseContext, on_file: &(dyn Fn(&str) + Sync)) -> FileResult {
+fn read_and_parse(
+    index: usize,
+    path: &Path,
+    context: &ParseContext,
+    ledger: &SurveyLedger,
+    on_file: &(dyn Fn(&str) + Sync),
+) -> FileResult {
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let limits = &context.config.limits;
-    let mut parser = FileParser::new(index, &name, context);
+    let mut parser = FileParser::new(index, &name, context, ledger);
     // The file is read once: hashed for run.json, then parsed from memory, within
     // the run's memory budget.
     let (sha256, outcome) = match read::load(path, limits) {
@@ -229,7 +236,12 @@ fn read_and_parse(index: usize, path: &Path, context: &ParseContext, on_file: &(
 /// Merge the files in order: registers first (a repeated activity id is rejected),
 /// then every other sheet, rejecting rows whose activity is unknown and ids or
 /// country profiles repeated from an earlier sheet.
-fn merge(mut results: Vec<FileResult>, mut issues: Vec<Issue>, context: &ParseContext) -> Ingested {
+fn merge(
+    mut results: Vec<FileResult>,
+    mut issues: Vec<Issue>,
+    context: &ParseContext,
+    mut ledger: SurveyLedger,
+) -> Ingested {
     let mut data = Dataset::default();
     let is_register = |s: &SheetResult| s.map.as_ref().is_some_and(|m| m.dataset == DatasetKind::Activities);
     let mut known: FxHashSet<String> = FxHashSet::default();
@@ -256,13 +268,13 @@ fn merge(mut results: Vec<FileResult>, mut issues: Vec<Issue>, context: &ParseCo
         .collect();
     let linker = Linker::new(data.activities.iter().map(|a| (a.id.as_str(), a.title.as_deref())), rejected_rows)
         .with_statuses(data.activities.iter().filter(|a| !a.delivered()).map(|a| (a.id.as_str(), a.status.as_str())));
-    let mut surveys = SurveyMerge::new(&results, context);
+    ledger.reserve_ids(results.iter().flat_map(|f| &f.sheets).map(|s| s.responses.id_count()).sum());
     let mut seen_countries = BTreeSet::new();
     for (index, file) in results.iter_mut().enumerate() {
         let path = file.file.path.clone();
         let mut sheets = std::mem::take(&mut file.sheets);
         for sheet in sheets.iter_mut().filter(|s| !is_register(s)) {
-            surveys.sheet(&linker, file, index, sheet);
+            ledger.merge_sheet(context, &linker, file, index, sheet);
             let records = std::mem::take(&mut sheet.records);
             let mut matched = Matched::default();
             for mut participant in records.participants {
@@ -321,8 +333,9 @@ fn merge(mut results: Vec<FileResult>, mut issues: Vec<Issue>, context: &ParseCo
         }
         files.push(file.file);
     }
-    let settled = std::mem::take(&mut surveys.settled);
-    surveys.finish(&mut data, context.config);
+    let settled = std::mem::take(&mut ledger.settled);
+    let goals: Vec<String> = context.config.taxonomy.goals.iter().map(|g| g.id.clone()).collect();
+    ledger.finish(&mut data, &goals);
     // Row issues name their activity by its register id (rows of sheets without
     // `activity_id` take their sheet's settled activity).
     for issue in &mut issues {
@@ -350,36 +363,20 @@ fn merge(mut results: Vec<FileResult>, mut issues: Vec<Issue>, context: &ParseCo
     Ingested { files, data, issues }
 }
 
-/// Settles the survey counts in input order: the activity of sheets without
-/// `activity_id`, responses to activities missing from the register, and response
-/// ids repeated from an earlier sheet (see [`responses`]).
-struct SurveyMerge<'a> {
-    context: &'a ParseContext<'a>,
-    counted: FxHashMap<TallyKey, Survey>,
-    seen: IdSet,
-    /// Comments per activity id, in input order.
-    comments: FxHashMap<String, Vec<String>>,
-    /// The activity settled for each sheet without `activity_id`.
-    settled: FxHashMap<SheetId, String>,
-    /// Accepted responses row by row, when the context keeps them.
-    rows: Vec<crate::model::Response>,
-}
-
-impl<'a> SurveyMerge<'a> {
-    fn new(results: &[FileResult], context: &'a ParseContext<'a>) -> SurveyMerge<'a> {
-        let count = results.iter().flat_map(|f| &f.sheets).map(|s| s.responses.id_count()).sum();
-        SurveyMerge {
-            context,
-            counted: context.tallies.take(),
-            seen: IdSet::with_capacity(count),
-            comments: FxHashMap::default(),
-            settled: FxHashMap::default(),
-            rows: Vec::new(),
-        }
-    }
-
+/// The merge's step of the [`SurveyLedger`], sheet by sheet in input order: the
+/// activity of sheets without `activity_id`, responses to activities missing from
+/// the register, and response ids repeated from an earlier sheet (see
+/// [`responses`]).
+impl SurveyLedger {
     /// One sheet, in input order.
-    fn sheet(&mut self, linker: &Linker, file: &FileResult, index: usize, sheet: &mut SheetResult) {
+    fn merge_sheet(
+        &mut self,
+        context: &ParseContext,
+        linker: &Linker,
+        file: &FileResult,
+        index: usize,
+        sheet: &mut SheetResult,
+    ) {
         let mut settled = None;
         let mut matched = Matched::default();
         if let Some(candidates) = sheet.candidates.take() {
@@ -426,16 +423,10 @@ impl<'a> SurveyMerge<'a> {
             .collect();
         for (key, target) in responses.keys().iter().zip(&targets) {
             match target {
-                Some(target) if key.written() != Some(target.as_str()) => {
-                    if let Some(survey) = self.counted.remove(key) {
-                        self.counted.entry(TallyKey::Activity(target.clone())).or_default().add(&survey);
-                    }
-                }
+                Some(target) if key.written() != Some(target.as_str()) => self.move_counts(key, target),
                 Some(_) => {}
                 // Rejected rows (an activity not delivered, unknown…) count nowhere.
-                None => {
-                    self.counted.remove(key);
-                }
+                None => self.drop_counts(key),
             }
         }
         let is_known: Vec<bool> = targets.iter().map(Option::is_some).collect();
@@ -443,7 +434,7 @@ impl<'a> SurveyMerge<'a> {
             self.seen.add_sheet(responses.take_ids(), |key| is_known[key as usize]).into_iter().collect();
         if is_known.contains(&false) || !repeated.is_empty() {
             let filter = Filter { linker, repeated: &repeated, activity: settled.as_deref() };
-            self.read_again(file, index, sheet, filter);
+            self.read_again(context, file, index, sheet, filter);
         }
         // The rows kept for an export: those of known activities and new ids.
         for (key, row) in responses.take_rows() {
@@ -464,10 +455,17 @@ impl<'a> SurveyMerge<'a> {
 
     /// Read a sheet again to reject the rows `filter` names, and take their answers
     /// away from the counts.
-    fn read_again(&mut self, file: &FileResult, index: usize, sheet: &mut SheetResult, filter: Filter) {
+    fn read_again(
+        &mut self,
+        context: &ParseContext,
+        file: &FileResult,
+        index: usize,
+        sheet: &mut SheetResult,
+        filter: Filter,
+    ) {
         let (path, name) = (&file.path, file.file.path.as_str());
-        let limits = &self.context.config.limits;
-        let mut parser = FileParser::again(index, name, self.context, sheet.position, filter);
+        let limits = &context.config.limits;
+        let mut parser = FileParser::again(index, name, context, sheet.position, filter);
         let again = read::load(path, limits).and_then(|bytes| {
             if hex(&Sha256::digest(&bytes)) != file.file.sha256 {
                 return Err(error::ReadError::from("changed"));
@@ -477,9 +475,7 @@ impl<'a> SurveyMerge<'a> {
         match (again, parser.sheets.pop()) {
             (Ok(()), Some(result)) if result.count.rows_read == sheet.count.rows_read => {
                 for (activity, survey) in &result.removed {
-                    if let Some(total) = self.counted.get_mut(&TallyKey::Activity(activity.clone())) {
-                        total.remove(survey);
-                    }
+                    self.take_away(activity, survey);
                 }
                 sheet.count = result.count;
                 sheet.issues = result.issues;
@@ -496,27 +492,6 @@ impl<'a> SurveyMerge<'a> {
                 )
                 .in_sheet(&sheet.name),
             ),
-        }
-    }
-
-    /// Give each activity of the register its counts and comments.
-    fn finish(self, data: &mut Dataset, config: &Config) {
-        let goals: Vec<String> = config.taxonomy.goals.iter().map(|g| g.id.clone()).collect();
-        let index: FxHashMap<&str, usize> =
-            data.activities.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
-        let mut place: Vec<(usize, Survey)> = Vec::new();
-        for (key, survey) in self.counted {
-            if let Some(&i) = key.written().and_then(|id| index.get(id)) {
-                place.push((i, survey));
-            }
-        }
-        data.responses = self.rows;
-        let mut comments = self.comments;
-        for (i, mut survey) in place {
-            let activity = &mut data.activities[i];
-            survey.resolve_aims(goal_bits(&activity.goals, &goals));
-            survey.comments = comments.remove(&activity.id).unwrap_or_default();
-            activity.survey = survey;
         }
     }
 }
@@ -675,22 +650,16 @@ mod tests {
         let path = dir.path().join("answers.csv");
         std::fs::write(&path, "response_id,activity_id,recommend\nR1,UNKNOWN,9\n").unwrap();
         let config = Config::default();
-        let (tables, vocab, tallies) = (HeaderTables::new(&config), Vocab::new(&config), SharedTallies::default());
+        let (tables, vocab, ledger) = (HeaderTables::new(&config), Vocab::new(&config), SurveyLedger::default());
         let budget = budget::Budget::new(&config.limits);
-        let context = ParseContext {
-            config: &config,
-            tables: &tables,
-            vocab: &vocab,
-            tallies: &tallies,
-            budget: &budget,
-            keep_responses: false,
-        };
-        let mut file = read_and_parse(0, &path, &context, &|_| {});
+        let context =
+            ParseContext { config: &config, tables: &tables, vocab: &vocab, budget: &budget, keep_responses: false };
+        let mut file = read_and_parse(0, &path, &context, &ledger, &|_| {});
         // As if the file had been saved again after the first read.
         file.file.sha256 = "0".repeat(64);
         let mut sheet = file.sheets.pop().unwrap();
-        let mut surveys = SurveyMerge::new(std::slice::from_ref(&file), &context);
-        surveys.sheet(&Linker::default(), &file, 0, &mut sheet);
+        let mut ledger = ledger;
+        ledger.merge_sheet(&context, &Linker::default(), &file, 0, &mut sheet);
         let codes: Vec<&str> = sheet.issues.iter().map(|i| i.code).collect();
         // The sheet has no Likert item (a warning when first read), then the change.
         assert_eq!(codes, ["no_likert_items", "file_changed"]);

@@ -12,7 +12,7 @@ use super::headers::{self, glob_match, ColumnMap, HeaderTables, HEADER_SEARCH_RO
 use super::link::RejectedActivity;
 use super::read::{Cell, Merge, Row, RowSink, Sheet};
 use super::records::{self, DateOrders, RowReader, SheetPlace};
-use super::responses::{Filter, SharedTallies, SheetActivity, SheetResponses, TextSet};
+use super::responses::{Filter, SheetActivity, SheetResponses, SurveyLedger, TextSet};
 use super::scales::ColumnScale;
 use super::values::Vocab;
 use super::SheetCount;
@@ -27,12 +27,20 @@ pub struct ParseContext<'a> {
     pub config: &'a Config,
     pub tables: &'a HeaderTables,
     pub vocab: &'a Vocab,
-    /// Where responses sheets add their counts.
-    pub tallies: &'a SharedTallies,
     /// Memory shared by the files read at the same time.
     pub budget: &'a super::budget::Budget,
     /// Keep survey responses row by row as well as counted (`peer-eval export`).
     pub keep_responses: bool,
+}
+
+/// Which read of a file a parser does.
+#[derive(Debug, Clone, Copy)]
+pub enum Pass<'a> {
+    /// The first read: survey responses are counted into the run's ledger.
+    First(&'a SurveyLedger),
+    /// A second read of the sheet at `position` only, rejecting the rows the
+    /// filter names and keeping their answers apart, to be taken away.
+    Again { position: usize, filter: Filter<'a> },
 }
 
 /// One sheet, parsed on its own: activity ids are checked when the sheets are merged.
@@ -63,8 +71,7 @@ pub struct FileParser<'a> {
     /// Sheets begun so far (helper sheets included), for origins.
     begun: usize,
     current: Option<Current<'a>>,
-    /// Reading again: only this sheet, rejecting what the filter says.
-    again: Option<(usize, Filter<'a>)>,
+    pass: Pass<'a>,
     /// What the reader noticed, for the sheet being read.
     notes: Vec<Issue>,
     /// Where and why the direct reader handed over to calamine.
@@ -84,7 +91,12 @@ enum Current<'a> {
 }
 
 impl<'a> FileParser<'a> {
-    pub fn new(index: usize, file: &'a str, context: &'a ParseContext<'a>) -> FileParser<'a> {
+    /// A parser for the first read of a file, counting responses into `ledger`.
+    pub fn new(index: usize, file: &'a str, context: &'a ParseContext<'a>, ledger: &'a SurveyLedger) -> FileParser<'a> {
+        FileParser::with(index, file, context, Pass::First(ledger))
+    }
+
+    fn with(index: usize, file: &'a str, context: &'a ParseContext<'a>, pass: Pass<'a>) -> FileParser<'a> {
         FileParser {
             index,
             file,
@@ -92,7 +104,7 @@ impl<'a> FileParser<'a> {
             sheets: Vec::new(),
             begun: 0,
             current: None,
-            again: None,
+            pass,
             notes: Vec::new(),
             fallbacks: Vec::new(),
         }
@@ -106,11 +118,11 @@ impl<'a> FileParser<'a> {
         position: usize,
         filter: Filter<'a>,
     ) -> FileParser<'a> {
-        FileParser { again: Some((position, filter)), ..FileParser::new(index, file, context) }
+        FileParser::with(index, file, context, Pass::Again { position, filter })
     }
 
     fn start(&self, name: &str) -> Current<'a> {
-        if self.again.is_some_and(|(position, _)| position != self.begun - 1) {
+        if matches!(self.pass, Pass::Again { position, .. } if position != self.begun - 1) {
             return Current::Done;
         }
         let forced = forced_dataset(self.context.config, self.file, name);
@@ -138,13 +150,14 @@ impl<'a> FileParser<'a> {
             None => Current::Ignored { name: sheet.name },
             Some(map) => {
                 let index = SheetId { file: self.index as u32, sheet: (self.begun - 1) as u32 };
-                let mut parser = SheetParser::new(self.file, sheet.name, index, map, self.context);
+                let mut parser = SheetParser::new(self.file, sheet.name, index, map, self.context, self.pass);
                 parser.position = self.begun - 1;
                 parser.add_merges(&merges);
-                parser.filter = self.again.map(|(_, filter)| filter);
-                if let Some(activity) =
-                    parser.filter.and_then(|f| f.activity).filter(|_| parser.fixed_activity.is_some())
-                {
+                let settled = match self.pass {
+                    Pass::Again { filter, .. } => filter.activity,
+                    Pass::First(_) => None,
+                };
+                if let Some(activity) = settled.filter(|_| parser.fixed_activity.is_some()) {
                     parser.fixed_activity = Some(SheetActivity::Settled(activity.to_string()));
                 }
                 sheet.rows.iter().for_each(|row| parser.row(row, self.context));
@@ -267,7 +280,7 @@ struct SheetParser<'a> {
     name: String,
     index: SheetId,
     position: usize,
-    filter: Option<Filter<'a>>,
+    pass: Pass<'a>,
     removed: FxHashMap<String, Survey>,
     rejected_activities: Vec<RejectedActivity>,
     map: ColumnMap,
@@ -311,7 +324,14 @@ struct SheetParser<'a> {
 }
 
 impl<'a> SheetParser<'a> {
-    fn new(file: &str, name: String, index: SheetId, map: ColumnMap, context: &ParseContext) -> SheetParser<'a> {
+    fn new(
+        file: &str,
+        name: String,
+        index: SheetId,
+        map: ColumnMap,
+        context: &ParseContext,
+        pass: Pass<'a>,
+    ) -> SheetParser<'a> {
         let mut issues = Vec::new();
         let sheet_issue = |severity, code, message: String| Issue::file(severity, code, file, message).in_sheet(&name);
         for (col, header) in &map.ignored {
@@ -395,7 +415,7 @@ impl<'a> SheetParser<'a> {
             name,
             index,
             position: 0,
-            filter: None,
+            pass,
             removed: FxHashMap::default(),
             rejected_activities: Vec::new(),
             issues,
@@ -840,9 +860,12 @@ impl<'a> SheetParser<'a> {
                         if r.rejected {
                             return None;
                         }
-                        let Some(filter) = self.filter else {
-                            self.responses.push(&resp, context.tallies);
-                            return Some(());
+                        let filter = match self.pass {
+                            Pass::First(ledger) => {
+                                self.responses.push(&resp, ledger);
+                                return Some(());
+                            }
+                            Pass::Again { filter, .. } => filter,
                         };
                         // Read again, every row names its activity (a sheet without
                         // `activity_id` has it settled).

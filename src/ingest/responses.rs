@@ -1,5 +1,5 @@
-//! Survey responses are counted while their files are read, into
-//! [`SharedTallies`] per activity id.
+//! Survey responses are counted while their files are read, into the run's
+//! [`SurveyLedger`] per activity id.
 //! Until the sheets are merged, a sheet keeps only its response ids (about 15
 //! bytes a response) and its comments when they are published.
 //!
@@ -17,7 +17,7 @@ use hashbrown::HashTable;
 use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 
 use crate::answers::{self, Survey};
-use crate::model::{Response, SheetId};
+use crate::model::{Dataset, Response, SheetId};
 
 /// What a response is counted under until the sheets are merged.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -70,35 +70,111 @@ impl Parsed {
     }
 }
 
-/// Shards of the shared tallies: the threads reading files rarely wait for each other.
+/// Shards of the counts: the threads reading files rarely wait for each other.
 const SHARDS: usize = 32;
 
-/// Counts per activity id, which every sheet adds its responses to as it reads them.
+/// The survey responses of a run, from the first read to the merge, in one place.
+///
+/// While the files are read in parallel, every responses sheet counts its rows
+/// into the ledger through `&self` ([`SurveyLedger::record`]), under the key the
+/// row was read with. The merge then owns the ledger (`&mut self`, no locks; its
+/// sheet-by-sheet step is in `super`): it moves a key's counts to the register
+/// activity it links to, drops those of unknown activities, takes away the
+/// answers of rows a second read rejects, and keeps the response ids seen so
+/// far, the comments and the settled activity of each sheet without
+/// `activity_id`. [`SurveyLedger::finish`] gives each activity its counts.
 #[derive(Debug)]
-pub struct SharedTallies(Vec<Mutex<FxHashMap<TallyKey, Survey>>>);
+pub struct SurveyLedger {
+    /// Counts per key, sharded by the key's hash.
+    shards: Vec<Mutex<FxHashMap<TallyKey, Survey>>>,
+    /// The response ids of the sheets merged so far.
+    pub(super) seen: IdSet,
+    /// Comments per activity id, in input order.
+    pub(super) comments: FxHashMap<String, Vec<String>>,
+    /// The activity settled for each sheet without `activity_id`.
+    pub(super) settled: FxHashMap<SheetId, String>,
+    /// Accepted responses row by row, when the run keeps them (`peer-eval export`).
+    pub(super) rows: Vec<Response>,
+}
 
-impl Default for SharedTallies {
-    fn default() -> SharedTallies {
-        SharedTallies((0..SHARDS).map(|_| Mutex::default()).collect())
+impl Default for SurveyLedger {
+    fn default() -> SurveyLedger {
+        SurveyLedger {
+            shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
+            seen: IdSet::default(),
+            comments: FxHashMap::default(),
+            settled: FxHashMap::default(),
+            rows: Vec::new(),
+        }
     }
 }
 
-impl SharedTallies {
+impl SurveyLedger {
+    fn shard(key: &TallyKey) -> usize {
+        FxBuildHasher.hash_one(key) as usize % SHARDS
+    }
+
+    /// Count one response under `key` (while files are read, from any thread).
     fn record(&self, key: &TallyKey, response: &answers::Response) {
-        let shard = FxBuildHasher.hash_one(key) as usize % SHARDS;
-        let mut tallies = self.0[shard].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        match tallies.get_mut(key) {
+        let mut counts = self.shards[Self::shard(key)].lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match counts.get_mut(key) {
             Some(survey) => survey.record(response),
-            None => tallies.entry(key.clone()).or_default().record(response),
+            None => counts.entry(key.clone()).or_default().record(response),
         }
     }
 
-    /// Everything counted so far, leaving the tallies empty.
-    pub fn take(&self) -> FxHashMap<TallyKey, Survey> {
-        let lock = |shard: &Mutex<FxHashMap<TallyKey, Survey>>| {
-            std::mem::take(&mut *shard.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
-        };
-        self.0.iter().flat_map(lock).collect()
+    /// The counts under `key`, with the ledger owned (no lock).
+    fn counts_of(&mut self, key: &TallyKey) -> &mut FxHashMap<TallyKey, Survey> {
+        self.shards[Self::shard(key)].get_mut().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Move the counts under `from` to `to` (the register activity `from` links to).
+    pub(super) fn move_counts(&mut self, from: &TallyKey, to: &str) {
+        if let Some(survey) = self.counts_of(from).remove(from) {
+            let to = TallyKey::Activity(to.to_string());
+            self.counts_of(&to).entry(to.clone()).or_default().add(&survey);
+        }
+    }
+
+    /// Forget the counts under `key` (rows of an activity missing from the register).
+    pub(super) fn drop_counts(&mut self, key: &TallyKey) {
+        self.counts_of(key).remove(key);
+    }
+
+    /// Take away the answers of rows a second read rejected.
+    pub(super) fn take_away(&mut self, activity: &str, survey: &Survey) {
+        let key = TallyKey::Activity(activity.to_string());
+        if let Some(total) = self.counts_of(&key).get_mut(&key) {
+            total.remove(survey);
+        }
+    }
+
+    /// Room for the response ids of every sheet, before the merge starts.
+    pub(super) fn reserve_ids(&mut self, count: usize) {
+        self.seen = IdSet::with_capacity(count);
+    }
+
+    /// Give each activity of the register its counts and comments, and the
+    /// dataset the rows kept; aims are settled against each activity's goals.
+    pub fn finish(self, data: &mut Dataset, goals: &[String]) {
+        let index: FxHashMap<&str, usize> =
+            data.activities.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+        let mut place: Vec<(usize, Survey)> = Vec::new();
+        for shard in self.shards {
+            for (key, survey) in shard.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
+                if let Some(&i) = key.written().and_then(|id| index.get(id)) {
+                    place.push((i, survey));
+                }
+            }
+        }
+        data.responses = self.rows;
+        let mut comments = self.comments;
+        for (i, mut survey) in place {
+            let activity = &mut data.activities[i];
+            survey.resolve_aims(goal_bits(&activity.goals, goals));
+            survey.comments = comments.remove(&activity.id).unwrap_or_default();
+            activity.survey = survey;
+        }
     }
 }
 
@@ -131,10 +207,10 @@ impl SheetResponses {
         index
     }
 
-    /// Count an accepted response into `shared`.
-    pub fn push(&mut self, parsed: &Parsed, shared: &SharedTallies) {
+    /// Count an accepted response into the `ledger`.
+    pub fn push(&mut self, parsed: &Parsed, ledger: &SurveyLedger) {
         let key = self.key(&parsed.activity);
-        shared.record(&parsed.activity, &parsed.answers());
+        ledger.record(&parsed.activity, &parsed.answers());
         if let Some(id) = &parsed.response.response_id {
             self.ids.push(id, key);
         }
@@ -322,7 +398,7 @@ mod tests {
 
     #[test]
     fn a_sheet_counts_per_activity_and_keeps_ids_in_order() {
-        let shared = SharedTallies::default();
+        let shared = SurveyLedger::default();
         let mut sheet = SheetResponses::default();
         let response = |activity: &str, id: Option<&str>, comment: Option<&str>| Parsed {
             activity: TallyKey::Activity(activity.into()),
@@ -344,15 +420,68 @@ mod tests {
         let mut other = SheetResponses::default();
         other.push(&response("SV-01", Some("R9"), None), &shared);
         other.finish();
-        let counted = shared.take();
-        let of = |id: &str| &counted[&TallyKey::Activity(id.into())];
-        assert_eq!((of("SV-01").all.responses, of("TW-02").all.responses), (3, 1));
-        assert_eq!(of("SV-01").all.likert[0][5], 3);
+        let mut ledger = shared;
+        let mut of = |id: &str| {
+            let key = TallyKey::Activity(id.into());
+            ledger.counts_of(&key)[&key].all.clone()
+        };
+        assert_eq!((of("SV-01").responses, of("TW-02").responses), (3, 1));
+        assert_eq!(of("SV-01").likert[0][5], 3);
+    }
+
+    #[test]
+    fn the_merge_moves_drops_and_takes_away_counts_then_places_them() {
+        let ledger = SurveyLedger::default();
+        let mut sheet = SheetResponses::default();
+        let answer = |activity: &str, likert: u8| Parsed {
+            activity: TallyKey::Activity(activity.into()),
+            response: Response { likert: vec![likert], ..Response::default() },
+        };
+        // As read: two rows under `sv-01` (a spelling of SV-01), one under SV-01, one unknown.
+        for (activity, likert) in [("sv-01", 5), ("sv-01", 4), ("SV-01", 2), ("XX-99", 3)] {
+            sheet.push(&answer(activity, likert), &ledger);
+        }
+        let mut ledger = ledger;
+        ledger.move_counts(&TallyKey::Activity("sv-01".into()), "SV-01");
+        ledger.drop_counts(&TallyKey::Activity("XX-99".into()));
+        // A second read rejected the row answering 2.
+        let mut rejected = Survey::default();
+        rejected.record(&answer("SV-01", 2).answers());
+        ledger.take_away("SV-01", &rejected);
+        let activity = |id: &str| crate::model::Activity {
+            id: id.into(),
+            kind: "study_visit".into(),
+            title: None,
+            start: chrono::NaiveDate::from_ymd_opt(2019, 1, 1).unwrap(),
+            end: chrono::NaiveDate::from_ymd_opt(2019, 1, 1).unwrap(),
+            format: "in_person".into(),
+            host_country: None,
+            participating: vec![],
+            phases: vec![],
+            goals: vec![],
+            participants: None,
+            cost_eur: None,
+            follow_up: false,
+            location: None,
+            host_org: None,
+            project: None,
+            component: None,
+            expected_outcome: None,
+            status: Default::default(),
+            survey: Survey::default(),
+            origin: Default::default(),
+        };
+        let mut data = Dataset { activities: vec![activity("SV-01"), activity("TW-01")], ..Dataset::default() };
+        ledger.finish(&mut data, &[]);
+        let counted = &data.activities[0].survey.all;
+        // 5 and 4 moved from `sv-01`; the 2 taken away; XX-99 counted nowhere.
+        assert_eq!((counted.responses, counted.likert[0][5], counted.likert[0][4], counted.likert[0][2]), (2, 1, 1, 0));
+        assert_eq!(data.activities[1].survey.all.responses, 0);
     }
 
     #[test]
     fn an_id_holding_nul_stays_one_id() {
-        let shared = SharedTallies::default();
+        let shared = SurveyLedger::default();
         let mut sheet = SheetResponses::default();
         let parsed = Parsed {
             activity: TallyKey::Activity("A".into()),
