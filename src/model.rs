@@ -101,6 +101,35 @@ impl ActivityStatus {
 }
 
 impl Activity {
+    /// A delivered one-day study visit in person on 1 January 2019, with nothing
+    /// else recorded: a base for tests to fill in.
+    pub fn bare(id: &str) -> Activity {
+        let day = NaiveDate::from_ymd_opt(2019, 1, 1).expect("a date");
+        Activity {
+            id: id.to_string(),
+            kind: "study_visit".to_string(),
+            title: None,
+            start: day,
+            end: day,
+            format: "in_person".to_string(),
+            host_country: None,
+            participating: Vec::new(),
+            phases: Vec::new(),
+            goals: Vec::new(),
+            participants: None,
+            cost_eur: None,
+            follow_up: false,
+            location: None,
+            host_org: None,
+            project: None,
+            component: None,
+            expected_outcome: None,
+            status: ActivityStatus::Delivered,
+            survey: Survey::default(),
+            origin: Origin::default(),
+        }
+    }
+
     pub fn delivered(&self) -> bool {
         self.status == ActivityStatus::Delivered
     }

@@ -136,32 +136,31 @@ fn origin(row: usize) -> Origin {
     Origin { row: row as u32, ..Origin::default() }
 }
 
-fn experience(table: &Columns, column: &str) -> Result<Vec<Option<Experience>>, TableError> {
+/// A column of ids of a closed list (`what` names them for the message), parsed by `from_id`.
+fn closed<T: Copy>(
+    table: &Columns,
+    column: &str,
+    from_id: fn(&str) -> Option<T>,
+    what: &str,
+) -> Result<Vec<Option<T>>, TableError> {
     let texts = table.optional(column, Columns::text)?;
     texts
         .into_iter()
         .enumerate()
         .map(|(row, text)| match text {
             None => Ok(None),
-            Some(t) => Experience::from_id(&t)
-                .map(Some)
-                .ok_or_else(|| bad(table, column, row, format!("`{t}` is not new, emerging or experienced"))),
+            Some(t) => from_id(&t).map(Some).ok_or_else(|| bad(table, column, row, format!("`{t}` is not {what}"))),
         })
         .collect()
 }
 
+fn experience(table: &Columns, column: &str) -> Result<Vec<Option<Experience>>, TableError> {
+    closed(table, column, Experience::from_id, "new, emerging or experienced")
+}
+
 fn yes_partly_no(table: &Columns, column: &str) -> Result<Vec<Option<YesPartlyNo>>, TableError> {
-    table
-        .text(column)?
-        .into_iter()
-        .enumerate()
-        .map(|(row, text)| match text {
-            None => Ok(None),
-            Some(t) => YesPartlyNo::from_id(&t)
-                .map(Some)
-                .ok_or_else(|| bad(table, column, row, format!("`{t}` is not yes, partly or no"))),
-        })
-        .collect()
+    table.require(column)?;
+    closed(table, column, YesPartlyNo::from_id, "yes, partly or no")
 }
 
 /// A whole number in `0..=max`.
@@ -562,29 +561,7 @@ mod tests {
 
     #[test]
     fn pooling_qualifies_shared_ids_and_keeps_the_first_country_profile() {
-        let activity = |id: &str| Activity {
-            id: id.into(),
-            kind: "study_visit".into(),
-            title: None,
-            start: chrono::NaiveDate::from_ymd_opt(2019, 1, 1).unwrap(),
-            end: chrono::NaiveDate::from_ymd_opt(2019, 1, 1).unwrap(),
-            format: "in_person".into(),
-            host_country: None,
-            participating: vec![],
-            phases: vec![],
-            goals: vec![],
-            participants: None,
-            cost_eur: None,
-            follow_up: false,
-            location: None,
-            host_org: None,
-            project: None,
-            component: None,
-            expected_outcome: None,
-            status: ActivityStatus::Delivered,
-            survey: Default::default(),
-            origin: Origin::default(),
-        };
+        let activity = crate::model::Activity::bare;
         let profile = |quota: f64| CountryProfile {
             country: Place::Country("DE".into()),
             experience: None,

@@ -124,6 +124,14 @@ impl Columns {
         self.columns.contains_key(column)
     }
 
+    /// An error unless the table has `column`.
+    ///
+    /// # Errors
+    /// The column is missing.
+    pub fn require(&self, column: &str) -> Result<(), TableError> {
+        self.column(column).map(|_| ())
+    }
+
     /// The column names, in name order.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.columns.keys().map(String::as_str)

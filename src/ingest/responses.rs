@@ -448,29 +448,7 @@ mod tests {
         let mut rejected = Survey::default();
         rejected.record(&answer("SV-01", 2).answers());
         ledger.take_away("SV-01", &rejected);
-        let activity = |id: &str| crate::model::Activity {
-            id: id.into(),
-            kind: "study_visit".into(),
-            title: None,
-            start: chrono::NaiveDate::from_ymd_opt(2019, 1, 1).unwrap(),
-            end: chrono::NaiveDate::from_ymd_opt(2019, 1, 1).unwrap(),
-            format: "in_person".into(),
-            host_country: None,
-            participating: vec![],
-            phases: vec![],
-            goals: vec![],
-            participants: None,
-            cost_eur: None,
-            follow_up: false,
-            location: None,
-            host_org: None,
-            project: None,
-            component: None,
-            expected_outcome: None,
-            status: Default::default(),
-            survey: Survey::default(),
-            origin: Default::default(),
-        };
+        let activity = crate::model::Activity::bare;
         let mut data = Dataset { activities: vec![activity("SV-01"), activity("TW-01")], ..Dataset::default() };
         ledger.finish(&mut data, &[]);
         let counted = &data.activities[0].survey.all;

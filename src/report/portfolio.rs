@@ -158,16 +158,7 @@ pub fn workbook(input: &PortfolioInput) -> Result<Vec<u8>, XlsxError> {
 
     let ws = wb.add_worksheet().set_name("Programmes")?;
     print_setup(ws, footer)?;
-    let columns = [
-        ("Programme", 28.0),
-        ("Period", 10.0),
-        ("Indicator", 32.0),
-        ("Value", 12.0),
-        ("n", 7.0),
-        ("Target", 10.0),
-        ("Status", 9.0),
-        ("Note", NOTE_WIDTH),
-    ];
+    let columns: Vec<(&str, f64)> = [("Programme", 28.0), ("Period", 10.0)].into_iter().chain(FIGURE_COLUMNS).collect();
     let list = List::new(ws, "ProgrammeFigures", 0, 0, &columns)?;
     let mut row = 0;
     for (name, period, results) in &rows {
@@ -184,15 +175,7 @@ pub fn workbook(input: &PortfolioInput) -> Result<Vec<u8>, XlsxError> {
 
     let ws = wb.add_worksheet().set_name("Pooled")?;
     print_setup(ws, footer)?;
-    let columns = [
-        ("Indicator", 32.0),
-        ("Value", 12.0),
-        ("n", 7.0),
-        ("Target", 10.0),
-        ("Status", 9.0),
-        ("Note", NOTE_WIDTH),
-        ("Definition", 50.0),
-    ];
+    let columns: Vec<(&str, f64)> = FIGURE_COLUMNS.into_iter().chain([("Definition", 50.0)]).collect();
     let list = List::new(ws, "Pooled", 0, 0, &columns)?;
     let mut row = 0;
     for entry in &registry::CATALOG {
@@ -235,6 +218,10 @@ pub fn workbook(input: &PortfolioInput) -> Result<Vec<u8>, XlsxError> {
     }
     wb.save_to_buffer()
 }
+
+/// The columns [`figure_row`] writes, with their widths.
+const FIGURE_COLUMNS: [(&str, f64); 6] =
+    [("Indicator", 32.0), ("Value", 12.0), ("n", 7.0), ("Target", 10.0), ("Status", 9.0), ("Note", NOTE_WIDTH)];
 
 /// Indicator, value, n, target, status and note from column `col` on.
 fn figure_row(
