@@ -22,7 +22,7 @@ pub fn portfolio(args: &PortfolioArgs) -> Result<u8, Failure> {
         Some(path) => (path.clone(), true),
         None => (PathBuf::from("config/peer-eval.toml"), false),
     })?;
-    let engine = Engine::for_portfolio(&config).map_err(|m| Failure::new(exit::USAGE, m))?;
+    let engine = Engine::for_portfolio(&config).map_err(|err| Failure::new(exit::USAGE, err.to_string()))?;
     let mut dirs = Vec::new();
     for dir in &args.exports {
         if out_would_hold(&args.out, dir) {
@@ -76,7 +76,7 @@ pub fn portfolio(args: &PortfolioArgs) -> Result<u8, Failure> {
     pooled.trends = Some(indicators::trends(&pooled_data, &config));
     let input =
         PortfolioInput { config: &config, programmes: &figures, pooled: &pooled, notes: &notes, engine: &engine };
-    let html = deliverables::html(&input).map_err(|m| Failure::new(exit::USAGE, m))?;
+    let html = deliverables::html(&input).map_err(|err| Failure::new(exit::USAGE, err.to_string()))?;
     let workbook = deliverables::workbook(&input)
         .map_err(|err| Failure::new(exit::OUTPUT, format!("cannot write the workbook: {err}")))?;
     let files =

@@ -78,7 +78,7 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
             bar.set_message(name.to_string());
             bar.inc(1);
         });
-        (engine.join().unwrap_or_else(|_| Err("the templates could not be compiled".to_string())), ingested)
+        (engine.join(), ingested)
     });
     let mut ingested = ingested?;
     bar.finish_and_clear();
@@ -122,7 +122,10 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
 
     spinner.set_message("writing the workbook and the HTML report");
     let stage = Instant::now();
-    let engine = engine.map_err(|m| Failure::new(exit::USAGE, m))?;
+    let engine = match engine {
+        Ok(compiled) => compiled.map_err(|err| Failure::new(exit::USAGE, err.to_string()))?,
+        Err(_) => return Err(Failure::new(exit::USAGE, "the report templates could not be compiled")),
+    };
     let split = args.split_by.is_some() || config.report.split_by.is_some();
     let projects = if split { split_by_project(&ingested.data) } else { Vec::new() };
     let links: Vec<(String, String)> =
@@ -139,8 +142,8 @@ pub fn run(args: &RunArgs) -> Result<u8, Failure> {
             splits,
         };
         report::render(&input).map_err(|err| match err {
-            report::RenderError::Template(m) => Failure::new(exit::USAGE, m),
-            report::RenderError::Workbook(m) => Failure::new(exit::OUTPUT, m),
+            report::RenderError::Template(_) => Failure::new(exit::USAGE, err.to_string()),
+            report::RenderError::Workbook(_) => Failure::new(exit::OUTPUT, err.to_string()),
         })
     };
     let mut files = render(&results, None, &links, &ingested.issues)?;

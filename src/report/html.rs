@@ -38,6 +38,21 @@ const ISSUES_PRINTED: usize = 3;
 /// Most issues listed in the HTML report; the workbook lists all.
 const ISSUES_SHOWN: usize = 200;
 
+/// Why the report templates could not be used: a configuration problem of
+/// `report.templates` (exit 2), never a data problem.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    /// An override file could not be read.
+    #[error("cannot read template `{}`: {source}", path.display())]
+    Read { path: std::path::PathBuf, source: std::io::Error },
+    /// A template does not parse.
+    #[error("template `{file}`: {source}")]
+    Parse { file: String, source: Box<handlebars::TemplateError> },
+    /// A template names data the page does not have (strict mode), or a helper failed.
+    #[error("{template} template: {source}")]
+    Render { template: String, source: Box<handlebars::RenderError> },
+}
+
 /// The compiled templates and the style sheet, built once per run (while the
 /// input files are read) and shared by every page.
 pub struct Engine {
@@ -49,7 +64,7 @@ impl Engine {
     ///
     /// # Errors
     /// An override folder whose template does not parse or cannot be read.
-    pub fn new(overrides: Option<&Path>) -> Result<Engine, String> {
+    pub fn new(overrides: Option<&Path>) -> Result<Engine, TemplateError> {
         Engine::with(overrides, &[("report", "report.hbs", REPORT), ("activity", "activity.hbs", ACTIVITY)])
     }
 
@@ -57,7 +72,7 @@ impl Engine {
     ///
     /// # Errors
     /// As [`Engine::new`].
-    pub fn for_portfolio(config: &crate::config::Config) -> Result<Engine, String> {
+    pub fn for_portfolio(config: &crate::config::Config) -> Result<Engine, TemplateError> {
         let overrides = config.report.templates.as_deref().map(Path::new);
         Engine::with(overrides, &[("portfolio", "portfolio.hbs", PORTFOLIO)])
     }
@@ -65,19 +80,21 @@ impl Engine {
     /// `templates` (name, file, built-in text) and the style sheet. Compiling costs
     /// time in proportion to a template's size squared (the parser's line counting),
     /// so each command compiles only the templates it renders.
-    fn with(overrides: Option<&Path>, templates: &[(&str, &str, &str)]) -> Result<Engine, String> {
+    fn with(overrides: Option<&Path>, templates: &[(&str, &str, &str)]) -> Result<Engine, TemplateError> {
         let mut hb = Handlebars::new();
         hb.set_strict_mode(true);
-        let load = |name: &str, builtin: &str| -> Result<String, String> {
+        let load = |name: &str, builtin: &str| -> Result<String, TemplateError> {
             match overrides.map(|dir| dir.join(name)) {
-                Some(path) if path.exists() => std::fs::read_to_string(&path)
-                    .map_err(|err| format!("cannot read template `{}`: {err}", path.display())),
+                Some(path) if path.exists() => {
+                    std::fs::read_to_string(&path).map_err(|source| TemplateError::Read { path, source })
+                }
                 _ => Ok(builtin.to_string()),
             }
         };
         for &(name, file, builtin) in templates {
             let source = load(file, builtin)?;
-            hb.register_template_string(name, source).map_err(|err| format!("template `{file}`: {err}"))?;
+            hb.register_template_string(name, source)
+                .map_err(|err| TemplateError::Parse { file: file.to_string(), source: Box::new(err) })?;
         }
         // The style sheet is the same on every page: a helper writes it, so that it
         // is not copied into each page's data (`{{{css}}}` in the templates).
@@ -103,15 +120,17 @@ impl Engine {
     ///
     /// # Errors
     /// The template fails to render (strict mode: a field it names is missing).
-    pub fn page(&self, name: &str, data: &impl Serialize) -> Result<String, String> {
-        self.hb.render(name, data).map_err(|err| format!("{name} template: {err}"))
+    pub fn page(&self, name: &str, data: &impl Serialize) -> Result<String, TemplateError> {
+        self.hb
+            .render(name, data)
+            .map_err(|err| TemplateError::Render { template: name.to_string(), source: Box::new(err) })
     }
 
     /// The engine for `config`'s `report.templates`.
     ///
     /// # Errors
     /// As [`Engine::new`].
-    pub fn for_config(config: &crate::config::Config) -> Result<Engine, String> {
+    pub fn for_config(config: &crate::config::Config) -> Result<Engine, TemplateError> {
         Engine::new(config.report.templates.as_deref().map(Path::new))
     }
 }
@@ -393,8 +412,8 @@ fn list(items: &[String], f: impl Fn(&str) -> String) -> String {
 ///
 /// # Errors
 /// A template error (only possible with overriding templates).
-pub fn render(input: &ReportInput) -> Result<Vec<(String, Vec<u8>)>, String> {
-    let Engine { hb } = input.engine;
+pub fn render(input: &ReportInput) -> Result<Vec<(String, Vec<u8>)>, TemplateError> {
+    let engine = input.engine;
     let labels = Labels::new(input.config);
     let k = input.config.privacy.min_group_size;
     let results = input.results;
@@ -541,14 +560,14 @@ pub fn render(input: &ReportInput) -> Result<Vec<(String, Vec<u8>)>, String> {
     };
     // The report and the activity pages in parallel.
     let (report, pages) = rayon::join(
-        || hb.render("report", &page).map_err(|err| format!("report template: {err}")),
-        || -> Result<Vec<(String, Vec<u8>)>, String> {
+        || engine.page("report", &page),
+        || -> Result<Vec<(String, Vec<u8>)>, TemplateError> {
             results
                 .activities
                 .par_iter()
                 .map(|a| {
                     let page = activity_page(input, a, &shared);
-                    let html = hb.render("activity", &page).map_err(|err| format!("activity template: {err}"))?;
+                    let html = engine.page("activity", &page)?;
                     Ok((format!("activities/{}", names[&a.id]), html.into_bytes()))
                 })
                 .collect()

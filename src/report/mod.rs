@@ -55,19 +55,19 @@ pub fn render(input: &ReportInput) -> Result<Vec<(PathBuf, Vec<u8>)>, RenderErro
     // The HTML pages take longest; the workbook and indicators.json share the other thread.
     let ((workbook, json), pages) =
         rayon::join(|| (xlsx::workbook(input), json::indicators_json(input.results)), || html::render(input));
-    let workbook = workbook.map_err(|err| RenderError::Workbook(format!("cannot write the workbook: {err}")))?;
+    let workbook = workbook?;
     let mut files = vec![(PathBuf::from("indicators.json"), json), (PathBuf::from("evaluation.xlsx"), workbook)];
-    files.extend(pages.map_err(RenderError::Template)?.into_iter().map(|(path, bytes)| (PathBuf::from(path), bytes)));
+    files.extend(pages?.into_iter().map(|(path, bytes)| (PathBuf::from(path), bytes)));
     Ok(files)
 }
 
 /// Why the reports could not be rendered.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum RenderError {
     /// A template of `report.templates` is wrong: a configuration error.
-    #[error("{0}")]
-    Template(String),
+    #[error(transparent)]
+    Template(#[from] html::TemplateError),
     /// The workbook writer refused: the outputs cannot be written.
-    #[error("{0}")]
-    Workbook(String),
+    #[error("cannot write the workbook: {0}")]
+    Workbook(#[from] rust_xlsxwriter::XlsxError),
 }

@@ -288,7 +288,7 @@ struct Page<'a> {
 ///
 /// # Errors
 /// The portfolio template fails to render.
-pub fn html(input: &PortfolioInput) -> Result<Vec<u8>, String> {
+pub fn html(input: &PortfolioInput) -> Result<Vec<u8>, super::html::TemplateError> {
     let k = input.config.privacy.min_group_size;
     let line = |name: &str, period: &str, results: &Results, pooled: bool| Line {
         name: name.to_string(),

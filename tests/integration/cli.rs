@@ -84,3 +84,21 @@ fn run_json_accounts_for_every_input() {
     assert_eq!(input["sheets"][0]["rows_accepted"].as_u64(), Some(1));
     assert!(run["timings"]["read"].is_number());
 }
+
+#[test]
+fn a_broken_override_template_exits_2_naming_it() {
+    let work = minimal();
+    std::fs::create_dir_all(work.path().join("config/templates")).unwrap();
+    work.config("[report]\ntemplates = \"config/templates\"\n");
+    // Does not parse: the file is named.
+    std::fs::write(work.path().join("config/templates/report.hbs"), "{{#if}}").unwrap();
+    let out = work.run(&["run"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("template `report.hbs`: "), "{}", stderr(&out));
+    // Parses, but names data the page does not have (strict mode).
+    std::fs::write(work.path().join("config/templates/report.hbs"), "{{no_such_field}}").unwrap();
+    let out = work.run(&["run"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("report template: ") && stderr(&out).contains("no_such_field"), "{}", stderr(&out));
+    assert!(!work.path().join("output/all").exists(), "nothing published");
+}
