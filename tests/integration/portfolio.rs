@@ -169,6 +169,11 @@ fn the_portfolio_report_renders_in_a_browser() {
     if let Some(errors) = crate::reports::nu_errors(std::slice::from_ref(&page)) {
         assert!(errors.is_empty(), "{errors:#?}");
     }
+    for width in [390, 1280] {
+        if let Some(violations) = crate::reports::axe_violations(&work, &page, width) {
+            assert_eq!(violations, serde_json::json!([]), "portfolio.html at {width} px");
+        }
+    }
     let Some(dom) = crate::reports::dump_dom(&work, &page) else { return };
     // Rendered: the side-by-side table has a row per programme and the pooled row.
     let side = dom.split("<section id=\"side\"").nth(1).unwrap().split("</section>").next().unwrap();

@@ -282,34 +282,41 @@ pub fn nu_errors(pages: &[PathBuf]) -> Option<Vec<Value>> {
 /// scripts, so the test checks copies without the Content-Security-Policy line.
 #[test]
 fn pages_pass_axe_at_both_widths() {
-    let (Some(browser), Some(axe)) = (chromium(), npm_file("axe-core/axe.min.js")) else {
-        tool_missing("Chromium and axe-core (npm's axe-core)");
-        return;
-    };
     let work = sample();
     let dir = work.path().join("output/all");
     for page in ["report.html", "activities/TW-05.html"] {
-        let html = std::fs::read_to_string(dir.join(page)).unwrap();
-        let csp = html.find("<meta http-equiv=\"Content-Security-Policy\"").unwrap();
-        let end = csp + html[csp..].find('>').unwrap() + 1;
-        let script = format!(
-            r#"<script src="file://{}"></script><script>
-axe.run(document).then(r => {{ const p = document.createElement("pre"); p.id = "axe";
-p.textContent = JSON.stringify(r.violations.map(v => [v.id, v.nodes.map(n => n.target.join(" "))])); document.body.appendChild(p); }});
-</script></body>"#,
-            axe.display()
-        );
-        let copy = format!("{}{}", &html[..csp], &html[end..]).replace("</body>", &script);
-        let checked = dir.join(page).with_extension("axe.html");
-        std::fs::write(&checked, copy).unwrap();
         for width in [390, 1280] {
-            let dom = dump_dom_of(&browser, &work.path().join("axe-profile"), &checked, Some(width), 20_000);
-            let found = dom.split("<pre id=\"axe\">").nth(1).and_then(|s| s.split("</pre>").next());
-            let found = found.unwrap_or_else(|| panic!("{page} at {width}: axe gave no result"));
-            let violations: Value = serde_json::from_str(&found.replace("&quot;", "\"").replace("&amp;", "&")).unwrap();
+            let Some(violations) = axe_violations(&work, &dir.join(page), width) else { return };
             assert_eq!(violations, serde_json::json!([]), "{page} at {width} px");
         }
     }
+}
+
+/// axe-core's violations on `page` in a window `width` px wide (a copy of the
+/// page without its Content-Security-Policy, so that axe's script may run);
+/// `None` (after [`tool_missing`]) without Chromium or axe-core.
+pub fn axe_violations(work: &Workdir, page: &Path, width: u32) -> Option<Value> {
+    let (Some(browser), Some(axe)) = (chromium(), npm_file("axe-core/axe.min.js")) else {
+        tool_missing("Chromium and axe-core (npm's axe-core)");
+        return None;
+    };
+    let html = std::fs::read_to_string(page).unwrap();
+    let csp = html.find("<meta http-equiv=\"Content-Security-Policy\"").unwrap();
+    let end = csp + html[csp..].find('>').unwrap() + 1;
+    let script = format!(
+        r#"<script src="file://{}"></script><script>
+axe.run(document).then(r => {{ const p = document.createElement("pre"); p.id = "axe";
+p.textContent = JSON.stringify(r.violations.map(v => [v.id, v.nodes.map(n => n.target.join(" "))])); document.body.appendChild(p); }});
+</script></body>"#,
+        axe.display()
+    );
+    let copy = format!("{}{}", &html[..csp], &html[end..]).replace("</body>", &script);
+    let checked = page.with_extension("axe.html");
+    std::fs::write(&checked, copy).unwrap();
+    let dom = dump_dom_of(&browser, &work.path().join("axe-profile"), &checked, Some(width), 20_000);
+    let found = dom.split("<pre id=\"axe\">").nth(1).and_then(|s| s.split("</pre>").next());
+    let found = found.unwrap_or_else(|| panic!("{} at {width}: axe gave no result", page.display()));
+    Some(serde_json::from_str(&found.replace("&quot;", "\"").replace("&amp;", "&")).unwrap())
 }
 
 /// The DOM of `page` after its scripts ran (for `budget_ms` of virtual time), in
