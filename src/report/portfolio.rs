@@ -139,6 +139,8 @@ pub fn workbook(input: &PortfolioInput) -> Result<Vec<u8>, XlsxError> {
     columns.extend(HEADLINE.iter().map(|id| (registry::entry(id).short.to_string(), 12.0)));
     columns.push(("Note".into(), NOTE_WIDTH));
     let list = List::new(ws, "SideBySide", 0, 0, &columns)?;
+    // Short names of up to two lines (`Cost per participant`).
+    ws.set_row_height(0, 30.0)?;
     for (r, (name, period, results)) in rows.iter().enumerate() {
         let row = r as u32 + 1;
         text(ws, row, 0, name, &s)?;
