@@ -9,7 +9,10 @@
 //! record's activity is in the activities table.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
+
+use rustc_hash::FxBuildHasher;
 
 use crate::config::Config;
 use crate::export::read::{Columns, TableError, BATCH_ROWS};
@@ -35,6 +38,27 @@ pub struct Programme {
     pub responses: usize,
     /// The export's data issues by severity (`error`, `warning`, `info`).
     pub issues: BTreeMap<String, usize>,
+    /// Whether the export's programme name was configured (`report.programme`):
+    /// exports named only after a report title are never taken for one programme.
+    pub configured: bool,
+    /// The fingerprint of the key that pseudonymised its ids, when known.
+    pub key: Option<String>,
+    /// Hashes of its (pseudonymised) response ids, sorted: to find ids that two
+    /// programmes share.
+    pub response_ids: Vec<u64>,
+    /// What reading it noticed (a missing Likert column, an unreadable manifest).
+    pub notes: Vec<String>,
+}
+
+impl Programme {
+    /// What tells one programme from another: its configured name, else its folder.
+    pub fn identity(&self) -> String {
+        if self.configured {
+            self.name.clone()
+        } else {
+            format!("{} ({})", self.name, self.dir.display())
+        }
+    }
 }
 
 /// The export folders under `dir`: `dir` itself when it holds an activities
@@ -74,8 +98,19 @@ fn partition_of(dir: &Path, key: &str) -> Option<String> {
 /// A table that is missing or unreadable, a value that does not fit its column,
 /// or a record whose activity the activities table lacks.
 pub fn read(dir: &Path, config: &Config) -> Result<Programme, TableError> {
-    let manifest: Option<Manifest> =
-        std::fs::read(dir.join(MANIFEST)).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok());
+    let mut notes = Vec::new();
+    let manifest: Option<Manifest> = match std::fs::read(dir.join(MANIFEST)) {
+        Err(_) => None,
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .inspect_err(|err| {
+                notes.push(format!(
+                    "its manifest `{MANIFEST}` could not be read ({err}); the programme and period are taken from the folder names"
+                ))
+            })
+            .ok(),
+    };
+    let configured = manifest.as_ref().is_some_and(|m| m.programme_configured);
+    let key = manifest.as_ref().and_then(|m| m.pseudonym_key.clone());
     let name = manifest
         .as_ref()
         .map(|m| m.programme.clone())
@@ -96,13 +131,25 @@ pub fn read(dir: &Path, config: &Config) -> Result<Programme, TableError> {
     data.needs = needs(&table("needs")?, &vocab)?;
     data.countries = countries(&table("countries")?, &vocab, config)?;
     // Responses are the long table: counted batch by batch, as the run counts rows.
-    let mut count = 0;
+    let (mut count, mut first) = (0, true);
+    let mut response_ids = Vec::new();
     let found = Columns::read_batches(dir, "responses", BATCH_ROWS, &mut |batch| {
+        if std::mem::take(&mut first) {
+            for item in config.likert.items.iter().filter(|item| !batch.has(&item.id)) {
+                notes.push(format!(
+                    "its responses have no `{}` column (a Likert item of this configuration): no answer to it is counted",
+                    item.id
+                ));
+            }
+        }
+        let hash = |id: &String| FxBuildHasher.hash_one(id);
+        response_ids.extend(batch.optional("response_id", Columns::text)?.iter().flatten().map(hash));
         let responses = responses(&batch, config, &known)?;
         count += responses.len();
         count_responses(&mut data, &responses);
         Ok(())
     })?;
+    response_ids.sort_unstable();
     if !found {
         table("responses")?;
     }
@@ -113,7 +160,18 @@ pub fn read(dir: &Path, config: &Config) -> Result<Programme, TableError> {
             *issues.entry(severity).or_default() += 1;
         }
     }
-    Ok(Programme { name, period, dir: dir.to_path_buf(), data, responses: count, issues })
+    Ok(Programme {
+        name,
+        period,
+        dir: dir.to_path_buf(),
+        data,
+        responses: count,
+        issues,
+        configured,
+        key,
+        response_ids,
+        notes,
+    })
 }
 
 /// A required value: missing is an error naming the cell.
@@ -163,16 +221,16 @@ fn yes_partly_no(table: &Columns, column: &str) -> Result<Vec<Option<YesPartlyNo
     closed(table, column, YesPartlyNo::from_id, "yes, partly or no")
 }
 
-/// A whole number in `0..=max`.
-fn small(table: &Columns, column: &str, max: i64) -> Result<Vec<Option<u8>>, TableError> {
+/// An answer or priority: a whole number in `min..=max` (at most 255).
+fn whole_in(table: &Columns, column: &str, min: u8, max: u8) -> Result<Vec<Option<u8>>, TableError> {
     table
         .optional(column, Columns::int)?
         .into_iter()
         .enumerate()
         .map(|(row, n)| match n {
             None => Ok(None),
-            Some(n) if (0..=max).contains(&n) => Ok(Some(n as u8)),
-            Some(n) => Err(bad(table, column, row, format!("{n} is not between 0 and {max}"))),
+            Some(n) if (i64::from(min)..=i64::from(max)).contains(&n) => Ok(Some(n as u8)),
+            Some(n) => Err(bad(table, column, row, format!("{n} is not between {min} and {max}"))),
         })
         .collect()
 }
@@ -286,7 +344,10 @@ fn followups(t: &Columns, vocab: &Vocab, known: &HashMap<String, usize>) -> Resu
         .map(|i| {
             let activity_id = required(activity_ids[i].clone(), t, "activity_id", i)?;
             let months_after = match months[i] {
-                Some(m) => Some(u32::try_from(m).map_err(|_| bad(t, "months_after", i, format!("{m} is below 0")))?),
+                Some(m) => Some(
+                    u32::try_from(m)
+                        .map_err(|_| bad(t, "months_after", i, format!("{m} is not a number of months (0 or more)")))?,
+                ),
                 None => None,
             };
             Ok(Followup {
@@ -308,7 +369,7 @@ fn followups(t: &Columns, vocab: &Vocab, known: &HashMap<String, usize>) -> Resu
 fn needs(t: &Columns, vocab: &Vocab) -> Result<Vec<Need>, TableError> {
     let countries = t.text("country")?;
     let mut phases = t.text("phase")?;
-    let priorities = small(t, "priority", i64::from(u8::MAX))?;
+    let priorities = whole_in(t, "priority", 0, u8::MAX)?;
     let mut methods = t.list("preferred_methods")?;
     (0..t.rows())
         .map(|i| {
@@ -366,8 +427,8 @@ fn responses(
     let mut org_types = t.text("org_type")?;
     let mut role_levels = t.text("role_level")?;
     let items: Vec<Vec<Option<u8>>> =
-        config.likert.items.iter().map(|item| small(t, &item.id, i64::from(item.points))).collect::<Result<_, _>>()?;
-    let recommend = small(t, "recommend", 10)?;
+        config.likert.items.iter().map(|item| whole_in(t, &item.id, 1, item.points)).collect::<Result<_, _>>()?;
+    let recommend = whole_in(t, "recommend", 0, 10)?;
     let intent = yes_partly_no(t, "intent_to_apply")?;
     let contacts = t.bool("new_contacts")?;
     let aims = t.list("participation_aim")?;
@@ -418,87 +479,154 @@ fn settle_aims(data: &mut Dataset, config: &Config) {
     }
 }
 
-/// Every programme's records in one dataset, in the order given.
+/// Every programme's records in one dataset, in the order given, and what
+/// pooling them had to decide, in sentences for the reports.
 ///
-/// Exports of one programme (several periods, say) share its needs, country
-/// profiles and, where their periods overlap, activities: each is taken once,
-/// from the first export that has it. Across programmes, an activity id used by
-/// more than one is qualified as `<programme>/<id>` in the pool; a country
-/// profile given by several is taken from the first, as a run over their inputs
-/// together would; needs are all kept.
+/// A programme is its configured name ([`Programme::identity`]). Exports of one
+/// programme (several periods, say) share its needs and country profiles, so those
+/// are taken once; an activity two of its exports hold (overlapping periods) is
+/// taken once when it is the same activity (same start and type), and kept apart
+/// as `<programme> <period>/<id>` otherwise. Across programmes, an activity id used
+/// by more than one is qualified as `<programme>/<id>`; a country profile given by
+/// several is taken from the first programme listed; needs are all kept.
 pub fn pool(programmes: &[Programme]) -> (Dataset, Vec<String>) {
+    let identities: Vec<String> = programmes.iter().map(Programme::identity).collect();
     let mut owners: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for programme in programmes {
+    for (programme, identity) in programmes.iter().zip(&identities) {
         for activity in &programme.data.activities {
-            owners.entry(activity.id.as_str()).or_default().insert(programme.name.as_str());
+            owners.entry(activity.id.as_str()).or_default().insert(identity.as_str());
         }
     }
     let shared: BTreeSet<String> =
         owners.into_iter().filter(|(_, o)| o.len() > 1).map(|(id, _)| id.to_string()).collect();
     let mut notes = Vec::new();
     if !shared.is_empty() {
-        let list: Vec<&str> = shared.iter().map(String::as_str).take(10).collect();
         notes.push(format!(
-            "{} activity ids are used by more than one programme ({}{}); in the pooled figures each is qualified by its programme, as `<programme>/<id>`.",
+            "{} activity ids are used by more than one programme ({}); in the pooled figures each is qualified by its programme, as `<programme>/<id>`.",
             shared.len(),
-            list.join(", "),
-            if shared.len() > 10 { ", …" } else { "" }
+            some(shared.iter())
         ));
     }
     let mut pooled = Dataset::default();
-    let mut profiles = BTreeSet::new();
-    let mut taken: HashSet<String> = HashSet::new();
+    let mut profiles: BTreeMap<String, &str> = BTreeMap::new();
+    let mut repeated_profiles = BTreeSet::new();
+    // Activity id in the pool → (start, type), to tell an overlap from another activity.
+    let mut taken: HashMap<String, (chrono::NaiveDate, String)> = HashMap::new();
     let mut needs_of: BTreeSet<&str> = BTreeSet::new();
-    let mut repeated = 0;
-    for programme in programmes {
-        let qualify = |id: &str| {
-            if shared.contains(id) {
-                format!("{}/{id}", programme.name)
-            } else {
-                id.to_string()
-            }
-        };
+    let (mut overlapping, mut distinct) = (0, BTreeSet::new());
+    for (programme, identity) in programmes.iter().zip(&identities) {
         let data = &programme.data;
-        // An activity another export of this programme already gave is left out, with its records.
-        let mut left_out: HashSet<&str> = HashSet::new();
-        for activity in &data.activities {
-            let id = qualify(&activity.id);
-            if taken.insert(id.clone()) {
-                pooled.activities.push(Activity { id, ..activity.clone() });
-            } else {
-                left_out.insert(&activity.id);
-                repeated += 1;
+        // Each activity's id in the pool; `None` for one another export already gave.
+        let ids: Vec<Option<String>> = data
+            .activities
+            .iter()
+            .map(|a| {
+                let id = if shared.contains(&a.id) { format!("{identity}/{}", a.id) } else { a.id.clone() };
+                match taken.get(&id) {
+                    None => Some(id),
+                    Some(same) if *same == (a.start, a.kind.clone()) => {
+                        overlapping += 1;
+                        None
+                    }
+                    Some(_) => {
+                        distinct.insert(a.id.clone());
+                        Some(format!("{} {}/{}", programme.name, programme.period, a.id))
+                    }
+                }
+            })
+            .collect();
+        let pooled_id: HashMap<&str, &String> =
+            data.activities.iter().zip(&ids).filter_map(|(a, id)| id.as_ref().map(|id| (a.id.as_str(), id))).collect();
+        for (activity, id) in data.activities.iter().zip(&ids) {
+            if let Some(id) = id {
+                taken.insert(id.clone(), (activity.start, activity.kind.clone()));
+                pooled.activities.push(Activity { id: id.clone(), ..activity.clone() });
             }
         }
-        let kept = |id: &str| !left_out.contains(id);
-        pooled.participants.extend(
-            data.participants
-                .iter()
-                .filter(|p| kept(&p.activity_id))
-                .map(|p| Participant { activity_id: qualify(&p.activity_id), ..p.clone() }),
-        );
-        pooled.followups.extend(
-            data.followups
-                .iter()
-                .filter(|f| kept(&f.activity_id))
-                .map(|f| Followup { activity_id: qualify(&f.activity_id), ..f.clone() }),
-        );
-        if needs_of.insert(programme.name.as_str()) {
+        pooled.participants.extend(data.participants.iter().filter_map(|p| {
+            pooled_id.get(p.activity_id.as_str()).map(|id| Participant { activity_id: id.to_string(), ..p.clone() })
+        }));
+        pooled.followups.extend(data.followups.iter().filter_map(|f| {
+            pooled_id.get(f.activity_id.as_str()).map(|id| Followup { activity_id: id.to_string(), ..f.clone() })
+        }));
+        let first_export = needs_of.insert(identity.as_str());
+        if first_export {
             pooled.needs.extend(data.needs.iter().cloned());
         }
         for profile in &data.countries {
-            if profiles.insert(profile.country.key().to_string()) {
-                pooled.countries.push(profile.clone());
+            let key = profile.country.key().to_string();
+            match profiles.get(&key) {
+                None => {
+                    profiles.insert(key, identity.as_str());
+                    pooled.countries.push(profile.clone());
+                }
+                Some(first) if *first != identity.as_str() => {
+                    repeated_profiles.insert(key);
+                }
+                Some(_) => {}
             }
         }
     }
-    if repeated > 0 {
+    if overlapping > 0 {
         notes.push(format!(
-            "{repeated} activities were in more than one export of the same programme (overlapping periods); each is counted once."
+            "{overlapping} activities were in more than one export of the same programme (overlapping periods); each is counted once."
         ));
     }
+    if !distinct.is_empty() {
+        notes.push(format!(
+            "{} activity ids name different activities (another start or type) in two exports of the same programme ({}); they are kept apart, as `<programme> <period>/<id>`.",
+            distinct.len(),
+            some(distinct.iter())
+        ));
+    }
+    if !repeated_profiles.is_empty() {
+        notes.push(format!(
+            "{} countries have a profile in more than one programme ({}); each profile is taken from the first programme listed.",
+            repeated_profiles.len(),
+            some(repeated_profiles.iter())
+        ));
+    }
+    notes.extend(shared_people(programmes, &identities));
     crate::ingest::link(&mut pooled);
     (pooled, notes)
+}
+
+/// What pooling cannot tell about people: response ids two programmes share
+/// (counted in each), and exports whose pseudonyms do not match.
+fn shared_people(programmes: &[Programme], identities: &[String]) -> Vec<String> {
+    let mut notes = Vec::new();
+    let mut owner: HashMap<u64, &str> = HashMap::new();
+    let mut shared = 0;
+    for (programme, identity) in programmes.iter().zip(identities) {
+        for hash in &programme.response_ids {
+            match owner.get(hash) {
+                Some(first) if *first != identity.as_str() => shared += 1,
+                Some(_) => {}
+                None => {
+                    owner.insert(*hash, identity.as_str());
+                }
+            }
+        }
+    }
+    if shared > 0 {
+        notes.push(format!(
+            "{shared} response ids appear in the exports of more than one programme; each is counted in its own programme, where one run over their inputs together would count it once."
+        ));
+    }
+    let keys: BTreeSet<Option<&str>> = programmes.iter().map(|p| p.key.as_deref()).collect();
+    if programmes.len() > 1 && keys.len() > 1 {
+        notes.push(
+            "The exports were pseudonymised under different keys (or a random key each), so a person in two of them is counted as two people (participants, repeat participation). Export every programme with one privacy.pseudonym_key to join them.".to_string(),
+        );
+    }
+    notes
+}
+
+/// Up to ten items, `, `-joined, with `…` when there are more.
+fn some<'a>(items: impl ExactSizeIterator<Item = &'a String>) -> String {
+    let more = items.len() > 10;
+    let list: Vec<&str> = items.take(10).map(String::as_str).collect();
+    format!("{}{}", list.join(", "), if more { ", …" } else { "" })
 }
 
 #[cfg(test)]
@@ -559,10 +687,8 @@ mod tests {
         );
     }
 
-    #[test]
-    fn pooling_qualifies_shared_ids_and_keeps_the_first_country_profile() {
-        let activity = crate::model::Activity::bare;
-        let profile = |quota: f64| CountryProfile {
+    fn profile(quota: f64) -> CountryProfile {
+        CountryProfile {
             country: Place::Country("DE".into()),
             experience: None,
             phase_experience: BTreeMap::new(),
@@ -570,29 +696,84 @@ mod tests {
             governance: None,
             annual_quota: Some(quota),
             origin: Origin::default(),
+        }
+    }
+
+    /// A programme of bare activities (`id` or `id@day` for another start) and a
+    /// profile of Germany, exported under key `k`.
+    fn programme(name: &str, period: &str, ids: &[&str], quota: f64) -> Programme {
+        let activity = |spec: &&str| {
+            let (id, day) = spec.split_once('@').unwrap_or((spec, "1"));
+            let mut activity = crate::model::Activity::bare(id);
+            activity.start = chrono::NaiveDate::from_ymd_opt(2019, 1, day.parse().unwrap()).unwrap();
+            activity
         };
-        let programme = |name: &str, ids: &[&str], quota: f64| Programme {
+        Programme {
             name: name.into(),
-            period: "all".into(),
-            dir: PathBuf::new(),
+            period: period.into(),
+            dir: PathBuf::from(format!("exports/{name}/{period}")),
             data: Dataset {
-                activities: ids.iter().map(|id| activity(id)).collect(),
+                activities: ids.iter().map(activity).collect(),
                 countries: vec![profile(quota)],
                 ..Dataset::default()
             },
             responses: 0,
             issues: BTreeMap::new(),
-        };
-        let (pooled, notes) = pool(&[programme("A", &["X", "S"], 1.0), programme("B", &["S"], 2.0)]);
-        let ids: Vec<&str> = pooled.activities.iter().map(|a| a.id.as_str()).collect();
-        assert_eq!(ids, ["X", "A/S", "B/S"]);
+            configured: true,
+            key: Some("k".into()),
+            response_ids: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    fn ids(data: &Dataset) -> Vec<&str> {
+        data.activities.iter().map(|a| a.id.as_str()).collect()
+    }
+
+    #[test]
+    fn pooling_qualifies_shared_ids_and_keeps_the_first_country_profile() {
+        let (pooled, notes) = pool(&[programme("A", "all", &["X", "S"], 1.0), programme("B", "all", &["S"], 2.0)]);
+        assert_eq!(ids(&pooled), ["X", "A/S", "B/S"]);
         assert_eq!(pooled.countries.len(), 1);
         assert_eq!(pooled.countries[0].annual_quota, Some(1.0));
-        assert_eq!(notes.len(), 1);
-        // Two exports of one programme whose periods overlap: the shared activity once.
-        let (pooled, notes) = pool(&[programme("A", &["X", "S"], 1.0), programme("A", &["S", "Y"], 1.0)]);
-        let ids: Vec<&str> = pooled.activities.iter().map(|a| a.id.as_str()).collect();
-        assert_eq!(ids, ["X", "S", "Y"]);
-        assert_eq!(notes.len(), 1);
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(notes[0].starts_with("1 activity ids are used by more than one programme (S)"));
+        assert!(notes[1].starts_with("1 countries have a profile in more than one programme (DE)"));
+    }
+
+    #[test]
+    fn exports_of_one_programme_share_what_they_have_in_common() {
+        // Overlapping periods: S is the same activity (same start and type), taken once;
+        // T starts on another day in the second export: another activity, kept apart.
+        let (pooled, notes) =
+            pool(&[programme("A", "2019", &["X", "S", "T"], 1.0), programme("A", "2019-H2", &["S", "T@9", "Y"], 1.0)]);
+        assert_eq!(ids(&pooled), ["X", "S", "T", "A 2019-H2/T", "Y"]);
+        assert_eq!(pooled.countries.len(), 1, "one programme's profile, once");
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(notes[0].starts_with("1 activities were in more than one export"));
+        assert!(notes[1].starts_with("1 activity ids name different activities"));
+    }
+
+    #[test]
+    fn programmes_named_only_after_the_title_stay_apart() {
+        let mut a = programme("Peer-learning evaluation", "all", &["S"], 1.0);
+        let mut b = programme("Peer-learning evaluation", "all", &["S"], 2.0);
+        b.dir = PathBuf::from("elsewhere");
+        (a.configured, b.configured) = (false, false);
+        let (pooled, _) = pool(&[a, b]);
+        // Two programmes: both activities, qualified.
+        assert_eq!(pooled.activities.len(), 2);
+    }
+
+    #[test]
+    fn shared_response_ids_and_unmatched_keys_are_told() {
+        let mut a = programme("A", "all", &["X"], 1.0);
+        let mut b = programme("B", "all", &["Y"], 1.0);
+        (a.response_ids, b.response_ids) = (vec![1, 2, 3], vec![3, 4]);
+        let (_, notes) = pool(&[a.clone(), b.clone()]);
+        assert!(notes.iter().any(|n| n.starts_with("1 response ids appear in the exports of more than one programme")));
+        b.key = None;
+        let (_, notes) = pool(&[a, b]);
+        assert!(notes.iter().any(|n| n.starts_with("The exports were pseudonymised under different keys")));
     }
 }

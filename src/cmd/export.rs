@@ -43,7 +43,13 @@ pub fn export(args: &ExportArgs) -> Result<u8, Failure> {
     })?;
     let data = of_period(ingested.data, &period);
     let ids = Pseudonyms::new(config.privacy.pseudonym_key.as_deref());
-    let programme = config.report.programme.as_deref().filter(|p| !p.trim().is_empty()).unwrap_or(&config.report.title);
+    let configured = config.report.programme.as_deref().filter(|p| !p.trim().is_empty());
+    let programme = configured.unwrap_or(&config.report.title);
+    if configured.is_none() {
+        eprintln!(
+            "warning: report.programme is not set, so the export is named after the report's title (`{programme}`); set it, so that exports of different programmes in one folder do not replace each other and a portfolio tells them apart"
+        );
+    }
     let dir: PathBuf = args
         .out
         .join(format!("programme={}", partition_value(programme)))
@@ -60,6 +66,8 @@ pub fn export(args: &ExportArgs) -> Result<u8, Failure> {
         period: period.label.clone(),
         version: env!("CARGO_PKG_VERSION").to_string(),
         tables: tables.iter().map(|t| (t.name.to_string(), t.rows())).collect(),
+        programme_configured: configured.is_some(),
+        pseudonym_key: Some(ids.fingerprint()),
     };
     let manifest = crate::report::json::to_sorted_json(&manifest);
     for table in tables {

@@ -44,7 +44,9 @@ pub fn portfolio(args: &PortfolioArgs) -> Result<u8, Failure> {
         }
         dirs.extend(found);
     }
-    dirs.dedup();
+    // One folder named twice (or reached two ways) is read once.
+    let mut seen = std::collections::HashSet::new();
+    dirs.retain(|dir| seen.insert(std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone())));
     let read: Vec<_> = dirs.par_iter().map(|dir| read(dir, &config)).collect();
     let mut programmes: Vec<Programme> = Vec::new();
     for (dir, outcome) in dirs.iter().zip(read) {
@@ -57,7 +59,24 @@ pub fn portfolio(args: &PortfolioArgs) -> Result<u8, Failure> {
         return Err(Failure::new(exit::NO_INPUT, "no usable input: no export could be read; nothing was written"));
     }
     let programmes = without_repeats(programmes);
-    let (pooled_data, notes) = pool(&programmes);
+    let (pooled_data, mut notes) = pool(&programmes);
+    // What reading each export noticed, said once here and kept in the reports.
+    let mut read_notes = Vec::new();
+    for p in &programmes {
+        if !p.configured {
+            read_notes.push(format!(
+                "`{}` ({}) names no programme (report.programme was not set when it was exported): it is taken as a programme of its own.",
+                p.name,
+                p.dir.display()
+            ));
+        }
+        read_notes.extend(p.notes.iter().map(|note| format!("The export of `{}`, {}: {note}.", p.name, p.period)));
+    }
+    for note in read_notes.iter().chain(&notes) {
+        eprintln!("note: {note}");
+    }
+    read_notes.append(&mut notes);
+    let notes = read_notes;
     let period = Period::all();
     let figures: Vec<ProgrammeFigures> = programmes
         .par_iter()
@@ -109,12 +128,23 @@ fn out_would_hold(out: &Path, dir: &Path) -> bool {
     }
 }
 
-/// `out` made absolute through its nearest existing ancestor (it may not exist yet).
+/// `out` made absolute, `.` and `..` resolved, through its nearest existing
+/// ancestor (it may not exist yet).
 fn out_canonical(out: &Path) -> Option<PathBuf> {
+    let mut lexical = PathBuf::new();
+    for part in std::path::absolute(out).ok()?.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                lexical.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => lexical.push(other),
+        }
+    }
     let mut rest = Vec::new();
-    let mut at = out;
+    let mut at = lexical.as_path();
     loop {
-        if let Ok(found) = std::fs::canonicalize(if at.as_os_str().is_empty() { Path::new(".") } else { at }) {
+        if let Ok(found) = std::fs::canonicalize(at) {
             return Some(rest.iter().rev().fold(found, |path: PathBuf, part| path.join(part)));
         }
         rest.push(at.file_name()?.to_owned());
@@ -128,7 +158,7 @@ fn without_repeats(programmes: Vec<Programme>) -> Vec<Programme> {
     let mut seen = std::collections::BTreeMap::new();
     programmes
         .into_iter()
-        .filter(|p| match seen.get(&(p.name.clone(), p.period.clone())) {
+        .filter(|p| match seen.get(&(p.identity(), p.period.clone())) {
             Some(first) => {
                 eprintln!(
                     "warning: the export `{}` is again programme `{}`, period `{}`, as `{}`; it was left out",
@@ -140,7 +170,7 @@ fn without_repeats(programmes: Vec<Programme>) -> Vec<Programme> {
                 false
             }
             None => {
-                seen.insert((p.name.clone(), p.period.clone()), p.dir.display().to_string());
+                seen.insert((p.identity(), p.period.clone()), p.dir.display().to_string());
                 true
             }
         })

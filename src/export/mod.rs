@@ -36,6 +36,14 @@ pub struct Manifest {
     pub version: String,
     /// Rows per table.
     pub tables: std::collections::BTreeMap<String, usize>,
+    /// Whether `report.programme` was set: without it the name is the report's
+    /// title, which other programmes may share.
+    #[serde(default)]
+    pub programme_configured: bool,
+    /// A fingerprint of the pseudonym key ([`Pseudonyms::fingerprint`]): two
+    /// exports with the same one pseudonymised the same id alike.
+    #[serde(default)]
+    pub pseudonym_key: Option<String>,
 }
 
 /// The prefix of the countries table's per-phase experience columns
@@ -182,6 +190,12 @@ impl Pseudonyms {
             }
         };
         Pseudonyms { key }
+    }
+
+    /// What tells keys apart without telling them: the first 8 bytes of the
+    /// pseudonym of a fixed text, in hex.
+    pub fn fingerprint(&self) -> String {
+        self.of("peer-eval pseudonym key fingerprint")[..16].to_string()
     }
 
     /// The pseudonym of `id`: the first 16 bytes of HMAC-SHA-256(key, id), in hex.
@@ -390,6 +404,8 @@ mod tests {
         assert_ne!(a.of("R-001"), a.of("R-002"));
         assert_ne!(a.of("R-001"), other.of("R-001"));
         assert_eq!(a.of("R-001").len(), 32);
+        assert_eq!((a.fingerprint(), a.fingerprint().len()), (b.fingerprint(), 16));
+        assert_ne!(a.fingerprint(), other.fingerprint());
         // Without a key, two exports give different pseudonyms.
         assert_ne!(Pseudonyms::new(None).of("R-001"), Pseudonyms::new(None).of("R-001"));
     }

@@ -19,6 +19,8 @@ pub enum TableError {
     File { path: PathBuf, reason: String },
     #[error("table `{table}` has no column `{column}`")]
     MissingColumn { table: &'static str, column: String },
+    #[error("table `{table}`, column `{column}`: the column holds {holds}, not {wanted}")]
+    ColumnType { table: &'static str, column: String, holds: &'static str, wanted: &'static str },
     #[error("table `{table}`, column `{column}`, row {row}: {reason}")]
     Value { table: &'static str, column: String, row: usize, reason: String },
 }
@@ -147,6 +149,7 @@ impl Columns {
     fn typed<T: Clone>(
         &self,
         column: &str,
+        wanted: &'static str,
         typed: impl Fn(&Values) -> Option<Vec<Option<T>>>,
         parse: impl Fn(&str) -> Result<T, String>,
     ) -> Result<Vec<Option<T>>, TableError> {
@@ -155,7 +158,12 @@ impl Columns {
             return Ok(values);
         }
         let Values::Text(texts) = values else {
-            return Err(self.error(column, 0, format!("the column holds {}", values.kind())));
+            return Err(TableError::ColumnType {
+                table: self.table,
+                column: column.to_string(),
+                holds: values.kind(),
+                wanted,
+            });
         };
         texts
             .iter()
@@ -172,7 +180,7 @@ impl Columns {
     /// # Errors
     /// The column is missing or is not text.
     pub fn text(&self, column: &str) -> Result<Vec<Option<String>>, TableError> {
-        self.typed(column, |_| None, |t| Ok(t.to_string()))
+        self.typed(column, "text", |_| None, |t| Ok(t.to_string()))
     }
 
     /// A whole-number column.
@@ -182,6 +190,7 @@ impl Columns {
     pub fn int(&self, column: &str) -> Result<Vec<Option<i64>>, TableError> {
         self.typed(
             column,
+            "whole numbers",
             |v| match v {
                 Values::Int(v) => Some(v.clone()),
                 _ => None,
@@ -197,6 +206,7 @@ impl Columns {
     pub fn real(&self, column: &str) -> Result<Vec<Option<f64>>, TableError> {
         self.typed(
             column,
+            "numbers",
             |v| match v {
                 Values::Real(v) => Some(v.clone()),
                 Values::Int(v) => Some(v.iter().map(|n| n.map(|n| n as f64)).collect()),
@@ -213,6 +223,7 @@ impl Columns {
     pub fn bool(&self, column: &str) -> Result<Vec<Option<bool>>, TableError> {
         self.typed(
             column,
+            "true/false values",
             |v| match v {
                 Values::Bool(v) => Some(v.clone()),
                 _ => None,
@@ -232,6 +243,7 @@ impl Columns {
     pub fn date(&self, column: &str) -> Result<Vec<Option<NaiveDate>>, TableError> {
         self.typed(
             column,
+            "dates",
             |v| match v {
                 Values::Date(v) => Some(v.clone()),
                 _ => None,
@@ -247,6 +259,7 @@ impl Columns {
     pub fn list(&self, column: &str) -> Result<Vec<Vec<String>>, TableError> {
         let values = self.typed(
             column,
+            "lists",
             |v| match v {
                 Values::List(v) => Some(v.iter().cloned().map(Some).collect()),
                 _ => None,
@@ -412,6 +425,19 @@ fn arrow_values(array: &dyn arrow_array::Array) -> Result<Values, String> {
             let a = array.as_string::<i64>();
             Values::Text((0..n).map(|i| valid(i).then(|| a.value(i).to_string())).collect())
         }
+        DataType::Utf8View => {
+            let a = array.as_string_view();
+            Values::Text((0..n).map(|i| valid(i).then(|| a.value(i).to_string())).collect())
+        }
+        // Categorical text, as polars writes it.
+        DataType::Dictionary(_, _) => {
+            let dictionary = array.as_any_dictionary();
+            let Values::Text(values) = arrow_values(dictionary.values().as_ref())? else {
+                return Err("a dictionary of something other than text".to_string());
+            };
+            let keys = dictionary.normalized_keys();
+            Values::Text((0..n).map(|i| if valid(i) { values.get(keys[i]).cloned().flatten() } else { None }).collect())
+        }
         DataType::Int64 => {
             let a = array.as_primitive::<Int64Type>();
             Values::Int((0..n).map(|i| valid(i).then(|| a.value(i))).collect())
@@ -440,21 +466,24 @@ fn arrow_values(array: &dyn arrow_array::Array) -> Result<Values, String> {
         }
         DataType::List(_) => {
             let a = array.as_list::<i32>();
-            let mut lists = Vec::with_capacity(n);
-            for i in 0..n {
-                if !valid(i) {
-                    lists.push(Vec::new());
-                    continue;
-                }
-                let Values::Text(items) = arrow_values(a.value(i).as_ref())? else {
-                    return Err("a list of something other than text".to_string());
-                };
-                lists.push(items.into_iter().flatten().collect());
-            }
-            Values::List(lists)
+            Values::List((0..n).map(|i| list_items(valid(i).then(|| a.value(i)))).collect::<Result<_, _>>()?)
+        }
+        DataType::LargeList(_) => {
+            let a = array.as_list::<i64>();
+            Values::List((0..n).map(|i| list_items(valid(i).then(|| a.value(i)))).collect::<Result<_, _>>()?)
         }
         other => return Err(format!("type {other}, which peer-eval does not read back")),
     })
+}
+
+/// The items of one list cell (none for a null list).
+#[cfg(feature = "parquet")]
+fn list_items(items: Option<arrow_array::ArrayRef>) -> Result<Vec<String>, String> {
+    let Some(items) = items else { return Ok(Vec::new()) };
+    match arrow_values(items.as_ref())? {
+        Values::Text(items) => Ok(items.into_iter().flatten().collect()),
+        _ => Err("a list of something other than text".to_string()),
+    }
 }
 
 #[cfg(test)]
@@ -496,6 +525,56 @@ mod tests {
         })
         .unwrap();
         assert_eq!(total, 3);
+    }
+
+    #[cfg(feature = "parquet")]
+    #[test]
+    fn parquet_as_polars_or_duckdb_rewrite_it_reads_the_same() {
+        use std::sync::Arc;
+
+        use arrow_array::builder::{LargeListBuilder, StringBuilder};
+        use arrow_array::types::Int32Type;
+        use arrow_array::{ArrayRef, DictionaryArray, RecordBatch, StringViewArray};
+        use arrow_schema::{Field, Schema};
+
+        // Text as views and as a dictionary (polars' categoricals), lists as large lists.
+        let view: ArrayRef = Arc::new(StringViewArray::from(vec![Some("in_person"), None]));
+        let dictionary: ArrayRef = Arc::new(DictionaryArray::<Int32Type>::from_iter([Some("DE"), None]));
+        let mut builder = LargeListBuilder::new(StringBuilder::new());
+        builder.values().append_value("BG");
+        builder.values().append_value("LT");
+        builder.append(true);
+        builder.append(false);
+        let lists: ArrayRef = Arc::new(builder.finish());
+        let fields: Vec<Field> = [("format", &view), ("country", &dictionary), ("participating", &lists)]
+            .iter()
+            .map(|(name, a)| Field::new(*name, a.data_type().clone(), true))
+            .collect();
+        let schema = Arc::new(Schema::new(fields));
+        let batch = RecordBatch::try_new(schema.clone(), vec![view, dictionary, lists]).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let file = std::fs::File::create(dir.path().join("t.parquet")).unwrap();
+        let mut writer = parquet::arrow::ArrowWriter::try_new(file, schema, None).unwrap();
+        writer.write(&batch).unwrap();
+        writer.close().unwrap();
+        let columns = Columns::read(dir.path(), "t").unwrap().unwrap();
+        assert_eq!(columns.text("format").unwrap(), [Some("in_person".to_string()), None]);
+        assert_eq!(columns.text("country").unwrap(), [Some("DE".to_string()), None]);
+        assert_eq!(columns.list("participating").unwrap(), [vec!["BG".to_string(), "LT".to_string()], vec![]]);
+    }
+
+    #[test]
+    fn a_column_of_another_type_is_named() {
+        let columns = Columns {
+            table: "activities",
+            first: 0,
+            rows: 1,
+            columns: BTreeMap::from([("start_date".to_string(), Values::Int(vec![Some(3)]))]),
+        };
+        assert_eq!(
+            columns.date("start_date").unwrap_err().to_string(),
+            "table `activities`, column `start_date`: the column holds whole numbers, not dates"
+        );
     }
 
     #[test]

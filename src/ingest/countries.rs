@@ -70,6 +70,7 @@ pub fn exact_table(config: &Config) -> HashMap<String, Place> {
         .map(String::as_str)
         .chain(config.countries.aliases.keys().map(String::as_str))
         .chain(ALIASES.iter().map(|(name, _)| *name))
+        .chain(ALIASES.iter().map(|(_, code)| *code))
         .chain(
             isocountry::CountryCode::iter()
                 .flat_map(|c| [c.alpha2(), c.alpha3(), c.name(), c.name().split(" (").next().unwrap_or("")]),
@@ -106,6 +107,18 @@ pub fn table(config: &Config) -> HashMap<String, Place> {
         }
         add(code, code);
         add(country.alpha3(), code);
+    }
+    // A code an alias gives that is not an ISO one (Kosovo's XK) is a spelling of
+    // itself too, as ISO codes are: an export writes the code and reads it back.
+    let codes: Vec<String> = config
+        .countries
+        .aliases
+        .values()
+        .map(|code| code.to_ascii_uppercase())
+        .chain(ALIASES.iter().map(|(_, code)| code.to_string()))
+        .collect();
+    for code in &codes {
+        add(code, code);
     }
     table
 }

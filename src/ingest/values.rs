@@ -675,9 +675,24 @@ mod tests {
         assert_eq!(v.place("de").0, Place::Country("DE".into()));
         assert_eq!(v.place("SWE").0, Place::Country("SE".into()));
         assert_eq!(v.place("UNHCR").0, Place::Organisation("UNHCR".into()));
+        // Kosovo's code is no ISO code, but written back (as an export does) it is Kosovo.
+        assert_eq!(v.place("Kosovo").0, Place::Country("XK".into()));
+        assert_eq!(v.place("XK").0, Place::Country("XK".into()));
         let (place, problem) = v.place("Atlantis");
         assert_eq!(place, Place::Unknown("Atlantis".into()));
         assert_eq!(problem.unwrap().code, "unknown_value");
+    }
+
+    #[test]
+    fn every_place_written_as_its_key_reads_back_as_itself() {
+        let v = vocab();
+        let names = isocountry::CountryCode::iter()
+            .map(|c| c.name().to_string())
+            .chain(["Kosovo", "Vatican", "Taiwan", "UNHCR", "IOM", "Atlantis"].map(String::from));
+        for name in names {
+            let place = v.place(&name).0;
+            assert_eq!(v.place(place.key()).0, place, "{name}");
+        }
     }
 
     #[test]

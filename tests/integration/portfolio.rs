@@ -58,7 +58,18 @@ fn pooled_figures_equal_one_run_over_the_union_of_the_inputs() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let union = read_json(&work.path().join("union-out/all/indicators.json"));
     assert!(portfolio["pooled"] == union, "the pooled figures differ from one run over the union of the inputs");
-    assert_eq!(portfolio["notes"], serde_json::json!([]));
+    // Both programmes profile 23 of the same countries: A's are used, as the run
+    // (reading A's files first) keeps A's and rejects B's as repeats.
+    let notes = portfolio["notes"].as_array().unwrap();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].as_str().unwrap().starts_with("23 countries have a profile in more than one programme (AT, BE,"));
+    let run = read_json(&work.path().join("union-out/all/run.json"));
+    let repeated = run["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["code"] == "duplicate_id" && i["file"].as_str().unwrap().starts_with("zz_countries"));
+    assert_eq!(repeated.count(), 23);
 
     // The pool is more than either programme: 23 + 30 activities.
     assert_eq!(union["indicators"]["activities_total"]["value"], 53);
@@ -183,6 +194,36 @@ fn the_portfolio_report_renders_in_a_browser() {
     assert!(side.contains(">53<"), "pooled activities");
 }
 
+/// `table` without `column`.
+fn drop_column(table: &Path, column: &str) {
+    let mut reader = csv::Reader::from_path(table).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let keep: Vec<usize> = (0..header.len()).filter(|&i| &header[i] != column).collect();
+    assert!(keep.len() < header.len(), "{column} is a column of {}", table.display());
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(keep.iter().map(|&i| &header[i])).unwrap();
+    for record in reader.records() {
+        let record = record.unwrap();
+        writer.write_record(keep.iter().map(|&i| &record[i])).unwrap();
+    }
+    std::fs::write(table, writer.into_inner().unwrap()).unwrap();
+}
+
+#[test]
+fn a_likert_column_missing_from_an_export_is_told() {
+    let work = two_programmes();
+    export(&work, "config/a.toml", "input", "csv");
+    drop_column(&work.path().join("exports/programme=Programme_A/period=all/responses.csv"), "overall_satisfaction");
+    let out = work.run(&["portfolio", "--config", "config/a.toml", "--out", "portfolio", "exports"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let told = "its responses have no `overall_satisfaction` column (a Likert item of this configuration): no answer to it is counted";
+    assert!(stderr(&out).contains(told), "{}", stderr(&out));
+    let portfolio = read_json(&work.path().join("portfolio/portfolio.json"));
+    assert!(portfolio["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().contains(told)));
+    let satisfied = &portfolio["programmes"][0]["headline"]["satisfaction_top2"];
+    assert_eq!((satisfied["value"].clone(), satisfied["n"].clone()), (Value::Null, 0.into()));
+}
+
 #[test]
 fn an_unreadable_export_is_left_out_with_a_reason() {
     let work = two_programmes();
@@ -205,7 +246,9 @@ fn an_unreadable_export_is_left_out_with_a_reason() {
     let out = work.run(&["portfolio", "--out", "nothing", "b"]);
     assert_eq!(code(&out), 3, "{}", stderr(&out));
     assert!(!work.path().join("nothing").exists());
-    // The portfolio is never written among the exports.
-    let out = work.run(&["portfolio", "--out", "exports/report", "exports"]);
-    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    // The portfolio is never written among the exports, however the path is spelt.
+    for out in ["exports/report", "exports/new/../report", "./exports"] {
+        let run = work.run(&["portfolio", "--out", out, "exports"]);
+        assert_eq!(code(&run), 2, "{out}: {}", stderr(&run));
+    }
 }
