@@ -6,9 +6,20 @@ use std::path::PathBuf;
 
 use super::{exit, load_config, Failure};
 use crate::cli::ExportArgs;
-use crate::export::{partition_value, tables, Pseudonyms};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+
+use crate::export::{partition_value, responses_table, tables, Pseudonyms, TableWriter, WriteError};
 use crate::model::Dataset;
+use crate::model::Response;
 use crate::period::Period;
+
+/// Writes a table's batches into its file; returns the rows written.
+type Batches<'a> = dyn FnMut(&mut TableWriter<BufWriter<File>>) -> Result<usize, WriteError> + 'a;
+
+/// Responses per batch written: the rows of one batch are in memory twice (as
+/// records and as columns), never the whole table.
+const RESPONSE_BATCH: usize = 65_536;
 
 /// Said on every export, before anything is written.
 pub const NOTICE: &str = "These tables are row-level personal data for the programme team, not for publication: ids are pseudonymised and contacts masked, but small-cell suppression cannot protect single rows.";
@@ -58,46 +69,65 @@ pub fn export(args: &ExportArgs) -> Result<u8, Failure> {
         Failure::new(exit::OUTPUT, format!("cannot write the tables under `{}`: {err}", dir.display()))
     };
     std::fs::create_dir_all(&dir).map_err(write_failure)?;
+    let mut data = data;
+    let mut responses = std::mem::take(&mut data.responses);
     let tables = tables(&data, &ingested.issues, &config, &ids);
     // The records are in the tables now.
     drop(data);
-    let manifest = crate::export::Manifest {
-        programme: programme.to_string(),
-        period: period.label.clone(),
-        version: env!("CARGO_PKG_VERSION").to_string(),
-        tables: tables.iter().map(|t| (t.name.to_string(), t.rows())).collect(),
-        programme_configured: configured.is_some(),
-        pseudonym_key: Some(ids.fingerprint()),
-    };
-    let manifest = crate::report::json::to_sorted_json(&manifest);
-    for table in tables {
-        let (bytes, extension) = if parquet { (parquet_bytes(&table)?, "parquet") } else { (table.to_csv(), "csv") };
-        std::fs::write(dir.join(format!("{}.{extension}", table.name)), bytes).map_err(write_failure)?;
+    let extension = if parquet { "parquet" } else { "csv" };
+    let other = if parquet { "csv" } else { "parquet" };
+    let mut rows = std::collections::BTreeMap::new();
+    let mut write = |name: &str, batches: &mut Batches| {
+        let path = dir.join(format!("{name}.{extension}"));
+        let failure = |err: WriteError| Failure::new(exit::OUTPUT, format!("cannot write `{}`: {err}", path.display()));
+        let file = File::create(&path).map_err(|err| failure(err.into()))?;
+        let mut writer = TableWriter::new(BufWriter::new(file), parquet);
+        let count = batches(&mut writer).map_err(failure)?;
+        let mut out = writer.finish().map_err(failure)?;
+        out.flush().map_err(|err| failure(err.into()))?;
         // An earlier export in the other format would be read instead of this one.
-        let other = if parquet { "csv" } else { "parquet" };
-        match std::fs::remove_file(dir.join(format!("{}.{other}", table.name))) {
+        match std::fs::remove_file(dir.join(format!("{name}.{other}"))) {
             Err(err) if err.kind() != std::io::ErrorKind::NotFound => return Err(write_failure(err)),
             _ => {}
         }
         if !args.quiet {
-            eprintln!("  {:<13} {:>8} rows", table.name, table.rows());
+            eprintln!("  {name:<13} {count:>8} rows");
+        }
+        rows.insert(name.to_string(), count);
+        Ok(())
+    };
+    for table in &tables {
+        write(table.name, &mut |writer| writer.write(table).map(|()| table.rows()))?;
+        if table.name == "activities" {
+            // The long table, batch by batch, each batch's records freed once written.
+            write("responses", &mut |writer| {
+                let mut count = 0;
+                for batch in responses.chunks_mut(RESPONSE_BATCH) {
+                    writer.write(&responses_table(batch, &config, &ids))?;
+                    count += batch.len();
+                    batch.iter_mut().for_each(|r| *r = Response::default());
+                }
+                if count == 0 {
+                    writer.write(&responses_table(&[], &config, &ids))?;
+                }
+                Ok(count)
+            })?;
         }
     }
+    let manifest = crate::export::Manifest {
+        programme: programme.to_string(),
+        period: period.label.clone(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        tables: rows,
+        programme_configured: configured.is_some(),
+        pseudonym_key: Some(ids.fingerprint()),
+    };
+    let manifest = crate::report::json::to_sorted_json(&manifest);
     std::fs::write(dir.join(crate::export::MANIFEST), manifest).map_err(write_failure)?;
     if !args.quiet {
         eprintln!("wrote {}", dir.display());
     }
     Ok(exit::OK)
-}
-
-#[cfg(feature = "parquet")]
-fn parquet_bytes(table: &crate::export::Table) -> Result<Vec<u8>, Failure> {
-    table.to_parquet().map_err(|err| Failure::new(exit::OUTPUT, format!("cannot write {}.parquet: {err}", table.name)))
-}
-
-#[cfg(not(feature = "parquet"))]
-fn parquet_bytes(_table: &crate::export::Table) -> Result<Vec<u8>, Failure> {
-    unreachable!("--format parquet is refused without the parquet feature")
 }
 
 /// The activities starting in `period` (whatever their status) and the records

@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
-use crate::model::{Dataset, Place, YesPartlyNo};
+use crate::model::{Dataset, Place, Response, YesPartlyNo};
 use crate::quality::Issue;
 use crate::text::mask_contacts;
 
@@ -101,24 +101,133 @@ impl Table {
 
     /// The table as CSV (RFC 4180, a header row, UTF-8).
     pub fn to_csv(&self) -> Vec<u8> {
-        let mut writer = csv::Writer::from_writer(Vec::new());
-        let header: Vec<&str> = self.columns.iter().map(|(name, _)| name.as_str()).collect();
-        let _ = writer.write_record(&header);
-        for i in 0..self.rows() {
-            let _ = writer.write_record(self.columns.iter().map(|(_, v)| v.csv(i)));
+        let mut writer = TableWriter::new(Vec::new(), false);
+        writer.write(self).and_then(|()| writer.finish()).unwrap_or_default()
+    }
+
+    /// The table as Parquet.
+    ///
+    /// # Errors
+    /// The Parquet writer's error (a bug, not a data problem).
+    #[cfg(feature = "parquet")]
+    pub fn to_parquet(&self) -> Result<Vec<u8>, WriteError> {
+        let mut writer = TableWriter::new(Vec::new(), true);
+        writer.write(self)?;
+        writer.finish()
+    }
+}
+
+/// Why a table could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
+    #[cfg(feature = "parquet")]
+    #[error(transparent)]
+    Parquet(#[from] parquet::errors::ParquetError),
+}
+
+/// Rows per Parquet row group.
+#[cfg(feature = "parquet")]
+const ROW_GROUP: usize = 128 * 1024;
+
+/// Writes one table batch by batch: CSV with its header once, or Parquet
+/// (typed columns, zstd) whose schema is the first batch's. A long table so
+/// never has to be in memory whole. Every table gets at least one batch, if
+/// empty: it carries the columns.
+pub struct TableWriter<W: std::io::Write + Send> {
+    /// `None` only after a failed first Parquet batch.
+    state: Option<Writer<W>>,
+}
+
+enum Writer<W: std::io::Write + Send> {
+    Csv {
+        out: csv::Writer<W>,
+        header: bool,
+    },
+    /// Parquet before its first batch (the output), then the writer.
+    #[cfg(feature = "parquet")]
+    ParquetPending(W),
+    #[cfg(feature = "parquet")]
+    Parquet(parquet::arrow::ArrowWriter<W>),
+}
+
+impl<W: std::io::Write + Send> TableWriter<W> {
+    /// A writer into `out`, Parquet when `parquet` (and the feature is built).
+    pub fn new(out: W, parquet: bool) -> TableWriter<W> {
+        #[cfg(feature = "parquet")]
+        if parquet {
+            return TableWriter { state: Some(Writer::ParquetPending(out)) };
         }
-        writer.into_inner().unwrap_or_default()
+        let _ = parquet;
+        TableWriter { state: Some(Writer::Csv { out: csv::Writer::from_writer(out), header: false }) }
+    }
+
+    /// Write the rows of `table` (the columns of every batch are the first's).
+    ///
+    /// # Errors
+    /// Writing fails.
+    pub fn write(&mut self, table: &Table) -> Result<(), WriteError> {
+        #[cfg(feature = "parquet")]
+        if let Some(Writer::ParquetPending(_)) = self.state {
+            use parquet::basic::{Compression, ZstdLevel};
+            use parquet::file::properties::WriterProperties;
+
+            let Some(Writer::ParquetPending(out)) = self.state.take() else { unreachable!("pending") };
+            let batch = table.record_batch()?;
+            let props = WriterProperties::builder()
+                .set_compression(Compression::ZSTD(ZstdLevel::try_new(3)?))
+                .set_max_row_group_row_count(Some(ROW_GROUP))
+                .build();
+            let mut writer = parquet::arrow::ArrowWriter::try_new(out, batch.schema(), Some(props))?;
+            writer.write(&batch)?;
+            self.state = Some(Writer::Parquet(writer));
+            return Ok(());
+        }
+        match &mut self.state {
+            Some(Writer::Csv { out, header }) => {
+                if !*header {
+                    out.write_record(table.columns.iter().map(|(name, _)| name.as_str()))?;
+                    *header = true;
+                }
+                for i in 0..table.rows() {
+                    out.write_record(table.columns.iter().map(|(_, v)| v.csv(i)))?;
+                }
+            }
+            #[cfg(feature = "parquet")]
+            Some(Writer::Parquet(writer)) => writer.write(&table.record_batch()?)?,
+            #[cfg(feature = "parquet")]
+            Some(Writer::ParquetPending(_)) => unreachable!("handled above"),
+            None => return Err(WriteError::Io(std::io::Error::other("an earlier batch failed"))),
+        }
+        Ok(())
+    }
+
+    /// Finish the file and hand back the output.
+    ///
+    /// # Errors
+    /// Writing fails, or no batch was written to a Parquet file.
+    pub fn finish(self) -> Result<W, WriteError> {
+        match self.state {
+            Some(Writer::Csv { out, .. }) => out.into_inner().map_err(|err| WriteError::Io(err.into_error())),
+            #[cfg(feature = "parquet")]
+            Some(Writer::Parquet(writer)) => Ok(writer.into_inner()?),
+            #[cfg(feature = "parquet")]
+            Some(Writer::ParquetPending(_)) => {
+                Err(WriteError::Io(std::io::Error::other("a Parquet table needs one batch, if empty, for its columns")))
+            }
+            None => Err(WriteError::Io(std::io::Error::other("an earlier batch failed"))),
+        }
     }
 }
 
 #[cfg(feature = "parquet")]
 impl Table {
-    /// The table as Parquet: typed columns (dates as dates, lists as list
-    /// columns), zstd-compressed.
-    ///
-    /// # Errors
-    /// The Parquet writer's error (a bug, not a data problem).
-    pub fn to_parquet(&self) -> Result<Vec<u8>, parquet::errors::ParquetError> {
+    /// The table as one Arrow record batch: typed columns (dates as dates,
+    /// lists as list columns).
+    fn record_batch(&self) -> Result<arrow_array::RecordBatch, parquet::errors::ParquetError> {
         use std::sync::Arc;
 
         use arrow_array::builder::{ListBuilder, StringBuilder};
@@ -126,9 +235,6 @@ impl Table {
             Array, ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray,
         };
         use arrow_schema::{DataType, Field, Schema};
-        use parquet::arrow::ArrowWriter;
-        use parquet::basic::{Compression, ZstdLevel};
-        use parquet::file::properties::WriterProperties;
 
         let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
         let mut fields = Vec::new();
@@ -156,14 +262,7 @@ impl Table {
             fields.push(Field::new(name, kind, true));
             arrays.push(array);
         }
-        let schema = Arc::new(Schema::new(fields));
-        let batch = RecordBatch::try_new(schema.clone(), arrays)?;
-        let props = WriterProperties::builder().set_compression(Compression::ZSTD(ZstdLevel::try_new(3)?)).build();
-        let mut bytes = Vec::new();
-        let mut writer = ArrowWriter::try_new(&mut bytes, schema, Some(props))?;
-        writer.write(&batch)?;
-        writer.close()?;
-        Ok(bytes)
+        Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)?)
     }
 }
 
@@ -224,39 +323,10 @@ fn text(values: impl Iterator<Item = Option<String>>) -> Values {
     Values::Text(values.map(|v| v.map(|t| mask_contacts(&t))).collect())
 }
 
-/// Every table of the export, from the period's records.
-pub fn tables(data: &Dataset, issues: &[Issue], config: &Config, ids: &Pseudonyms) -> Vec<Table> {
+/// The responses table of `rows` (a batch of them, when written in batches).
+pub fn responses_table(rows: &[Response], config: &Config, ids: &Pseudonyms) -> Table {
     let goals: Vec<&str> = config.taxonomy.goals.iter().map(|g| g.id.as_str()).collect();
-    let a = &data.activities;
-    let activities = Table {
-        name: "activities",
-        columns: vec![
-            ("activity_id".into(), text(a.iter().map(|x| Some(x.id.clone())))),
-            ("type".into(), text(a.iter().map(|x| Some(x.kind.clone())))),
-            ("title".into(), text(a.iter().map(|x| x.title.clone()))),
-            ("status".into(), text(a.iter().map(|x| Some(x.status.as_str().to_string())))),
-            ("start_date".into(), Values::Date(a.iter().map(|x| Some(x.start)).collect())),
-            ("end_date".into(), Values::Date(a.iter().map(|x| Some(x.end)).collect())),
-            ("days".into(), Values::Int(a.iter().map(|x| Some(x.days())).collect())),
-            ("format".into(), text(a.iter().map(|x| Some(x.format.clone())))),
-            ("host_country".into(), text(a.iter().map(|x| x.host_country.as_ref().map(place)))),
-            (
-                "participating_countries".into(),
-                Values::List(a.iter().map(|x| x.participating.iter().map(place).collect()).collect()),
-            ),
-            ("phases".into(), Values::List(a.iter().map(|x| x.phases.clone()).collect())),
-            ("goals".into(), Values::List(a.iter().map(|x| x.goals.clone()).collect())),
-            ("participants".into(), Values::Int(a.iter().map(|x| x.participants.map(|p| p as i64)).collect())),
-            ("cost_eur".into(), Values::Real(a.iter().map(|x| x.cost_eur).collect())),
-            ("follow_up".into(), Values::Bool(a.iter().map(|x| Some(x.follow_up)).collect())),
-            ("project".into(), text(a.iter().map(|x| x.project.clone()))),
-            ("location".into(), text(a.iter().map(|x| x.location.clone()))),
-            ("host_org".into(), text(a.iter().map(|x| x.host_org.clone()))),
-            ("component".into(), text(a.iter().map(|x| x.component.clone()))),
-            ("expected_outcome".into(), text(a.iter().map(|x| x.expected_outcome.clone()))),
-        ],
-    };
-    let r = &data.responses;
+    let r = rows;
     let mut response_columns = vec![
         ("activity_id".into(), text(r.iter().map(|x| Some(x.activity_id.clone())))),
         ("response_id".into(), Values::Text(r.iter().map(|x| x.response_id.as_deref().map(|i| ids.of(i))).collect())),
@@ -297,6 +367,41 @@ pub fn tables(data: &Dataset, issues: &[Issue], config: &Config, ids: &Pseudonym
     if config.privacy.publish_comments {
         response_columns.push(("comment".into(), text(r.iter().map(|x| x.comment.clone()))));
     }
+    Table { name: "responses", columns: response_columns }
+}
+
+/// Every table of the export but the responses ([`responses_table`]), from the
+/// period's records.
+pub fn tables(data: &Dataset, issues: &[Issue], config: &Config, ids: &Pseudonyms) -> Vec<Table> {
+    let a = &data.activities;
+    let activities = Table {
+        name: "activities",
+        columns: vec![
+            ("activity_id".into(), text(a.iter().map(|x| Some(x.id.clone())))),
+            ("type".into(), text(a.iter().map(|x| Some(x.kind.clone())))),
+            ("title".into(), text(a.iter().map(|x| x.title.clone()))),
+            ("status".into(), text(a.iter().map(|x| Some(x.status.as_str().to_string())))),
+            ("start_date".into(), Values::Date(a.iter().map(|x| Some(x.start)).collect())),
+            ("end_date".into(), Values::Date(a.iter().map(|x| Some(x.end)).collect())),
+            ("days".into(), Values::Int(a.iter().map(|x| Some(x.days())).collect())),
+            ("format".into(), text(a.iter().map(|x| Some(x.format.clone())))),
+            ("host_country".into(), text(a.iter().map(|x| x.host_country.as_ref().map(place)))),
+            (
+                "participating_countries".into(),
+                Values::List(a.iter().map(|x| x.participating.iter().map(place).collect()).collect()),
+            ),
+            ("phases".into(), Values::List(a.iter().map(|x| x.phases.clone()).collect())),
+            ("goals".into(), Values::List(a.iter().map(|x| x.goals.clone()).collect())),
+            ("participants".into(), Values::Int(a.iter().map(|x| x.participants.map(|p| p as i64)).collect())),
+            ("cost_eur".into(), Values::Real(a.iter().map(|x| x.cost_eur).collect())),
+            ("follow_up".into(), Values::Bool(a.iter().map(|x| Some(x.follow_up)).collect())),
+            ("project".into(), text(a.iter().map(|x| x.project.clone()))),
+            ("location".into(), text(a.iter().map(|x| x.location.clone()))),
+            ("host_org".into(), text(a.iter().map(|x| x.host_org.clone()))),
+            ("component".into(), text(a.iter().map(|x| x.component.clone()))),
+            ("expected_outcome".into(), text(a.iter().map(|x| x.expected_outcome.clone()))),
+        ],
+    };
     let p = &data.participants;
     let participants = Table {
         name: "participants",
@@ -367,7 +472,6 @@ pub fn tables(data: &Dataset, issues: &[Issue], config: &Config, ids: &Pseudonym
     };
     vec![
         activities,
-        Table { name: "responses", columns: response_columns },
         participants,
         Table { name: "followups", columns: followup_columns },
         needs,

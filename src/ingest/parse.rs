@@ -862,7 +862,7 @@ impl<'a> SheetParser<'a> {
                         }
                         let filter = match self.pass {
                             Pass::First(ledger) => {
-                                self.responses.push(&resp, ledger);
+                                self.responses.push(resp, ledger);
                                 return Some(());
                             }
                             Pass::Again { filter, .. } => filter,

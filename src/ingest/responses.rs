@@ -207,8 +207,8 @@ impl SheetResponses {
         index
     }
 
-    /// Count an accepted response into the `ledger`.
-    pub fn push(&mut self, parsed: &Parsed, ledger: &SurveyLedger) {
+    /// Count an accepted response into the `ledger` (and keep it, when rows are kept).
+    pub fn push(&mut self, parsed: Parsed, ledger: &SurveyLedger) {
         let key = self.key(&parsed.activity);
         ledger.record(&parsed.activity, &parsed.answers());
         if let Some(id) = &parsed.response.response_id {
@@ -218,7 +218,7 @@ impl SheetResponses {
             self.comments.push((key, parsed.response.response_id.clone(), comment.clone()));
         }
         if let Some(rows) = &mut self.rows {
-            rows.push((key, parsed.clone()));
+            rows.push((key, parsed));
         }
     }
 
@@ -409,16 +409,16 @@ mod tests {
                 ..Response::default()
             },
         };
-        sheet.push(&response("SV-01", Some("R1"), Some("useful")), &shared);
-        sheet.push(&response("TW-02", None, None), &shared);
-        sheet.push(&response("SV-01", Some("R3"), None), &shared);
+        sheet.push(response("SV-01", Some("R1"), Some("useful")), &shared);
+        sheet.push(response("TW-02", None, None), &shared);
+        sheet.push(response("SV-01", Some("R3"), None), &shared);
         sheet.finish();
         assert_eq!(sheet.keys(), [TallyKey::Activity("SV-01".into()), TallyKey::Activity("TW-02".into())]);
         assert_eq!(sheet.comments().collect::<Vec<_>>(), [(0, Some("R1"), "useful")]);
         let ids = sheet.take_ids();
         assert_eq!(ids.iter().collect::<Vec<_>>(), [("R1", 0), ("R3", 0)]);
         let mut other = SheetResponses::default();
-        other.push(&response("SV-01", Some("R9"), None), &shared);
+        other.push(response("SV-01", Some("R9"), None), &shared);
         other.finish();
         let mut ledger = shared;
         let mut of = |id: &str| {
@@ -439,7 +439,7 @@ mod tests {
         };
         // As read: two rows under `sv-01` (a spelling of SV-01), one under SV-01, one unknown.
         for (activity, likert) in [("sv-01", 5), ("sv-01", 4), ("SV-01", 2), ("XX-99", 3)] {
-            sheet.push(&answer(activity, likert), &ledger);
+            sheet.push(answer(activity, likert), &ledger);
         }
         let mut ledger = ledger;
         ledger.move_counts(&TallyKey::Activity("sv-01".into()), "SV-01");
@@ -465,7 +465,7 @@ mod tests {
             activity: TallyKey::Activity("A".into()),
             response: Response { response_id: Some("R\0X".into()), ..Response::default() },
         };
-        sheet.push(&parsed, &shared);
+        sheet.push(parsed, &shared);
         let ids = sheet.take_ids();
         assert_eq!(ids.iter().collect::<Vec<_>>(), [("R\0X", 0)]);
     }
