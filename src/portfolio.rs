@@ -43,7 +43,7 @@ pub struct Programme {
     pub configured: bool,
     /// The fingerprint of the key that pseudonymised its ids, when known.
     pub key: Option<String>,
-    /// Hashes of its (pseudonymised) response ids, sorted: to find ids that two
+    /// Hashes of its (pseudonymised) response ids: to find ids that two
     /// programmes share.
     pub response_ids: Vec<u64>,
     /// What reading it noticed (a missing Likert column, an unreadable manifest).
@@ -142,14 +142,12 @@ pub fn read(dir: &Path, config: &Config) -> Result<Programme, TableError> {
                 ));
             }
         }
-        let hash = |id: &String| FxBuildHasher.hash_one(id);
-        response_ids.extend(batch.optional("response_id", Columns::text)?.iter().flatten().map(hash));
+        response_ids.extend(batch.texts("response_id").map(|id| FxBuildHasher.hash_one(id)));
         let responses = responses(&batch, config, &known)?;
         count += responses.len();
         count_responses(&mut data, &responses);
         Ok(())
     })?;
-    response_ids.sort_unstable();
     if !found {
         table("responses")?;
     }
@@ -595,18 +593,22 @@ pub fn pool(programmes: &[Programme]) -> (Dataset, Vec<String>) {
 /// (counted in each), and exports whose pseudonyms do not match.
 fn shared_people(programmes: &[Programme], identities: &[String]) -> Vec<String> {
     let mut notes = Vec::new();
-    let mut owner: HashMap<u64, &str> = HashMap::new();
+    // Each id's hash with its programme (by identity), sorted: an id two
+    // programmes share is a run of equal hashes with more than one programme.
+    let programme_of: BTreeMap<&str, u32> =
+        identities.iter().map(String::as_str).collect::<BTreeSet<_>>().into_iter().zip(0..).collect();
     let mut shared = 0;
-    for (programme, identity) in programmes.iter().zip(identities) {
-        for hash in &programme.response_ids {
-            match owner.get(hash) {
-                Some(first) if *first != identity.as_str() => shared += 1,
-                Some(_) => {}
-                None => {
-                    owner.insert(*hash, identity.as_str());
-                }
-            }
-        }
+    if programme_of.len() > 1 {
+        let mut all: Vec<(u64, u32)> = programmes
+            .iter()
+            .zip(identities)
+            .flat_map(|(p, identity)| p.response_ids.iter().map(|&hash| (hash, programme_of[identity.as_str()])))
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        // Ids whose run is longer than one: the first of each run that has a second.
+        shared =
+            all.windows(2).enumerate().filter(|(i, w)| w[0].0 == w[1].0 && (*i == 0 || all[i - 1].0 != w[0].0)).count();
     }
     if shared > 0 {
         notes.push(format!(

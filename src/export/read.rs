@@ -126,6 +126,16 @@ impl Columns {
         self.columns.contains_key(column)
     }
 
+    /// The values of a text column, borrowed (none when the column is missing or
+    /// holds something else).
+    pub fn texts(&self, column: &str) -> impl Iterator<Item = &str> {
+        let values = match self.columns.get(column) {
+            Some(Values::Text(values)) => values.as_slice(),
+            _ => &[],
+        };
+        values.iter().flatten().map(String::as_str)
+    }
+
     /// An error unless the table has `column`.
     ///
     /// # Errors
